@@ -1,0 +1,10 @@
+/** Jest runs the TypeScript sources through SWC (fast, no type check: `npm run typecheck` does that). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/sync-core', '<rootDir>/bin'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+  },
+  testTimeout: 30000,
+};
