@@ -39,7 +39,7 @@ export function dec(value: Dec | string | number): Dec {
 }
 
 /** Round half away from zero to `dp` decimals and return the fixed-point string. */
-export function roundMoney(value: Dec | string, dp = 2): string {
+export function roundMoney(value: Dec | string | number, dp = 2): string {
   return dec(value).toDecimalPlaces(dp, D.ROUND_HALF_UP).toFixed(dp);
 }
 
@@ -52,7 +52,7 @@ export function isZero(value: Dec | string): boolean {
 }
 
 /** "12.3" -> "12.30"; normalises -0.00 to 0.00. */
-export function fixed(value: Dec | string, dp = 2): string {
+export function fixed(value: Dec | string | number, dp = 2): string {
   const r = roundMoney(value, dp);
   return /^-0(\.0+)?$/.test(r) ? r.slice(1) : r;
 }

@@ -16,6 +16,10 @@ export const PlanSettings = z.object({
   referencePrefix: z.string().max(10).default(''),
   /** Book orders with a zero total (e.g. 100 % discount) instead of skipping them. */
   bookZeroTotalOrders: z.boolean().default(false),
+  /** Refuse orders without a usable e-mail (off when all orders go to one collective debtor). */
+  requireCustomerEmail: z.boolean().default(true),
+  /** The shop's time zone: booking dates are local calendar dates. */
+  timeZone: z.string().default('Europe/Amsterdam'),
   /** Amounts above this (per order, absolute) are refused as implausible. */
   maxOrderAmount: z.string().default('1000000'),
 });
