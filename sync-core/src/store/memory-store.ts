@@ -30,12 +30,12 @@ export function newEntry(init: Parameters<Store['claim']>[1], now: string): Ledg
 }
 
 /** The claim rule shared by every store: booked/skipped are final; a live foreign claim blocks. */
-export function decideClaim(existing: LedgerEntry | null, init: Parameters<Store['claim']>[1], runId: string, leaseMs: number, nowMs: number): ClaimResult {
+export function decideClaim(existing: LedgerEntry | null, init: Parameters<Store['claim']>[1], runId: string, leaseMs: number, nowMs: number, isAlive: (runId: string) => boolean = () => true): ClaimResult {
   const now = new Date(nowMs).toISOString();
   const entry = existing ? { ...existing } : newEntry(init, now);
   if (entry.status === 'booked') return { ok: false, entry, reason: 'booked' };
   if (entry.status === 'skipped') return { ok: false, entry, reason: 'skipped' };
-  if (entry.claimedBy && entry.claimedBy !== runId && entry.claimExpiresAt && Date.parse(entry.claimExpiresAt) > nowMs) {
+  if (entry.claimedBy && entry.claimedBy !== runId && entry.claimExpiresAt && Date.parse(entry.claimExpiresAt) > nowMs && isAlive(entry.claimedBy)) {
     return { ok: false, entry, reason: 'claimed-elsewhere' };
   }
   entry.claimedBy = runId;
