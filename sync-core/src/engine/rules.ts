@@ -1,0 +1,42 @@
+/** Which orders count as "sold", and how failures are retried. */
+import { z } from 'zod';
+import type { Order } from '../model/order';
+
+export const SyncRules = z.object({
+  /** Canonical states whose orders are booked. `paid` = WooCommerce processing, `completed` = completed. */
+  bookStates: z.array(z.enum(['pending', 'on-hold', 'paid', 'completed', 'refunded', 'other'])).default(['paid', 'completed', 'refunded']),
+  /** Also (or instead) book these platform-specific statuses, e.g. a custom WooCommerce status "wc-shipped". */
+  bookStatuses: z.array(z.string()).default([]),
+  /** Book only orders the shop marked paid. */
+  paidOnly: z.boolean().default(false),
+  /** States that cancel an order: credited when booked, skipped when not yet booked. */
+  cancelStates: z.array(z.enum(['cancelled', 'failed'])).default(['cancelled']),
+  /** The first order creation date to book (ISO date or date-time). Required on a first sync without a cursor. */
+  startDate: z.string().optional(),
+  /** Failed entries are retried with exponential backoff: base delay, cap and attempts before "persistent". */
+  retryBaseSeconds: z.number().int().min(1).default(60),
+  retryMaxSeconds: z.number().int().min(1).default(6 * 3600),
+  persistentAfterAttempts: z.number().int().min(1).default(5),
+  /** How long a run's claim on an order is honoured by other runs (a killed run's claim is taken over sooner). */
+  claimLeaseSeconds: z.number().int().min(10).default(600),
+});
+export type SyncRules = z.infer<typeof SyncRules>;
+export type SyncRulesInput = z.input<typeof SyncRules>;
+
+export function isBookable(order: Order, rules: SyncRules): boolean {
+  const byState = (rules.bookStates as string[]).includes(order.state) || rules.bookStatuses.includes(order.status);
+  if (!byState) return false;
+  if (rules.paidOnly && !(order.paidAt || order.state === 'paid' || order.state === 'completed')) return false;
+  if (rules.startDate && order.createdAt < new Date(rules.startDate).toISOString()) return false;
+  return true;
+}
+
+export function isCancelled(order: Order, rules: SyncRules): boolean {
+  return (rules.cancelStates as string[]).includes(order.state);
+}
+
+/** Exponential backoff with full jitter, capped. */
+export function nextRetryDelayMs(attempts: number, rules: SyncRules, random: () => number = Math.random): number {
+  const exp = Math.min(rules.retryMaxSeconds, rules.retryBaseSeconds * 2 ** Math.max(0, attempts - 1));
+  return Math.round((exp / 2 + (random() * exp) / 2) * 1000);
+}
