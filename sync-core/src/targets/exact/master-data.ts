@@ -1,0 +1,228 @@
+/**
+ * Master data of one administration, loaded once per run and cached: VAT codes (and the
+ * VatCodeMap check), GL accounts per role, the sales journal, customers (Accounts) and Items.
+ */
+import { ShopbooksError } from '../../model/errors';
+import { dec } from '../../model/money';
+import type { BookingPlan, GlRole } from '../../plan/types';
+import type { Store } from '../../store/port';
+import type { VatMapProblem } from '../port';
+import type { ExactTargetConfig } from './config';
+import { buildAccountBody, createAccount } from './createAccount';
+import { buildItemBody, createItem } from './createItem';
+import { isUncertainWrite } from './errors';
+import { findAccountByCode, findAccountsByEmail, pickAccount } from './findAccount';
+import { findItemByCode, type ExactItem } from './findItem';
+import { findJournal, type ExactJournal } from './findJournal';
+import { findGlAccountsByCode, REVENUE_GL_TYPES, type ExactGlAccount } from './listGlAccounts';
+import { listVatCodes, vatCodePercent, type ExactVatCode } from './listVatCodes';
+import type { ExactTransport } from './transport';
+
+export const ACCOUNT_MAPPING = 'exact-account';
+
+/** The percent a VAT key stands for: the last segment (`domestic:21` → "21", `oss:DE:19` → "19"). */
+export function vatKeyPercent(key: string): string | null {
+  const last = key.split(':').pop() ?? '';
+  return /^\d+(\.\d+)?$/.test(last) ? dec(last).toFixed() : null;
+}
+
+export class ExactMasterData {
+  private vatCodes: Map<string, ExactVatCode> | null = null;
+  private gl: Map<string, ExactGlAccount> | null = null;
+  private journal: ExactJournal | null | undefined;
+  private accounts = new Map<string, string>();
+  private items = new Map<string, string>();
+  private collectiveId: string | null = null;
+
+  constructor(
+    private readonly t: ExactTransport,
+    private readonly config: ExactTargetConfig,
+  ) {}
+
+  /** Forget the run's cache (a new run re-reads master data). */
+  reset(): void {
+    this.vatCodes = null;
+    this.gl = null;
+    this.journal = undefined;
+    this.accounts.clear();
+    this.items.clear();
+    this.collectiveId = null;
+  }
+
+  async loadVatCodes(): Promise<Map<string, ExactVatCode>> {
+    if (!this.vatCodes) this.vatCodes = new Map((await listVatCodes(this.t)).map((v) => [v.Code.trim(), v]));
+    return this.vatCodes;
+  }
+
+  async loadGlAccounts(): Promise<Map<string, ExactGlAccount>> {
+    if (!this.gl) {
+      const codes = Object.values(this.config.glAccounts).filter((c): c is string => !!c);
+      this.gl = new Map((await findGlAccountsByCode(this.t, codes)).map((g) => [g.Code.trim(), g]));
+    }
+    return this.gl;
+  }
+
+  /** The journal as loaded (undefined before loadJournal). */
+  get loadedJournal(): ExactJournal | null | undefined {
+    return this.journal;
+  }
+
+  async loadJournal(): Promise<ExactJournal | null> {
+    if (this.journal === undefined) this.journal = await findJournal(this.t, this.config.journalCode);
+    return this.journal;
+  }
+
+  /** Problems with one VAT code for a key (missing, blocked, purchase-only, wrong percentage). */
+  private vatCodeProblems(key: string, code: string, codes: Map<string, ExactVatCode>, checkPercent: boolean): string[] {
+    const v = codes.get(code.trim());
+    if (!v) return [`VAT code "${code}" does not exist in Exact administration ${this.config.division}.`];
+    const out: string[] = [];
+    if (v.IsBlocked) out.push(`VAT code "${code}" is blocked in Exact.`);
+    if ((v.VATTransactionType ?? '').trim() === 'P') out.push(`VAT code "${code}" is for purchases only.`);
+    const want = vatKeyPercent(key);
+    if (checkPercent && want !== null) {
+      const have = vatCodePercent(v);
+      if (!dec(have).equals(dec(want))) out.push(`VAT code "${code}" is ${have} % but ${key} needs ${want} %.`);
+    }
+    return out;
+  }
+
+  /** The VatCodeMap, GL accounts and journal check of `prepare`. */
+  async validateSetup(): Promise<VatMapProblem[]> {
+    const problems: VatMapProblem[] = [];
+    const codes = await this.loadVatCodes();
+    for (const [key, code] of Object.entries(this.config.vatCodeMap)) {
+      for (const message of this.vatCodeProblems(key, code, codes, true)) problems.push({ key, message });
+    }
+    if (this.config.defaultVatCode) {
+      for (const message of this.vatCodeProblems('default', this.config.defaultVatCode, codes, false)) problems.push({ key: 'default', message });
+    }
+    const gl = await this.loadGlAccounts();
+    for (const [role, code] of Object.entries(this.config.glAccounts)) {
+      if (!code) continue;
+      const g = gl.get(code.trim());
+      if (!g) problems.push({ key: `gl:${role}`, message: `GL account "${code}" (${role}) does not exist in Exact.` });
+      else if (g.IsBlocked) problems.push({ key: `gl:${role}`, message: `GL account "${code}" (${role}) is blocked in Exact.` });
+      else if (g.Type !== null && g.Type !== undefined && !REVENUE_GL_TYPES.has(g.Type)) {
+        problems.push({ key: `gl:${role}`, message: `GL account "${code}" (${role}) is not a revenue account (type ${g.Type}); Exact only accepts revenue accounts on sales lines.` });
+      }
+    }
+    const j = await this.loadJournal();
+    if (!j) problems.push({ key: `journal:${this.config.journalCode}`, message: `Sales journal "${this.config.journalCode}" does not exist in Exact.` });
+    else {
+      if (j.Type !== null && j.Type !== undefined && j.Type !== 20) problems.push({ key: `journal:${j.Code}`, message: `Journal "${j.Code}" is not a sales journal (type ${j.Type}).` });
+      if (j.AllowVAT === false) problems.push({ key: `journal:${j.Code}`, message: `Journal "${j.Code}" does not allow VAT.` });
+      if (j.IsBlocked) problems.push({ key: `journal:${j.Code}`, message: `Journal "${j.Code}" is blocked.` });
+    }
+    if (this.config.documentKind !== 'salesEntry' && !this.config.genericItemCode) {
+      problems.push({ key: 'genericItemCode', message: 'Invoices and orders need a generic item for shipping, fees and rounding: set genericItemCode.' });
+    }
+    return problems;
+  }
+
+  /**
+   * The Exact VAT code for a plan VAT key: the mapped code, else `defaultVatCode`, else a
+   * `VatCodeNotMapped` error. With master data loaded, the code must exist, not be blocked and
+   * (for mapped keys) have the key's percentage.
+   */
+  vatCodeFor(key: string): string {
+    const mapped = this.config.vatCodeMap[key];
+    const code = mapped ?? this.config.defaultVatCode;
+    if (!code) {
+      throw new ShopbooksError('VatCodeNotMapped', `No Exact VAT code is set for ${key}: map it in the VAT settings (or set a default VAT code).`, { retryable: false, details: { key } });
+    }
+    if (this.vatCodes) {
+      const problems = this.vatCodeProblems(key, code, this.vatCodes, mapped !== undefined);
+      if (problems.length) throw new ShopbooksError('VatCodeNotMapped', `${problems.join(' ')} Fix the VAT mapping for ${key} in settings.`, { retryable: false, details: { key, code } });
+    }
+    return code.trim();
+  }
+
+  glCode(role: GlRole): string {
+    return (this.config.glAccounts[role] ?? this.config.glAccounts.revenue).trim();
+  }
+
+  /** GL account id for a role (falls back to the revenue account); requires loadGlAccounts. */
+  glAccountId(role: GlRole): string {
+    const code = this.glCode(role);
+    const g = this.gl?.get(code);
+    if (!g) throw new ShopbooksError('GlAccountNotMapped', `GL account "${code}" for ${role} does not exist in Exact: check the GL accounts in settings.`, { retryable: false, details: { role, code } });
+    return g.ID;
+  }
+
+  /** The customer's account id: the collective debtor, a remembered/matched account by e-mail, or a new one. */
+  async customerFor(plan: BookingPlan, store: Store, dryRun = false): Promise<string> {
+    if (this.config.customerMode === 'collective') {
+      if (this.collectiveId) return this.collectiveId;
+      const code = this.config.collectiveAccountCode ?? '';
+      const a = await findAccountByCode(this.t, code);
+      if (!a) throw new ShopbooksError('ConfigInvalid', `The collective customer account "${code}" does not exist in Exact.`, { retryable: false });
+      this.collectiveId = a.ID;
+      return a.ID;
+    }
+    const email = plan.customerKey.trim().toLowerCase();
+    if (!email) throw new ShopbooksError('CustomerEmailMissing', `Order ${plan.orderNumber} has no customer e-mail to find the customer in Exact; use the collective customer setting for guest orders.`, { retryable: false });
+    const cached = this.accounts.get(email);
+    if (cached) return cached;
+    const remembered = await store.getMapping(ACCOUNT_MAPPING, email);
+    if (remembered) {
+      this.accounts.set(email, remembered);
+      return remembered;
+    }
+    const found = pickAccount(await findAccountsByEmail(this.t, email));
+    if (found) {
+      await store.setMapping(ACCOUNT_MAPPING, email, found.ID);
+      this.accounts.set(email, found.ID);
+      return found.ID;
+    }
+    if (dryRun) return '(new customer)';
+    const body = buildAccountBody(plan.customer, email);
+    let id: string;
+    try {
+      id = (await createAccount(this.t, body)).ID;
+    } catch (e) {
+      if (!isUncertainWrite(e)) throw e;
+      // The create may have been saved: look again before anything else.
+      const again = pickAccount(await findAccountsByEmail(this.t, email));
+      if (!again) throw e;
+      id = again.ID;
+    }
+    await store.setMapping(ACCOUNT_MAPPING, email, id);
+    this.accounts.set(email, id);
+    return id;
+  }
+
+  /** Item for an invoice/order line: by SKU (match or create), else the generic item. */
+  async itemFor(line: { role: GlRole; sku: string | null; description: string }): Promise<string> {
+    const sku = line.role === 'revenue' && line.sku && line.sku.trim() ? line.sku.trim() : null;
+    if (!sku) return this.genericItemId();
+    const cached = this.items.get(sku);
+    if (cached) return cached;
+    let item: ExactItem | null = await findItemByCode(this.t, sku);
+    if (!item) {
+      if (this.config.itemMode === 'match-only') {
+        throw new ShopbooksError('RemoteNotFound', `Exact has no item with code "${sku}" and creating items is switched off: create the item in Exact or allow Shopbooks to create items.`, { retryable: false, details: { sku } });
+      }
+      try {
+        item = await createItem(this.t, buildItemBody(sku, line.description));
+      } catch (e) {
+        if (!isUncertainWrite(e)) throw e;
+        item = await findItemByCode(this.t, sku);
+        if (!item) throw e;
+      }
+    }
+    this.items.set(sku, item.ID);
+    return item.ID;
+  }
+
+  async genericItemId(): Promise<string> {
+    const code = this.config.genericItemCode;
+    if (!code) throw new ShopbooksError('ConfigInvalid', 'Invoices and orders need a generic item for shipping, fees, rounding and lines without SKU: set genericItemCode.', { retryable: false });
+    const cached = this.items.get(`\u0000generic:${code}`);
+    if (cached) return cached;
+    const item = await findItemByCode(this.t, code);
+    if (!item) throw new ShopbooksError('ConfigInvalid', `The generic item "${code}" does not exist in Exact.`, { retryable: false });
+    this.items.set(`\u0000generic:${code}`, item.ID);
+    return item.ID;
+  }
+}
