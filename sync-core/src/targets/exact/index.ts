@@ -259,7 +259,7 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
       log = ctx.log;
       const { t } = ensure(ctx.store);
       const doc = await findExisting(t, plan);
-      return doc ? toRef(doc, false) : null;
+      return doc ? toRef(doc, true) : null;
     },
 
     callStats() {
