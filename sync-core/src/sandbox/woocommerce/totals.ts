@@ -1,0 +1,419 @@
+/**
+ * WooCommerce's order arithmetic (shops.md 2.10), in decimal arithmetic:
+ * - per-rate taxes computed at the rounding precision max(decimals + 2, 6) and stored raw;
+ * - item/fee/shipping `total_tax` = Σ round(per-rate tax) per line, or the raw Σ when
+ *   "round tax at subtotal" is on;
+ * - prices entered incl. tax: ex-tax line amounts back-calculated and stored unrounded;
+ *   customers outside the base location (OSS, exempt, export) get the base tax removed first
+ *   (`woocommerce_adjust_non_base_location_prices`, default true) and are taxed on top;
+ * - coupons baked into line totals (computed in minor units like WC_Discounts);
+ * - cart_tax / shipping_tax unrounded sums per rate, total_tax = round(cart + shipping),
+ *   discount_total / discount_tax from subtotals vs totals,
+ *   total = round(Σ line totals + Σ fees + shipping_total + cart_tax + shipping_tax).
+ */
+import { D, type Dec, dec } from '../../model/money';
+import { findRates, findShippingRates, type WcTaxClass, type WcTaxRate, itemTaxClass } from './tax-rates';
+import type {
+  WcCouponLineRecord,
+  WcFeeLineRecord,
+  WcLineItemRecord,
+  WcMeta,
+  WcShippingLineRecord,
+  WcShopSettings,
+  WcStoredTax,
+  WcTaxLineRecord,
+} from './types';
+
+export function roundingPrecision(decimals: number): number {
+  return Math.max(decimals + 2, 6);
+}
+
+/** A PHP float printed the way WooCommerce stores raw taxes: rounded to precision, no trailing zeros. */
+export function raw(value: Dec, precision: number): string {
+  const s = value.toDecimalPlaces(precision, D.ROUND_HALF_UP).toFixed();
+  return s === '-0' ? '0' : s;
+}
+
+/** wc_round_tax_total / round(x, decimals): half away from zero. */
+export function roundTo(value: Dec | string, decimals: number): Dec {
+  return dec(value).toDecimalPlaces(decimals, D.ROUND_HALF_UP);
+}
+
+/** WC_Tax::calc_exclusive_tax for non-compound and compound rates, rounded to precision. */
+export function calcExclusiveTax(price: Dec, rates: WcTaxRate[], precision: number): Map<number, Dec> {
+  const taxes = new Map<number, Dec>();
+  for (const r of rates) {
+    if (r.compound) continue;
+    taxes.set(r.id, price.times(dec(r.rate)).div(100));
+  }
+  let preCompound = price;
+  for (const t of taxes.values()) preCompound = preCompound.plus(t);
+  for (const r of rates) {
+    if (!r.compound) continue;
+    const t = preCompound.times(dec(r.rate)).div(100);
+    taxes.set(r.id, t);
+    preCompound = preCompound.plus(t);
+  }
+  for (const [k, v] of taxes) taxes.set(k, v.toDecimalPlaces(precision, D.ROUND_HALF_UP));
+  return taxes;
+}
+
+/** WC_Tax::calc_inclusive_tax (regular rates; compound rates are not used for NL VAT). */
+export function calcInclusiveTax(price: Dec, rates: WcTaxRate[], precision: number): Map<number, Dec> {
+  const taxes = new Map<number, Dec>();
+  const regular = rates.filter((r) => !r.compound);
+  const compound = rates.filter((r) => r.compound);
+  const regularRate = new D(1).plus(regular.reduce((a, r) => a.plus(dec(r.rate)), new D(0)).div(100));
+  let nonCompoundPrice = price;
+  for (const r of [...compound].reverse()) {
+    const t = nonCompoundPrice.minus(nonCompoundPrice.div(new D(1).plus(dec(r.rate).div(100))));
+    taxes.set(r.id, t);
+    nonCompoundPrice = nonCompoundPrice.minus(t);
+  }
+  for (const r of regular) {
+    const theRate = dec(r.rate).div(100).div(regularRate);
+    const net = price.minus(theRate.times(nonCompoundPrice));
+    taxes.set(r.id, price.minus(net));
+  }
+  for (const [k, v] of taxes) taxes.set(k, v.toDecimalPlaces(precision, D.ROUND_HALF_UP));
+  return taxes;
+}
+
+function sumMap(m: Map<number, Dec>): Dec {
+  let s = new D(0);
+  for (const v of m.values()) s = s.plus(v);
+  return s;
+}
+
+/** What a cart line looks like before WooCommerce computes it. */
+export interface DraftItem {
+  name: string;
+  productId: number;
+  variationId?: number;
+  sku: string | null;
+  quantity: number;
+  /** Unit price as entered in the shop (incl. tax when the shop enters prices with tax). */
+  unitPrice: string;
+  taxClass: WcTaxClass;
+  /** tax_status 'taxable' (default) or 'none'. */
+  taxable?: boolean;
+  meta?: WcMeta[];
+  parentName?: string | null;
+}
+
+export interface DraftShipping {
+  methodId: string;
+  methodTitle: string;
+  instanceId: string;
+  /** Cost excl. tax (WooCommerce shipping costs are entered without tax). */
+  cost: string;
+  taxable?: boolean;
+}
+
+export interface DraftFee {
+  name: string;
+  /** Excl. tax, may be negative. */
+  amount: string;
+  taxClass: WcTaxClass;
+  taxable: boolean;
+}
+
+export interface DraftCoupon {
+  code: string;
+  type: 'percent' | 'fixed_cart' | 'fixed_product';
+  /** Percentage, or an amount in the entered price basis. */
+  amount: string;
+}
+
+export interface DraftOrder {
+  items: DraftItem[];
+  shipping: DraftShipping[];
+  fees: DraftFee[];
+  coupon?: DraftCoupon;
+  /** Tax location: the customer's country. */
+  country: string;
+  /** EU business with a valid VAT number (reverse charge) or otherwise exempt: no tax at all. */
+  vatExempt: boolean;
+}
+
+export interface ComputedOrder {
+  line_items: WcLineItemRecord[];
+  shipping_lines: WcShippingLineRecord[];
+  fee_lines: WcFeeLineRecord[];
+  coupon_lines: WcCouponLineRecord[];
+  tax_lines: WcTaxLineRecord[];
+  discount_total: string;
+  discount_tax: string;
+  shipping_total: string;
+  shipping_tax: string;
+  cart_tax: string;
+  total: string;
+  total_tax: string;
+}
+
+/** Hands out the order item ids (one sequence for all item types, as WooCommerce does). */
+export type ItemIdSource = () => number;
+
+function toStored(m: Map<number, Dec>, precision: number, sub?: Map<number, Dec>): WcStoredTax[] {
+  const out: WcStoredTax[] = [];
+  for (const [id, v] of m) {
+    const e: WcStoredTax = { id, total: raw(v, precision) };
+    if (sub) e.subtotal = raw(sub.get(id) ?? new D(0), precision);
+    out.push(e);
+  }
+  return out;
+}
+
+/** Σ round(per-rate) unless round-at-subtotal, then the raw Σ (WC_Order_Item::set_taxes). */
+export function itemTaxTotal(taxes: Map<number, Dec>, s: WcShopSettings): Dec {
+  let t = new D(0);
+  for (const v of taxes.values()) t = t.plus(s.roundAtSubtotal ? v : roundTo(v, s.decimals));
+  return t;
+}
+
+/**
+ * Split `total` minor units over `weights` by floor, then hand out the remainder one unit at a
+ * time in line order (WC_Discounts' remainder handling).
+ */
+function distribute(totalUnits: Dec, weights: Dec[], caps: Dec[]): Dec[] {
+  const wsum = weights.reduce((a, w) => a.plus(w), new D(0));
+  if (wsum.isZero()) return weights.map(() => new D(0));
+  const parts = weights.map((w, i) => D.min(totalUnits.times(w).div(wsum).floor(), caps[i]));
+  let rest = totalUnits.minus(parts.reduce((a, p) => a.plus(p), new D(0)));
+  for (let pass = 0; rest.gt(0) && pass < 1000; pass++) {
+    let moved = false;
+    for (let i = 0; i < parts.length && rest.gt(0); i++) {
+      if (parts[i].lt(caps[i]) && weights[i].gt(0)) {
+        parts[i] = parts[i].plus(1);
+        rest = rest.minus(1);
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  return parts;
+}
+
+/** Compute an order the way WooCommerce's checkout + WC_Abstract_Order do. */
+export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSettings, nextItemId: ItemIdSource): ComputedOrder {
+  const p = roundingPrecision(s.decimals);
+  const unit = new D(10).pow(s.decimals);
+  const zero = new D(0);
+
+  // 1. Line prices in the entered basis, adjusted for non-base locations.
+  interface Work {
+    d: DraftItem;
+    rates: WcTaxRate[];
+    inclusive: boolean;
+    /** Line price (unit × qty) in minor units, basis = inclusive ? gross : net. */
+    priceUnits: Dec;
+    discountUnits: Dec;
+  }
+  const work: Work[] = draft.items.map((d) => {
+    const taxable = d.taxable !== false;
+    const rates = taxable && !draft.vatExempt ? findRates(table, draft.country, d.taxClass) : [];
+    let priceUnits = dec(d.unitPrice).times(d.quantity).times(unit);
+    let inclusive = s.pricesIncludeTax && taxable;
+    if (inclusive) {
+      const baseRates = findRates(table, s.baseCountry, d.taxClass);
+      const same = baseRates.length === rates.length && baseRates.every((r, i) => r.id === rates[i].id);
+      if (!same) {
+        // remove the shop's base tax, round to whole minor units, then tax on top
+        const baseTax = sumMap(calcInclusiveTax(priceUnits, baseRates, p));
+        priceUnits = priceUnits.minus(baseTax).toDecimalPlaces(0, D.ROUND_HALF_UP);
+        inclusive = false;
+      }
+    }
+    return { d, rates, inclusive, priceUnits, discountUnits: zero };
+  });
+
+  // 2. Coupon discounts in minor units.
+  const c = draft.coupon;
+  if (c) {
+    const caps = work.map((w) => w.priceUnits.floor());
+    if (c.type === 'percent') {
+      const pct = dec(c.amount);
+      const target = work.reduce((a, w) => a.plus(w.priceUnits), zero).times(pct).div(100).toDecimalPlaces(0, D.ROUND_HALF_UP);
+      const parts = work.map((w, i) => D.min(w.priceUnits.times(pct).div(100).floor(), caps[i]));
+      let rest = target.minus(parts.reduce((a, x) => a.plus(x), zero));
+      for (let i = 0; rest.gt(0) && i < parts.length; i++) {
+        if (parts[i].lt(caps[i])) {
+          parts[i] = parts[i].plus(1);
+          rest = rest.minus(1);
+        }
+      }
+      work.forEach((w, i) => (w.discountUnits = parts[i]));
+    } else if (c.type === 'fixed_product') {
+      work.forEach((w, i) => (w.discountUnits = D.min(dec(c.amount).times(unit).times(w.d.quantity), caps[i])));
+    } else {
+      const amountUnits = D.min(dec(c.amount).times(unit), caps.reduce((a, x) => a.plus(x), zero));
+      const parts = distribute(amountUnits, work.map((w) => w.priceUnits), caps);
+      work.forEach((w, i) => (w.discountUnits = parts[i]));
+    }
+  }
+
+  // 3. Items: ex-tax subtotal/total and raw taxes.
+  const lineItems: WcLineItemRecord[] = [];
+  const cartTaxes = new Map<number, Dec>();
+  const add = (m: Map<number, Dec>, id: number, v: Dec) => m.set(id, (m.get(id) ?? zero).plus(v));
+  let sumSubtotal = zero;
+  let sumTotal = zero;
+  let sumSubTaxRaw = zero;
+  let sumTotTaxRaw = zero;
+  const classCost = new Map<string, Dec>();
+  for (const w of work) {
+    const subGross = w.priceUnits.div(unit);
+    const totGross = w.priceUnits.minus(w.discountUnits).div(unit);
+    let subNet = subGross;
+    let totNet = totGross;
+    let subTaxes: Map<number, Dec>;
+    let totTaxes: Map<number, Dec>;
+    if (w.inclusive) {
+      subTaxes = calcInclusiveTax(subGross, w.rates, p);
+      totTaxes = calcInclusiveTax(totGross, w.rates, p);
+      subNet = subGross.minus(sumMap(subTaxes));
+      totNet = totGross.minus(sumMap(totTaxes));
+    } else {
+      subTaxes = calcExclusiveTax(subNet, w.rates, p);
+      totTaxes = calcExclusiveTax(totNet, w.rates, p);
+    }
+    // "Subtotal cannot be less than total"
+    if (sumMap(subTaxes).lt(sumMap(totTaxes))) subTaxes = new Map(totTaxes);
+    for (const [id, v] of totTaxes) add(cartTaxes, id, s.roundAtSubtotal ? v : roundTo(v, s.decimals));
+    sumSubtotal = sumSubtotal.plus(subNet);
+    sumTotal = sumTotal.plus(totNet);
+    sumSubTaxRaw = sumSubTaxRaw.plus(sumMap(subTaxes));
+    sumTotTaxRaw = sumTotTaxRaw.plus(sumMap(totTaxes));
+    if (w.rates.length) classCost.set(w.d.taxClass, (classCost.get(w.d.taxClass) ?? zero).plus(totNet));
+    lineItems.push({
+      id: nextItemId(),
+      name: w.d.name,
+      product_id: w.d.productId,
+      variation_id: w.d.variationId ?? 0,
+      quantity: w.d.quantity,
+      tax_class: itemTaxClass(w.d.taxClass),
+      subtotal: raw(subNet, p),
+      subtotal_tax: raw(itemTaxTotal(subTaxes, s), p),
+      total: raw(totNet, p),
+      total_tax: raw(itemTaxTotal(totTaxes, s), p),
+      taxes: toStored(totTaxes, p, subTaxes),
+      meta_data: w.d.meta ?? [],
+      sku: w.d.sku,
+      parent_name: w.d.parentName ?? null,
+    });
+  }
+
+  // 4. Fees (entered excl. tax). Negative taxable fees are taxed over the cart's tax classes in
+  // proportion to their cost (WC_Cart_Fees / WC_Cart_Totals).
+  const feeLines: WcFeeLineRecord[] = [];
+  let sumFees = zero;
+  for (const f of draft.fees) {
+    const amount = roundTo(f.amount, s.decimals);
+    let taxes = new Map<number, Dec>();
+    if (f.taxable && !draft.vatExempt) {
+      if (amount.isNegative()) {
+        const costSum = [...classCost.values()].reduce((a, v) => a.plus(v), zero);
+        if (!costSum.isZero()) {
+          for (const [cls, cost] of classCost) {
+            const part = amount.times(cost).div(costSum);
+            for (const [id, v] of calcExclusiveTax(part, findRates(table, draft.country, cls), p)) taxes.set(id, (taxes.get(id) ?? zero).plus(v));
+          }
+        }
+      } else {
+        taxes = calcExclusiveTax(amount, findRates(table, draft.country, f.taxClass), p);
+      }
+    }
+    for (const [id, v] of taxes) add(cartTaxes, id, s.roundAtSubtotal ? v : roundTo(v, s.decimals));
+    sumFees = sumFees.plus(amount);
+    feeLines.push({
+      id: nextItemId(),
+      name: f.name,
+      tax_class: f.taxable ? itemTaxClass(f.taxClass) : '',
+      tax_status: f.taxable ? 'taxable' : 'none',
+      amount: raw(amount, p),
+      total: raw(amount, p),
+      total_tax: raw(itemTaxTotal(taxes, s), p),
+      taxes: toStored(taxes, p, taxes),
+      meta_data: [],
+    });
+  }
+
+  // 5. Shipping: tax class "inherit" = standard when any taxed item is standard, else the first
+  // class found among the items.
+  const shippingTaxes = new Map<number, Dec>();
+  const shippingLines: WcShippingLineRecord[] = [];
+  let shippingTotal = zero;
+  const classes = work.filter((w) => w.rates.length).map((w) => w.d.taxClass);
+  const shipClass: WcTaxClass | null = classes.includes('standard') ? 'standard' : (classes[0] ?? null);
+  for (const sh of draft.shipping) {
+    const cost = dec(sh.cost);
+    const rates = sh.taxable !== false && shipClass && !draft.vatExempt && !cost.isZero() ? findShippingRates(table, draft.country, shipClass) : [];
+    const taxes = calcExclusiveTax(cost, rates, p);
+    for (const [id, v] of taxes) add(shippingTaxes, id, s.roundAtSubtotal ? v : roundTo(v, s.decimals));
+    shippingTotal = shippingTotal.plus(roundTo(cost, s.decimals));
+    shippingLines.push({
+      id: nextItemId(),
+      method_title: sh.methodTitle,
+      method_id: sh.methodId,
+      instance_id: sh.instanceId,
+      total: raw(cost, p),
+      total_tax: raw(itemTaxTotal(taxes, s), p),
+      taxes: toStored(taxes, p),
+      meta_data: [],
+    });
+  }
+
+  // 6. Tax lines per rate, order totals.
+  const taxLines: WcTaxLineRecord[] = [];
+  const rateIds = [...new Set([...cartTaxes.keys(), ...shippingTaxes.keys()])];
+  for (const id of rateIds) {
+    const r = table.find((x) => x.id === id);
+    if (!r) throw new Error(`tax rate ${id} not in the table`);
+    taxLines.push({
+      id: nextItemId(),
+      rate_code: `${r.country}-${r.name.toUpperCase()}-${r.priority}`,
+      rate_id: id,
+      label: r.name,
+      compound: r.compound,
+      tax_total: raw(cartTaxes.get(id) ?? zero, p),
+      shipping_tax_total: raw(shippingTaxes.get(id) ?? zero, p),
+      rate_percent: Number(dec(r.rate).toFixed()),
+      meta_data: [],
+    });
+  }
+  const cartTax = sumMap(cartTaxes);
+  const shippingTax = sumMap(shippingTaxes);
+  const total = roundTo(sumTotal.plus(sumFees).plus(shippingTotal).plus(cartTax).plus(shippingTax), s.decimals);
+  const discountTotal = roundTo(sumSubtotal.minus(sumTotal), s.decimals);
+  const discountTax = roundTo(sumSubTaxRaw.minus(sumTotTaxRaw), s.decimals);
+
+  const couponLines: WcCouponLineRecord[] = c
+    ? [
+        {
+          id: nextItemId(),
+          code: c.code,
+          discount: raw(discountTotal, p),
+          discount_tax: raw(discountTax, p),
+          discount_type: c.type,
+          nominal_amount: c.amount,
+          free_shipping: false,
+          meta_data: [],
+        },
+      ]
+    : [];
+
+  return {
+    line_items: lineItems,
+    shipping_lines: shippingLines,
+    fee_lines: feeLines,
+    coupon_lines: couponLines,
+    tax_lines: taxLines,
+    discount_total: raw(discountTotal, p),
+    discount_tax: raw(discountTax, p),
+    shipping_total: raw(shippingTotal, p),
+    shipping_tax: raw(shippingTax, p),
+    cart_tax: raw(cartTax, p),
+    total: raw(total, p),
+    total_tax: raw(roundTo(cartTax.plus(shippingTax), s.decimals), p),
+  };
+}
