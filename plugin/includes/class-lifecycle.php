@@ -1,0 +1,68 @@
+<?php
+/**
+ * Activation and deactivation. Uninstall is uninstall.php.
+ *
+ * @package Shopbooks
+ */
+
+namespace Shopbooks;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Activation/deactivation.
+ */
+final class Lifecycle {
+	public const ADDED_CAP_OPTION = 'shopbooks_added_admin_cap';
+
+	/**
+	 * Activate: tables, the sync role, the capability, the cron event.
+	 */
+	public static function activate(): void {
+		Store_Db::install();
+		if ( ! get_role( Connections::SYNC_ROLE ) ) {
+			add_role( Connections::SYNC_ROLE, 'Shopbooks sync', Connections::sync_caps() );
+		}
+		// Without WooCommerce nobody has manage_woocommerce; let administrators manage Shopbooks.
+		$admin = get_role( 'administrator' );
+		if ( $admin && ! $admin->has_cap( 'manage_woocommerce' ) ) {
+			$admin->add_cap( 'manage_woocommerce' );
+			update_option( self::ADDED_CAP_OPTION, 1, false );
+		}
+		add_option( Settings::OPTION, Settings::defaults(), '', false );
+		Scheduler::ensure();
+		update_option( 'shopbooks_activated_at', gmdate( 'c' ), false );
+	}
+
+	/**
+	 * Deactivate: stop the schedule (data stays until uninstall).
+	 */
+	public static function deactivate(): void {
+		Scheduler::clear_all();
+	}
+
+	/**
+	 * Remove everything the plugin created (uninstall.php calls this).
+	 */
+	public static function uninstall(): void {
+		Scheduler::clear_all();
+		Store_Db::drop();
+		$user = get_user_by( 'login', Connections::SYNC_USER );
+		if ( $user ) {
+			require_once ABSPATH . 'wp-admin/includes/user.php';
+			\WP_Application_Passwords::delete_all_application_passwords( $user->ID );
+			wp_delete_user( $user->ID );
+		}
+		remove_role( Connections::SYNC_ROLE );
+		if ( get_option( self::ADDED_CAP_OPTION ) && ! class_exists( 'WooCommerce' ) ) {
+			$admin = get_role( 'administrator' );
+			if ( $admin ) {
+				$admin->remove_cap( 'manage_woocommerce' );
+			}
+		}
+		global $wpdb;
+		// All options and transients of the plugin (OAuth states are transients).
+		$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE 'shopbooks\\_%' OR option_name LIKE '\\_transient\\_shopbooks\\_%' OR option_name LIKE '\\_transient\\_timeout\\_shopbooks\\_%'" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
+		wp_cache_flush();
+	}
+}

@@ -1,0 +1,82 @@
+<?php
+/**
+ * GET /status, POST /status/node.
+ *
+ * @package Shopbooks
+ */
+
+namespace Shopbooks\Rest;
+
+use Shopbooks\Connections;
+use Shopbooks\Node_Locator;
+use Shopbooks\Notices;
+use Shopbooks\Runner;
+use Shopbooks\Scheduler;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Environment status.
+ */
+final class Status_Controller extends Base_Controller {
+	/**
+	 * Routes.
+	 */
+	public function register_routes(): void {
+		$this->route( '/status', \WP_REST_Server::READABLE, array( $this, 'get' ) );
+		$this->route(
+			'/status/node',
+			\WP_REST_Server::CREATABLE,
+			array( $this, 'set_node' ),
+			array(
+				'nodePath' => array(
+					'type'     => 'string',
+					'required' => true,
+				),
+			)
+		);
+	}
+
+	/**
+	 * Status.
+	 *
+	 * @return array
+	 */
+	public function get(): array {
+		$wc = Connections::woocommerce_view();
+		return array(
+			'woocommerceActive' => class_exists( 'WooCommerce' ),
+			'node'              => Node_Locator::locate(),
+			'syncCore'          => array(
+				'present' => is_readable( Runner::script() ),
+				'path'    => Runner::script(),
+			),
+			'cron'              => Scheduler::status(),
+			'syncUser'          => array(
+				'exists'                 => null !== $wc['user'],
+				'login'                  => $wc['user'],
+				'applicationPasswordSet' => $wc['applicationPasswordSet'],
+			),
+			'notices'           => Notices::current(),
+		);
+	}
+
+	/**
+	 * Set or clear the Node path.
+	 *
+	 * @param \WP_REST_Request $request Request.
+	 * @return array|\WP_Error
+	 */
+	public function set_node( \WP_REST_Request $request ) {
+		$path = trim( (string) $request['nodePath'] );
+		if ( '' !== $path ) {
+			$probe = Node_Locator::probe( $path );
+			if ( ! $probe['found'] ) {
+				return new \WP_Error( 'shopbooks_node_invalid', (string) $probe['problem'], array( 'status' => 400 ) );
+			}
+		}
+		update_option( Node_Locator::OPTION, $path, false );
+		Node_Locator::flush();
+		return Node_Locator::locate();
+	}
+}
