@@ -1,0 +1,118 @@
+/** Runtime view of the generated field table: per entity its fields, key, metadata type and line collections. */
+import { ENTITY_ROWS } from './entities';
+import type { EdmType } from './entity-table';
+
+export interface FieldInfo {
+  readonly name: string;
+  readonly type: EdmType;
+  readonly key: boolean;
+  readonly required: boolean;
+  readonly get: boolean;
+  readonly post: boolean;
+  readonly put: boolean;
+}
+
+export interface EntityInfo {
+  readonly name: EntityName;
+  readonly path: string;
+  /** The OData service segment (`crm`, `salesentry`, ...). */
+  readonly service: string;
+  readonly pageSize: number;
+  readonly methods: { get: boolean; post: boolean; put: boolean; delete: boolean };
+  readonly fields: ReadonlyMap<string, FieldInfo>;
+  readonly keyField: string;
+  /** `__metadata.type`. Exact's namespaces vary; the simulator uses Exact.Web.Api.Models.<Singular>. */
+  readonly metadataType: string;
+  /** Collection-valued field -> entity name of its rows (only line collections the simulator serves). */
+  readonly lineCollections: ReadonlyMap<string, string>;
+}
+
+const SINGULAR: Record<string, string> = {
+  Me: 'System.Me',
+  Divisions: 'System.Division',
+  Accounts: 'Account',
+  Items: 'Item',
+  VATCodes: 'VATCode',
+  GLAccounts: 'GLAccount',
+  Journals: 'Journal',
+  FinancialPeriods: 'FinancialPeriod',
+  PaymentConditions: 'PaymentCondition',
+  SalesEntries: 'SalesEntry',
+  SalesEntryLines: 'SalesEntryLine',
+  SalesInvoices: 'SalesInvoice',
+  SalesInvoiceLines: 'SalesInvoiceLine',
+  SalesInvoiceOrderChargeLines: 'SalesInvoiceOrderChargeLine',
+  PrintedSalesInvoices: 'PrintedSalesInvoice',
+  SalesOrders: 'SalesOrder',
+  SalesOrderLines: 'SalesOrderLine',
+};
+
+const LINES: Record<string, Record<string, string>> = {
+  SalesEntries: { SalesEntryLines: 'SalesEntryLines' },
+  SalesInvoices: { SalesInvoiceLines: 'SalesInvoiceLines', SalesInvoiceOrderChargeLines: 'SalesInvoiceOrderChargeLines' },
+  SalesOrders: { SalesOrderLines: 'SalesOrderLines' },
+};
+
+export type EntityName =
+  | 'Me'
+  | 'Divisions'
+  | 'Accounts'
+  | 'Items'
+  | 'VATCodes'
+  | 'GLAccounts'
+  | 'Journals'
+  | 'FinancialPeriods'
+  | 'PaymentConditions'
+  | 'SalesEntries'
+  | 'SalesEntryLines'
+  | 'SalesInvoices'
+  | 'SalesInvoiceLines'
+  | 'SalesInvoiceOrderChargeLines'
+  | 'PrintedSalesInvoices'
+  | 'SalesOrders'
+  | 'SalesOrderLines';
+
+function build(): Record<EntityName, EntityInfo> {
+  const out = {} as Record<EntityName, EntityInfo>;
+  for (const row of ENTITY_ROWS) {
+    const fields = new Map<string, FieldInfo>();
+    for (const [name, type, access, flags] of row.fields) {
+      fields.set(name, {
+        name,
+        type,
+        key: flags.includes('K'),
+        required: flags.includes('R'),
+        get: access.includes('G'),
+        post: access.includes('P'),
+        put: access.includes('U'),
+      });
+    }
+    const keyField = [...fields.values()].find((f) => f.key)?.name;
+    if (!keyField) throw new Error(`entity ${row.name} has no key`);
+    const name = row.name as EntityName;
+    out[name] = {
+      name,
+      path: row.path,
+      service: row.path.split('/')[0],
+      pageSize: row.pageSize,
+      methods: {
+        get: row.methods.includes('G'),
+        post: row.methods.includes('P'),
+        put: row.methods.includes('U'),
+        delete: row.methods.includes('D'),
+      },
+      fields,
+      keyField,
+      metadataType: `Exact.Web.Api.Models.${SINGULAR[name] ?? name}`,
+      lineCollections: new Map(Object.entries(LINES[name] ?? {})),
+    };
+  }
+  return out;
+}
+
+export const ENTITIES: Record<EntityName, EntityInfo> = build();
+
+/** Entity by its path below the division (`crm/Accounts`); the service segment is matched case-insensitively. */
+export function entityByPath(service: string, resource: string): EntityInfo | undefined {
+  return Object.values(ENTITIES).find((e) => e.service.toLowerCase() === service.toLowerCase() && e.name === resource);
+}
