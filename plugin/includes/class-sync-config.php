@@ -155,7 +155,7 @@ final class Sync_Config {
 			return $src;
 		}
 		return array(
-			'kind'                => 'woocommerce',
+			'platform'            => 'woocommerce',
 			'url'                 => home_url(),
 			'username'            => Connections::SYNC_USER,
 			'applicationPassword' => (string) Secrets::get( 'sync_app_password' ),
