@@ -82,6 +82,59 @@ function lineVat(order: Order, taxes: LineTax[], what: string, shopCountry: stri
   return { vat: vatFor(order, rates.get(distinct[0])!, shopCountry) };
 }
 
+interface RatePart {
+  vat: PlanVat;
+  net: Dec;
+  tax: Dec;
+}
+
+function partName(name: string, p: RatePart, count: number): string {
+  return count > 1 ? `${name} (${p.vat.percent}% VAT)` : name;
+}
+
+/**
+ * Shipping and fees may carry several VAT rates: WooCommerce spreads a negative fee (a cart
+ * discount) and "inherit" shipping over the rates of the items. Such a line is split into one
+ * part per rate; the net of a taxed part is its tax / rate (the way it was computed), the rest goes
+ * to the untaxed part, or to the largest part. Taxes that are stacked on the same base (US state +
+ * county) are refused: a Dutch booking line has one rate.
+ */
+function splitByRate(order: Order, net: Dec, tax: Dec, taxes: LineTax[], what: string, shopCountry: string, dp: number): { parts: RatePart[] } | { error: ShopbooksError } {
+  const single = lineVat(order, taxes, what, shopCountry);
+  if (!single.error) return { parts: [{ vat: single.vat, net, tax }] };
+  if (single.error.code !== 'MultipleVatRatesOnLine') return { error: single.error };
+  const rates = new Map(order.taxRates.map((r) => [r.id, r]));
+  const byRate = new Map<string, Dec>();
+  for (const t of taxes) byRate.set(t.rateId, (byRate.get(t.rateId) ?? new D(0)).plus(t.amount));
+  const parts: RatePart[] = [];
+  let taxedNet = new D(0);
+  for (const [rateId, amount] of byRate) {
+    const rate = rates.get(rateId)!;
+    const pct = dec(rate.percent);
+    if (pct.isZero()) continue;
+    const partNet = amount.times(100).div(pct).toDecimalPlaces(dp, D.ROUND_HALF_UP);
+    taxedNet = taxedNet.plus(partNet);
+    parts.push({ vat: vatFor(order, rate, shopCountry), net: partNet, tax: amount.toDecimalPlaces(dp, D.ROUND_HALF_UP) });
+  }
+  const rest = net.minus(taxedNet);
+  const tolerance = new D(parts.length).div(100);
+  if (net.isZero() || rest.abs().gt(net.abs().plus(tolerance)) || (rest.abs().gt(tolerance) && rest.isPositive() !== net.isPositive())) return { error: single.error };
+  const zeroRate = [...byRate.keys()].map((id) => rates.get(id)!).find((r) => dec(r.percent).isZero());
+  if (zeroRate) parts.push({ vat: vatFor(order, zeroRate, shopCountry), net: rest, tax: new D(0) });
+  else if (rest.abs().gt(tolerance)) return { error: single.error };
+  else if (!rest.isZero()) {
+    const largest = parts.reduce((a, b) => (b.net.abs().gt(a.net.abs()) ? b : a));
+    largest.net = largest.net.plus(rest);
+  }
+  // the parts' taxes add up to the line's shown tax
+  const taxDiff = tax.minus(sum(parts.map((p) => p.tax)));
+  if (!taxDiff.isZero() && parts.length) {
+    const largest = parts.reduce((a, b) => (b.net.abs().gt(a.net.abs()) ? b : a));
+    largest.tax = largest.tax.plus(taxDiff);
+  }
+  return { parts };
+}
+
 export function contentHash(lines: PlanLine[], totals: BookingPlan['totals']): string {
   const h = createHash('sha256');
   h.update(JSON.stringify({ l: lines.map((l) => [l.role, l.net, l.vat, l.vatInfo.key, l.quantity]), totals }));
@@ -178,14 +231,14 @@ export function planOrder(order: Order, settingsInput: PlanSettingsInput | PlanS
     lines.push(line('discount', `${label} (${d.vatInfo.percent}% VAT)`, '1', d.net, d.vat, d.vatInfo, dp, null));
   }
   for (const sh of order.shipping) {
-    const r = lineVat(order, sh.taxes, `Shipping "${sh.name}" of order ${order.number}`, s.shopCountry);
-    if (r.error) return fail(r.error);
-    lines.push(line('shipping', sh.name || 'Shipping', '1', dec(sh.net), dec(sh.tax), r.vat, dp, sh.id));
+    const r = splitByRate(order, dec(sh.net), dec(sh.tax), sh.taxes, `Shipping "${sh.name}" of order ${order.number}`, s.shopCountry, dp);
+    if ('error' in r) return fail(r.error);
+    for (const p of r.parts) lines.push(line('shipping', partName(sh.name || 'Shipping', p, r.parts.length), '1', p.net, p.tax, p.vat, dp, sh.id));
   }
   for (const f of order.fees) {
-    const r = lineVat(order, f.taxes, `Fee "${f.name}" of order ${order.number}`, s.shopCountry);
-    if (r.error) return fail(r.error);
-    lines.push(line('fees', f.name || 'Fee', '1', dec(f.net), dec(f.tax), r.vat, dp, f.id));
+    const r = splitByRate(order, dec(f.net), dec(f.tax), f.taxes, `Fee "${f.name}" of order ${order.number}`, s.shopCountry, dp);
+    if ('error' in r) return fail(r.error);
+    for (const p of r.parts) lines.push(line('fees', partName(f.name || 'Fee', p, r.parts.length), '1', p.net, p.tax, p.vat, dp, f.id));
   }
 
   const reconciled = reconcile(lines, shopVatByKey(order, s.shopCountry), total, order.number, s, dp);
