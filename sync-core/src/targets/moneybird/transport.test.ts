@@ -4,6 +4,16 @@ import { ShopbooksError } from '../../model/errors';
 import { parseMoneybirdConfig, moneybirdTokenName } from './config';
 import { MoneybirdTransport, buildAuthorizeUrl, exchangeAuthorizationCode, explainMoneybirdError } from './transport';
 
+/** The error a call failed with (the test fails when it succeeds). */
+async function failure(p: Promise<unknown>): Promise<ShopbooksError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as ShopbooksError;
+  }
+  throw new Error('expected the call to fail');
+}
+
 type Handler = (url: URL, init: RequestInit) => Response | Promise<Response>;
 
 function setup(handler: Handler, auth: Record<string, unknown> = { kind: 'token', token: 'tok' }) {
@@ -53,7 +63,7 @@ describe('MoneybirdTransport', () => {
       n++;
       return json(502, 'bad gateway');
     });
-    const e = await t.post('/sales_invoices.json', { body: {}, what: 'create' }).catch((x) => x);
+    const e = await failure(t.post('/sales_invoices.json', { body: {}, what: 'create' }));
     expect(n).toBe(1);
     expect(e).toBeInstanceOf(ShopbooksError);
     expect(e.details.uncertain).toBe(true);
@@ -66,7 +76,7 @@ describe('MoneybirdTransport', () => {
       err.name = 'TimeoutError';
       throw err;
     });
-    const e = await t.post('/sales_invoices.json', { body: {}, what: 'create the invoice' }).catch((x) => x);
+    const e = await failure(t.post('/sales_invoices.json', { body: {}, what: 'create the invoice' }));
     expect(e.code).toBe('Timeout');
     expect(e.details.uncertain).toBe(true);
   });
@@ -94,7 +104,7 @@ describe('MoneybirdTransport', () => {
   it('explains a 422 plainly and keeps the body verbatim', async () => {
     const body = '{"error":{"reference":["can\'t be blank"],"date":["is not a valid date"]},"details":{"reference":[{"error":"blank"}]}}';
     const { t } = setup(() => new Response(body, { status: 422 }));
-    const e = await t.post('/external_sales_invoices.json', { body: {}, what: 'create external sales invoice X' }).catch((x) => x);
+    const e = await failure(t.post('/external_sales_invoices.json', { body: {}, what: 'create external sales invoice X' }));
     expect(e.code).toBe('RemoteValidation');
     expect(e.retryable).toBe(false);
     expect(e.message).toBe("Moneybird refused to create external sales invoice X: reference can't be blank; date is not a valid date.");
@@ -104,7 +114,7 @@ describe('MoneybirdTransport', () => {
 
   it('OAuth: refreshes once for concurrent calls and persists the rotated token before using it', async () => {
     let refreshes = 0;
-    let store: MemoryStore;
+    const holder: { store?: MemoryStore } = {};
     const seen: string[] = [];
     const ctx = setup(
       async (url, init) => {
@@ -116,13 +126,14 @@ describe('MoneybirdTransport', () => {
           return json(200, { access_token: 'a1', refresh_token: 'r1', token_type: 'bearer', expires_in: 3600 });
         }
         // The new access token is only used after it was saved.
-        const saved = await store.getToken(moneybirdTokenName(ctx.config));
+        const saved = await holder.store!.getToken(moneybirdTokenName(ctx.config));
         seen.push(`${(init.headers as Record<string, string>).Authorization}|${String(saved?.value.accessToken)}`);
         return json(200, []);
       },
       { kind: 'oauth', clientId: 'c', clientSecret: 's', redirectUri: 'http://x/cb', refreshToken: 'r0' },
     );
-    store = ctx.store;
+    holder.store = ctx.store;
+    const store = ctx.store;
     await Promise.all([ctx.t.get('/a.json', { what: 'a' }), ctx.t.get('/b.json', { what: 'b' }), ctx.t.get('/c.json', { what: 'c' })]);
     expect(refreshes).toBe(1);
     expect(seen).toEqual(['Bearer a1|a1', 'Bearer a1|a1', 'Bearer a1|a1']);
@@ -143,7 +154,7 @@ describe('MoneybirdTransport', () => {
       },
       { kind: 'oauth', clientId: 'c', clientSecret: 's', redirectUri: 'http://x/cb', refreshToken: 'r0' },
     );
-    const e = await ctx.t.get('/a.json', { what: 'read' }).catch((x) => x);
+    const e = await failure(ctx.t.get('/a.json', { what: 'read' }));
     expect(e.code).toBe('AuthFailed');
     expect(refreshes).toBe(2); // one to get a token at all, one after the 401
   });
@@ -157,7 +168,7 @@ describe('MoneybirdTransport', () => {
       },
       { kind: 'oauth', clientId: 'c', clientSecret: 's', redirectUri: 'http://x/cb', refreshToken: 'r0' },
     );
-    const e = await ctx.t.get('/a.json', { what: 'read' }).catch((x) => x);
+    const e = await failure(ctx.t.get('/a.json', { what: 'read' }));
     expect(e.code).toBe('TokenRevoked');
     const url = buildAuthorizeUrl({ baseUrl: 'https://mb.test', clientId: 'c', redirectUri: 'http://x/cb', state: 'st' });
     expect(url).toBe('https://mb.test/oauth/authorize?client_id=c&redirect_uri=http%3A%2F%2Fx%2Fcb&response_type=code&scope=sales_invoices+settings&state=st');
