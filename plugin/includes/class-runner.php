@@ -111,7 +111,12 @@ final class Runner {
 				$result['json']   = $json;
 				$result['ok']     = 0 === $result['exitCode'];
 				if ( ! $result['ok'] && null === $result['error'] ) {
-					$msg             = is_array( $json ) ? (string) ( $json['error']['message'] ?? $json['message'] ?? '' ) : '';
+					$msg = is_array( $json ) ? (string) ( $json['error']['message'] ?? $json['message'] ?? '' ) : '';
+					if ( '' === $msg ) {
+						// With --json the CLI writes {"error":{code,message}} to stderr.
+						$err = json_decode( self::last_json_line( $result['stderr'] ), true );
+						$msg = is_array( $err ) ? (string) ( $err['error']['message'] ?? '' ) : '';
+					}
 					$result['error'] = '' !== $msg ? $msg : self::tail( $result['stderr'] );
 				}
 			}

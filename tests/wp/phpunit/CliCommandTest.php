@@ -1,0 +1,91 @@
+<?php
+/**
+ * `wp shopbooks sync|backfill|status` through the minimal WP_CLI harness of bootstrap.php: the
+ * command class is registered by the plugin and runs the same runner as WP-Cron.
+ *
+ * @package Shopbooks
+ */
+
+use PHPUnit\Framework\TestCase;
+
+final class CliCommandTest extends TestCase {
+	private static string $probe;
+
+	public static function setUpBeforeClass(): void {
+		// A stand-in sync core that reports what it received (never the values of secrets).
+		self::$probe = sys_get_temp_dir() . '/shopbooks-cli-probe-' . getmypid() . '.js';
+		file_put_contents(
+			self::$probe,
+			"const c = JSON.parse(process.env.SHOPBOOKS_CONFIG_JSON || 'null');\n" .
+			"const cmd = process.argv[2];\n" .
+			"if (cmd === 'sync' && process.env.SBTEST_FAIL) { process.stderr.write(JSON.stringify({ error: { code: 'AuthFailed', message: 'Exact Online refused the connection.' } }) + '\\n'); process.exit(1); }\n" .
+			"process.stdout.write(JSON.stringify({ command: cmd, args: process.argv.slice(3), booked: 2, failed: 1, skipped: 0, storeKind: c && c.store.kind, configOnArgv: process.argv.join(' ').includes('applicationPassword') }) + '\\n');\n"
+		);
+		update_option( 'sbtest_core_path', self::$probe );
+		add_filter( 'shopbooks_sync_core_path', static fn() => self::$probe );
+	}
+
+	public static function tearDownAfterClass(): void {
+		delete_option( 'sbtest_core_path' );
+		@unlink( self::$probe );
+		putenv( 'SBTEST_FAIL' );
+	}
+
+	public function test_the_plugin_registers_the_command(): void {
+		$this->assertSame( \Shopbooks\Cli_Command::class, WP_CLI::$commands['shopbooks'] ?? null );
+	}
+
+	public function test_sync_runs_the_runner_and_reports(): void {
+		[ $code, $out ] = WP_CLI::run( 'shopbooks', 'sync' );
+		$this->assertSame( 0, $code, implode( "\n", $out ) );
+		$this->assertSame( array( 'Success: 2 booked, 1 failed, 0 skipped' ), $out );
+		$last = get_option( \Shopbooks\Runner::RESULT_OPTION );
+		$this->assertSame( 'sync', $last['command'] );
+		$this->assertSame( 0, $last['exitCode'] );
+	}
+
+	public function test_backfill_needs_a_date_and_passes_it(): void {
+		[ $code, $out ] = WP_CLI::run( 'shopbooks', 'backfill', array(), array() );
+		$this->assertSame( 1, $code );
+		$this->assertStringContainsString( '--since', $out[0] );
+		[ $code ] = WP_CLI::run( 'shopbooks', 'backfill', array(), array( 'since' => '2024-01-01' ) );
+		$this->assertSame( 0, $code );
+		$r = \Shopbooks\Runner::run( 'backfill', array( '--since', '2024-01-01' ), array( 'record' => false ) );
+		$this->assertSame( array( '--since', '2024-01-01', '--json' ), $r['json']['args'] );
+		$this->assertSame( 'wordpress', $r['json']['storeKind'] );
+		$this->assertFalse( $r['json']['configOnArgv'], 'the configuration is never on the command line' );
+	}
+
+	public function test_a_failing_sync_is_an_error_with_the_core_message(): void {
+		putenv( 'SBTEST_FAIL=1' );
+		try {
+			[ $code, $out ] = WP_CLI::run( 'shopbooks', 'sync' );
+		} finally {
+			putenv( 'SBTEST_FAIL' );
+		}
+		$this->assertSame( 1, $code );
+		$this->assertSame( array( 'Error: Exact Online refused the connection.' ), $out );
+	}
+
+	public function test_status_prints_json(): void {
+		[ $code, $out ] = WP_CLI::run( 'shopbooks', 'status', array(), array( 'format' => 'json' ) );
+		$this->assertSame( 0, $code );
+		$data = json_decode( $out[0], true );
+		$this->assertArrayHasKey( 'next_run', $data );
+		$this->assertArrayHasKey( 'failed', $data );
+		$this->assertStringContainsString( 'woocommerce_inactive', $data['problems'] );
+	}
+
+	public function test_missing_node_is_a_clear_error(): void {
+		update_option( \Shopbooks\Node_Locator::OPTION, '/nonexistent/node' );
+		\Shopbooks\Node_Locator::flush();
+		try {
+			[ $code, $out ] = WP_CLI::run( 'shopbooks', 'sync' );
+		} finally {
+			update_option( \Shopbooks\Node_Locator::OPTION, '' );
+			\Shopbooks\Node_Locator::flush();
+		}
+		$this->assertSame( 1, $code );
+		$this->assertStringContainsString( '/nonexistent/node is not an executable file', $out[0] );
+	}
+}
