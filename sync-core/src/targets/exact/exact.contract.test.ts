@@ -217,6 +217,48 @@ describe('OAuth and tokens', () => {
     await expect(target.findDocument(orderPlan('WC-D3'), env.ctx)).rejects.toMatchObject({ code: 'TokenRevoked', retryable: false });
   });
 
+  it('a 401 on a still-valid token re-reads the store and never refreshes early', async () => {
+    const env = await setup();
+    let spoil = 0;
+    // A fetch that garbles the bearer token of the next `spoil` API calls (the token was revoked, say).
+    const fetchSpoiling: typeof fetch = (input, init) => {
+      const headers = { ...(init?.headers as Record<string, string>) };
+      if (spoil > 0 && headers.Authorization && String(input).includes('/api/v1/')) {
+        spoil--;
+        headers.Authorization = 'Bearer revoked';
+      }
+      return fetch(input, { ...init, headers });
+    };
+    const target = env.target({}, { fetch: fetchSpoiling });
+    await target.prepare(env.ctx);
+    const tokenCalls = target.callStats().token;
+    spoil = 1;
+    const err = (await target.findDocument(orderPlan('WC-401'), env.ctx).catch((e: unknown) => e)) as ShopbooksError;
+    expect(err.code).toBe('AuthFailed');
+    expect(err.retryable).toBe(true);
+    expect(target.callStats().token).toBe(tokenCalls); // no too-early refresh
+    // Meanwhile the user reconnected in the plugin (a new consent; the plugin stored the new pair).
+    // The next 401 makes the target re-read the store and use that pair: no refresh call.
+    const redirect = new URL(env.sim.authorize({ clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback' }));
+    const fresh = await exchangeAuthorizationCode({ baseUrl: env.sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback', code: redirect.searchParams.get('code')!, now: env.clock.now });
+    await saveExactTokens(env.store, 'sandbox-client', 1234567, fresh);
+    spoil = 1;
+    await expect(target.findDocument(orderPlan('WC-401'), env.ctx)).resolves.toBeNull();
+    expect(target.callStats().token).toBe(tokenCalls);
+  });
+
+  it('follows OData paging (__next) for collections longer than a page', async () => {
+    const env = await setup();
+    const t = new ExactTransport({ baseUrl: env.sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', division: 1234567, store: env.store, timeoutMs: 2000, now: env.clock.now, sleep: env.clock.sleep, sharePacer: false, seedRefreshToken: env.config.refreshToken });
+    for (let i = 0; i < 65; i++) await t.post('crm/Accounts', { Name: `Klant ${i}`, Status: 'C', Email: `k${i}@example.nl` });
+    const reads = t.stats.read;
+    const rows = await t.getAll('crm/Accounts?$select=ID,Name');
+    expect(rows).toHaveLength(65);
+    expect(new Set(rows.map((r) => r.ID)).size).toBe(65);
+    expect(t.stats.read - reads).toBe(2);
+    expect(env.sim.stats.tooManyRequests).toBe(0);
+  });
+
   it('authorization-code exchange for the plugin/CLI connect flow', async () => {
     const env = await setup();
     const authUrl = buildAuthorizeUrl({ baseUrl: env.sim.url, clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback', state: 'xyz' });

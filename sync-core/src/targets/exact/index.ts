@@ -21,7 +21,7 @@ import { isUncertainWrite } from './errors';
 import { findDocumentsByReference, getDocument } from './findDocument';
 import { checkTotals, toExactLines } from './lines';
 import { listDivisions, type DivisionChoice } from './listDivisions';
-import { ExactMasterData } from './master-data';
+import { ExactMasterData, configuredVatCode } from './master-data';
 import { processSalesInvoice } from './processSalesInvoice';
 import { FIELD_LIMITS, requireLength } from './schemas';
 import type { FetchLike } from './oauth';
@@ -112,7 +112,7 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
   /** Checks that need no API call (or only loaded master data). */
   function check(plan: BookingPlan, m: ExactMasterData | null): void {
     requireLength(plan.reference, FIELD_LIMITS.yourRef, 'booking reference');
-    const vatCodeFor = m ? (k: string) => m.vatCodeFor(k) : (k: string) => new ExactMasterData(null as never, config).vatCodeFor(k);
+    const vatCodeFor = m ? (k: string) => m.vatCodeFor(k) : (k: string) => configuredVatCode(config, k).code;
     const lines = toExactLines(plan, vatCodeFor);
     if (!lines.length) throw new ShopbooksError('ZeroTotalOrder', `${plan.reference} has no amounts to book.`, { retryable: false });
     checkTotals(plan, lines);

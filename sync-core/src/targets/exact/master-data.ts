@@ -26,6 +26,16 @@ export function vatKeyPercent(key: string): string | null {
   return /^\d+(\.\d+)?$/.test(last) ? dec(last).toFixed() : null;
 }
 
+/** The code the settings give a VAT key (mapped, else the default), or a `VatCodeNotMapped` error. No API call. */
+export function configuredVatCode(config: Pick<ExactTargetConfig, 'vatCodeMap' | 'defaultVatCode'>, key: string): { code: string; mapped: boolean } {
+  const mapped = config.vatCodeMap[key];
+  const code = mapped ?? config.defaultVatCode;
+  if (!code) {
+    throw new ShopbooksError('VatCodeNotMapped', `No Exact VAT code is set for ${key}: map it in the VAT settings (or set a default VAT code).`, { retryable: false, details: { key } });
+  }
+  return { code: code.trim(), mapped: mapped !== undefined };
+}
+
 export class ExactMasterData {
   private vatCodes: Map<string, ExactVatCode> | null = null;
   private gl: Map<string, ExactGlAccount> | null = null;
@@ -126,16 +136,12 @@ export class ExactMasterData {
    * (for mapped keys) have the key's percentage.
    */
   vatCodeFor(key: string): string {
-    const mapped = this.config.vatCodeMap[key];
-    const code = mapped ?? this.config.defaultVatCode;
-    if (!code) {
-      throw new ShopbooksError('VatCodeNotMapped', `No Exact VAT code is set for ${key}: map it in the VAT settings (or set a default VAT code).`, { retryable: false, details: { key } });
-    }
+    const { code, mapped } = configuredVatCode(this.config, key);
     if (this.vatCodes) {
-      const problems = this.vatCodeProblems(key, code, this.vatCodes, mapped !== undefined);
+      const problems = this.vatCodeProblems(key, code, this.vatCodes, mapped);
       if (problems.length) throw new ShopbooksError('VatCodeNotMapped', `${problems.join(' ')} Fix the VAT mapping for ${key} in settings.`, { retryable: false, details: { key, code } });
     }
-    return code.trim();
+    return code;
   }
 
   glCode(role: GlRole): string {

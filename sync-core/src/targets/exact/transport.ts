@@ -196,6 +196,10 @@ export class ExactTransport {
     const rec = await this.opts.store.getToken(this.tokenName);
     const stored = parseStored(rec);
     const now = this.now();
+    if (stored && now - stored.refreshIssuedAt > REFRESH_TOKEN_WARN_MS) {
+      // Unused refresh tokens die after 30 days; say so while there is time to act.
+      this.log('exact.token.refresh-token-ageing', { issuedAt: new Date(stored.refreshIssuedAt).toISOString() });
+    }
     if (stored && stored.accessToken !== rejected && !stored.pendingRefreshSince && now < refreshDueAt(stored)) {
       // Another process (or transport) refreshed while we waited for the lock.
       this.cached = stored;
