@@ -24,17 +24,9 @@ final class Status_Controller extends Base_Controller {
 	 */
 	public function register_routes(): void {
 		$this->route( '/status', \WP_REST_Server::READABLE, array( $this, 'get' ) );
-		$this->route(
-			'/status/node',
-			\WP_REST_Server::CREATABLE,
-			array( $this, 'set_node' ),
-			array(
-				'nodePath' => array(
-					'type'     => 'string',
-					'required' => true,
-				),
-			)
-		);
+		// No `args` schema: WordPress validates args before the permission check, which would let
+		// anonymous requests learn about parameters. Input is checked in the callback.
+		$this->route( '/status/node', \WP_REST_Server::CREATABLE, array( $this, 'set_node' ) );
 	}
 
 	/**
@@ -68,7 +60,11 @@ final class Status_Controller extends Base_Controller {
 	 * @return array|\WP_Error
 	 */
 	public function set_node( \WP_REST_Request $request ) {
-		$path = trim( (string) $request['nodePath'] );
+		$path = $this->body( $request )['nodePath'] ?? null;
+		if ( ! is_string( $path ) ) {
+			return $this->invalid( 'nodePath', __( 'Give the full path of the node program, or "" to search the PATH.', 'shopbooks' ) );
+		}
+		$path = trim( $path );
 		if ( '' !== $path ) {
 			$probe = Node_Locator::probe( $path );
 			if ( ! $probe['found'] ) {
