@@ -558,6 +558,8 @@ const printedSalesInvoices: Handler = {
     const b = bindEntity(e, raw, 'POST');
     const p = new Problems();
     requireFields(e, b, p);
+    // The key is the invoice to process: supplied by the client, so mandatory here.
+    if (b.values.InvoiceID == null) p.add('Verplicht: InvoiceID');
     p.throwIfAny();
     const inv = c.div.salesInvoices.find((i) => i.InvoiceID === b.values.InvoiceID);
     if (!inv) throw validation('Ongeldige referentie: Factuur');

@@ -146,7 +146,7 @@ const items: Handler = {
     requireFields(e, b, p);
     itemRules(c, b.values, null, p);
     p.throwIfAny();
-    const rec: Rec = { IsSalesItem: true, IsPurchaseItem: false, IsStockItem: false, StartDate: c.now, EndDate: null, ...b.values, ID: newKey(e, b.values, c.div.items) };
+    const rec: Rec = { IsSalesItem: true, IsPurchaseItem: false, IsStockItem: false, StartDate: null, EndDate: null, ...b.values, ID: newKey(e, b.values, c.div.items) };
     applyItemDerived(c, rec);
     stamp(c, rec, true);
     c.div.items.push(rec);
