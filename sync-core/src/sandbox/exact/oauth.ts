@@ -226,7 +226,8 @@ export class OAuthServer {
     if (grantType === 'refresh_token') {
       const rt = this.refreshTokens.get(form.get('refresh_token') ?? '');
       const g = rt ? this.grants.get(rt.grantId) : undefined;
-      if (!rt || !g || g.clientId !== c.clientId) throw oauthError(400, { error: 'invalid_grant', error_description: 'The refresh token is invalid.' });
+      if (!rt || !g || g.clientId !== c.clientId) // Text as Exact returned it for an unusable refresh token (websmurf/laravel-exact-online#25).
+        throw oauthError(400, { error: 'invalid_grant', error_description: 'Token is not allowed, because of invalid or empty chainId' });
       if (rt.dead) throw oauthError(401, { error: 'unauthorized_client', error_description: 'Old refresh token used.' });
       if (rt.redeemed && (!this.opts.raceMode || rt.settled)) {
         throw oauthError(401, { error: 'unauthorized_client', error_description: 'Old refresh token used.' });
