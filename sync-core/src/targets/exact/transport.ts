@@ -366,9 +366,18 @@ export class ExactTransport {
     let rejected: string | undefined;
     let authRetried = false;
     for (;;) {
-      const token = await this.accessToken(rejected);
+      // Pace first, then take the token: a token taken before a long pacing wait could expire
+      // on the way (token calls do not count towards the API rate limits).
       const waitedBefore = this.pacer.waitedMs;
       await this.pacer.acquire();
+      let token: string;
+      try {
+        token = await this.accessToken(rejected);
+      } catch (e) {
+        this.pacer.release(null);
+        this.stats.waitedMs += this.pacer.waitedMs - waitedBefore;
+        throw e;
+      }
       let res: RawResponse;
       try {
         if (isRead) this.stats.read++;
