@@ -185,6 +185,7 @@ export function restOrder(o: WcOrderRecord, ctx: RestContext): Json {
 
 /** A refund as `GET /orders/{id}/refunds/{rid}` returns it (`withParent` for WC 9 `/refunds`). */
 export function restRefund(r: WcRefundRecord, ctx: RestContext, withParent = false): Json {
+  if (r.verbatim) return withParent ? { id: r.id, parent_id: r.parent_id, ...r.verbatim } : r.verbatim;
   const dp = ctx.dp ?? ctx.settings.decimals;
   const base = `${ctx.homeUrl}/wp-json/wc/v3`;
   return {

@@ -112,6 +112,8 @@ export interface WcRefundRecord {
   shipping_lines: WcShippingLineRecord[];
   fee_lines: WcFeeLineRecord[];
   tax_lines: WcTaxLineRecord[];
+  /** A refund taken verbatim from a REST payload (public fixtures): served as-is. */
+  verbatim?: Record<string, unknown>;
 }
 
 export interface WcOrderRecord {

@@ -1,0 +1,20 @@
+/** The simulated WooCommerce shop: generator, totals engine, REST serialiser and HTTP simulator. */
+export { startWooCommerceSimulator, SANDBOX_CONSUMER_KEY, SANDBOX_CONSUMER_SECRET } from './server';
+export type { WooSimulator, WooSimulatorOptions, Fault, FaultKind, RequestLogEntry } from './server';
+export { generateShopOrders, generateShop, seededRandom, priceExcl, PRODUCT_CATALOG, REFUND_CAPABLE_GATEWAYS } from './generate';
+export type { GenerateOptions, GeneratedShop, GeneratedCustomer, CatalogProduct } from './generate';
+export { computeOrder, calcExclusiveTax, calcInclusiveTax, roundingPrecision } from './totals';
+export type { DraftOrder, DraftItem, DraftShipping, DraftFee, DraftCoupon, ComputedOrder } from './totals';
+export { dutchShopTaxRates, findRates, findShippingRates } from './tax-rates';
+export type { WcTaxRate, WcTaxClass } from './tax-rates';
+export { restOrder, restRefund, wpJsonEncode } from './rest';
+export type { RestContext } from './rest';
+export { buildRefund, proRataLineRefund, remainingRefundAmount } from './refunds';
+export type { RefundRequest, RefundLineRequest } from './refunds';
+export { WooShop } from './shop';
+export { recordFromRest } from './fixtures';
+export { wooOAuthSignature } from './auth';
+export type { ApiKey, KeyPermission, WcError } from './auth';
+export { DEFAULT_SHOP_SETTINGS } from './types';
+export type { WcOrderRecord, WcRefundRecord, WcShopSettings, WcLineItemRecord } from './types';
+export { wooRecordToOrder, generateCanonicalOrders } from './canonical';
