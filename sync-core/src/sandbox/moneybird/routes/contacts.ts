@@ -3,6 +3,7 @@
  * delivery_method Email, sequential customer_id, blank strings), `query` search, `/contacts/filter`,
  * `/contacts/customer_id/{customer_id}`, archive, delete, synchronization, `version`.
  */
+import { createHash } from 'node:crypto';
 import { badRequest, notFound, symbolic, Validation } from '../errors';
 import { parseBool, parseDate, parseId } from '../format';
 import type { AdministrationState } from '../model';
@@ -224,7 +225,8 @@ function createContact(ctx: RouteContext, strict: Strictness) {
     created_at: at,
     updated_at: at,
     version: adm.nextVersion(null),
-    sales_invoices_url: `${ctx.requestUrl.origin}/${adm.id}/sales_invoices/${id}/all`,
+    // Moneybird's web link (SPEC pattern https://moneybird.<tld>/<adm>/sales_invoices/<64 hex>/all).
+    sales_invoices_url: `https://moneybird.dev/${adm.id}/sales_invoices/${createHash('sha256').update(id).digest('hex')}/all`,
     notes: [],
     custom_fields: [],
     contact_people: [],

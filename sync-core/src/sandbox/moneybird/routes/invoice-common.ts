@@ -22,12 +22,13 @@ export function parseQuantity(value: unknown): { text: string | null; quantity: 
   return { text: value, quantity: new D(m[1].replace(',', '.')) };
 }
 
-function validPeriod(value: string, today: string): boolean {
+/** A detail period is stored resolved, as `YYYYMMDD..YYYYMMDD` (SPEC response pattern), or null if invalid. */
+function resolvePeriod(value: string, today: string): string | null {
   try {
-    parsePeriod(value, today);
-    return true;
+    const [from, to] = parsePeriod(value, today);
+    return `${from.replace(/-/g, '')}..${to.replace(/-/g, '')}`;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -105,8 +106,11 @@ export function applyDetails(adm: AdministrationState, inv: InvoiceRecord, raw: 
     if ('period' in item) {
       const p = asText(item.period);
       if (p === null || p === '') d.period = null;
-      else if (!validPeriod(p, adm.today())) v.add('details.period', 'is invalid', 'invalid');
-      else d.period = p;
+      else {
+        const resolved = resolvePeriod(p, adm.today());
+        if (!resolved) v.add('details.period', 'is invalid', 'invalid');
+        else d.period = resolved;
+      }
     }
     if ('row_order' in item) {
       const r = Number(item.row_order);
