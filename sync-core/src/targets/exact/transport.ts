@@ -181,7 +181,12 @@ export class ExactTransport {
     if (c && c.accessToken !== rejected && this.now() < refreshDueAt(c)) return c.accessToken;
     if (!this.inflightToken) {
       this.inflightToken = this.opts.store
-        .withLock(tokenLockName(this.opts.clientId, this.opts.division), () => this.refreshLocked(rejected), { timeoutMs: 120_000 })
+        // The holder may need up to 3 token calls of up to 60 s each (lost answers): wait long enough.
+        .withLock(tokenLockName(this.opts.clientId, this.opts.division), () => this.refreshLocked(rejected), { timeoutMs: 240_000 })
+        .catch((e: unknown) => {
+          if (e instanceof ShopbooksError) throw e;
+          throw new ShopbooksError('RemoteUnavailable', 'Another Shopbooks process is busy renewing the Exact Online connection; trying again later.', { retryable: true, cause: e });
+        })
         .finally(() => {
           this.inflightToken = null;
         });
@@ -469,6 +474,10 @@ export class ExactTransport {
       const p = unwrapCollection(body);
       rows.push(...p.results);
       next = p.next;
+      // `__next` is followed verbatim, but only on our own host: the bearer token goes with it.
+      if (next && !next.startsWith(`${this.baseUrl}/`)) {
+        throw new ShopbooksError('RemoteBadResponse', `Exact sent a next-page link to another host (${next.split('/').slice(0, 3).join('/')}); not following it.`);
+      }
     }
     return rows;
   }
