@@ -9,7 +9,9 @@
  * - coupons baked into line totals (computed in minor units like WC_Discounts);
  * - cart_tax / shipping_tax unrounded sums per rate, total_tax = round(cart + shipping),
  *   discount_total / discount_tax from subtotals vs totals,
- *   total = round(Σ line totals + Σ fees + shipping_total + cart_tax + shipping_tax).
+ *   total = round(Σ line totals + Σ fees + shipping_total + cart_tax + shipping_tax), where each line
+ *   total is first rounded to price decimals unless round-at-subtotal is on
+ *   (WC_Item_Totals::get_rounded_items_total, shared by WC_Cart_Totals and WC_Abstract_Order since 3.9).
  */
 import { D, type Dec, dec } from '../../model/money';
 import { findRates, findShippingRates, type WcTaxClass, type WcTaxRate, itemTaxClass } from './tax-rates';
@@ -280,8 +282,10 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
     // "Subtotal cannot be less than total"
     if (sumMap(subTaxes).lt(sumMap(totTaxes))) subTaxes = new Map(totTaxes);
     for (const [id, v] of totTaxes) add(cartTaxes, id, s.roundAtSubtotal ? v : roundTo(v, s.decimals));
-    sumSubtotal = sumSubtotal.plus(subNet);
-    sumTotal = sumTotal.plus(totNet);
+    // WC_Item_Totals::get_rounded_items_total: each line rounded to price decimals before summing,
+    // unless "round tax at subtotal" is on (then the raw values are summed)
+    sumSubtotal = sumSubtotal.plus(s.roundAtSubtotal ? subNet : roundTo(subNet, s.decimals));
+    sumTotal = sumTotal.plus(s.roundAtSubtotal ? totNet : roundTo(totNet, s.decimals));
     sumSubTaxRaw = sumSubTaxRaw.plus(sumMap(subTaxes));
     sumTotTaxRaw = sumTotTaxRaw.plus(sumMap(totTaxes));
     if (w.rates.length) classCost.set(w.d.taxClass, (classCost.get(w.d.taxClass) ?? zero).plus(totNet));
