@@ -157,6 +157,8 @@ final class Sync_Config {
 		return array(
 			'platform'            => 'woocommerce',
 			'url'                 => home_url(),
+			'shopId'              => (string) wp_parse_url( home_url(), PHP_URL_HOST ),
+			'auth'                => 'application-password',
 			'username'            => Connections::SYNC_USER,
 			'applicationPassword' => (string) Secrets::get( 'sync_app_password' ),
 		);

@@ -43,6 +43,7 @@ final class Ledger_Controller extends Base_Controller {
 		return array(
 			'key'            => $e['key'],
 			'kind'           => $e['kind'],
+			'shopId'         => $e['shopId'],
 			'orderId'        => $e['orderId'],
 			'orderNumber'    => $e['orderNumber'],
 			'refundId'       => $e['refundId'],
