@@ -12,7 +12,7 @@ type Script = (url: string, init: RequestInit) => Response | Promise<Response>;
 function harness(script: Script) {
   let t = Date.UTC(2026, 2, 2, 9, 0, 0);
   const calls: Array<{ url: string; body: string }> = [];
-  const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+  const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = String(input);
     calls.push({ url, body: typeof init?.body === 'string' ? init.body : '' });
     return script(url, init ?? {});
