@@ -75,7 +75,8 @@ final class Admin_Page {
 			wp_add_inline_script( 'react-jsx-runtime', 'window.ReactJSXRuntime=window.ReactJSXRuntime||{jsx:function(t,p,k){if(k!==undefined){p=Object.assign({},p,{key:k});}return React.createElement(t,p);},Fragment:React.Fragment};window.ReactJSXRuntime.jsxs=window.ReactJSXRuntime.jsx;' );
 		}
 		wp_enqueue_script( self::HANDLE, plugins_url( 'build/index.js', SHOPBOOKS_FILE ), $asset['dependencies'], $asset['version'], true );
-		wp_localize_script( self::HANDLE, 'shopbooksSettings', self::bootstrap() );
+		// wp_add_inline_script (not wp_localize_script, which turns booleans and null into strings).
+		wp_add_inline_script( self::HANDLE, 'window.shopbooksSettings = ' . wp_json_encode( self::bootstrap() ) . ';', 'before' );
 		wp_set_script_translations( self::HANDLE, 'shopbooks', SHOPBOOKS_DIR . '/languages' );
 		wp_enqueue_style( 'wp-components' );
 		if ( is_readable( SHOPBOOKS_DIR . '/build/index.css' ) ) {
