@@ -101,3 +101,22 @@ export function requireFields(entity: EntityInfo, bound: Bound, problems: Proble
     } else if (blank(bound.values[f.name])) problems.add(`Verplicht: ${label(f.name)}`);
   }
 }
+
+/** Documented lengths (spec 4.7: Item Description 60, ExtraDescription 255); more via options. */
+export const DEFAULT_STRING_LIMITS: Record<string, number> = { 'Items.Description': 60, 'Items.ExtraDescription': 255 };
+
+/**
+ * Length limits on string properties, keyed `Entity.Field` or `Field`. Exceeding one is a 500
+ * "Ongeldig: <field> (maximaal N tekens)" (Exact's exact wording is not known; uncertain).
+ */
+export function checkStringLimits(entity: EntityInfo, bound: Bound, limits: Record<string, number>, problems: Problems): void {
+  for (const [name, value] of Object.entries(bound.values)) {
+    if (typeof value !== 'string') continue;
+    const max = limits[`${entity.name}.${name}`] ?? limits[name];
+    if (max !== undefined && value.length > max) problems.add(`Ongeldig: ${label(name)} (maximaal ${max} tekens)`);
+  }
+  for (const [coll, rows] of bound.lines) {
+    const lineEntity = ENTITIES[entity.lineCollections.get(coll) as keyof typeof ENTITIES];
+    for (const r of rows) checkStringLimits(lineEntity, r, limits, problems);
+  }
+}

@@ -455,7 +455,7 @@ function applyInvoiceHeader(c: Ctx, inv: Rec, h: ReturnType<typeof invoiceHeader
   inv.Type = h.type;
   inv.TypeDescription = INVOICE_TYPES[h.type] ?? null;
   inv.OrderDate = h.date;
-  inv.InvoiceDate = inv.InvoiceDate ?? h.date;
+  if (inv.Status !== 50) inv.InvoiceDate = h.date;
   inv.PaymentCondition = h.pc?.Code ?? null;
   inv.PaymentConditionDescription = h.pc?.Description ?? null;
   inv.DueDate = (v.DueDate as number | undefined) ?? dueDate(h.date, h.pc);

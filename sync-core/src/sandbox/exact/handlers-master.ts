@@ -120,8 +120,6 @@ const accounts: Handler = {
 // ---------------------------------------------------------------- Items
 function itemRules(c: Ctx, v: Rec, self: Rec | null, p: Problems): void {
   for (const f of ['Code', 'Description'] as const) if (f in v && (v[f] === null || String(v[f]).trim() === '')) p.add(`Verplicht: ${f}`);
-  if (typeof v.Description === 'string' && v.Description.length > 60) p.add('Ongeldig: Omschrijving (maximaal 60 tekens)');
-  if (typeof v.ExtraDescription === 'string' && v.ExtraDescription.length > 255) p.add('Ongeldig: Extra omschrijving (maximaal 255 tekens)');
   if (typeof v.Code === 'string' && c.div.items.some((i) => i !== self && String(i.Code).toLowerCase() === (v.Code as string).trim().toLowerCase())) {
     p.add('Gegeven bestaat reeds.');
   }

@@ -15,6 +15,7 @@ import { RateLimiter, ErrorBlocker } from './rate-limit';
 import { ExactCore, type FaultKind, type FaultOptions, type SimStats } from './server';
 import { newDivision, seedMasterData, type DivisionData } from './store';
 import type { Rec } from './odata';
+import { DEFAULT_STRING_LIMITS } from './binding';
 
 export type { FaultKind, FaultOptions, SimStats } from './server';
 export type { ClientRegistration } from './oauth';
@@ -39,6 +40,11 @@ export interface ExactSimulatorOptions {
   tokenCallsPerDay?: number;
   /** Optional "10 error responses per endpoint per hour -> blocked for an hour" mode. Default false. */
   errorBlockMode?: boolean;
+  /**
+   * String length limits keyed `Entity.Field` or `Field` (e.g. `{ YourRef: 30 }`), merged over the
+   * documented ones (Items.Description 60, Items.ExtraDescription 255). Exact documents few limits.
+   */
+  stringLimits?: Record<string, number>;
 }
 
 export interface ExactSimulatorState {
@@ -115,6 +121,7 @@ export async function startExactSimulator(opts: ExactSimulatorOptions = {}): Pro
     errorBlocker: opts.errorBlockMode ? new ErrorBlocker(10) : null,
     divisions,
     currentDivision: () => currentDivision,
+    stringLimits: { ...DEFAULT_STRING_LIMITS, ...(opts.stringLimits ?? {}) },
   });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -2,7 +2,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { ExactHttpError, odataErrorBody, badRequest, notFound } from './errors';
+import { ExactHttpError, odataErrorBody, badRequest, notFound, Problems } from './errors';
+import { bindEntity, checkStringLimits } from './binding';
 import { OAuthServer, type Grant } from './oauth';
 import { RateLimiter, ErrorBlocker } from './rate-limit';
 import { evalFilter } from './odata-filter';
@@ -40,6 +41,7 @@ export interface CoreOptions {
   errorBlocker: ErrorBlocker | null;
   divisions: Map<number, DivisionData>;
   currentDivision: () => number;
+  stringLimits: Record<string, number>;
 }
 
 const HANDLERS: Partial<Record<EntityName, Handler>> = { ...masterHandlers, ...documentHandlers };
@@ -317,13 +319,18 @@ export class ExactCore {
     if (method === 'POST') {
       if (!entity.methods.post || !handler?.create) throw new ExactHttpError(405, 'Method not allowed');
       if (key !== undefined) throw badRequest('Bad Request - POST is not allowed on a single entity.');
-      const rec = handler.create(c, parseJson(body));
+      const raw = parseJson(body);
+      this.checkLimits(entity, raw, 'POST');
+      const rec = handler.create(c, raw);
       return this.renderOne(entity, rec, ctx, wantsJson, 201);
     }
     if (method === 'PUT' || method === 'MERGE' || method === 'PATCH') {
       if (method !== 'PUT' || !entity.methods.put || !handler?.update) throw new ExactHttpError(405, 'Method not allowed');
       if (key === undefined) throw badRequest('Bad Request - PUT requires a key.');
-      handler.update(c, find(), parseJson(body));
+      const target = find();
+      const raw = parseJson(body);
+      this.checkLimits(entity, raw, 'PUT');
+      handler.update(c, target, raw);
       return new Respond(204, null);
     }
     if (method === 'DELETE') {
@@ -333,6 +340,14 @@ export class ExactCore {
       return new Respond(204, null);
     }
     throw new ExactHttpError(405, 'Method not allowed');
+  }
+
+  /** Binding errors (400) first, then configured string lengths (500). */
+  private checkLimits(entity: EntityInfo, raw: unknown, method: 'POST' | 'PUT'): void {
+    const bound = bindEntity(entity, raw, method);
+    const p = new Problems();
+    checkStringLimits(entity, bound, this.o.stringLimits, p);
+    p.throwIfAny();
   }
 
   private divisionRecord(d: DivisionData, current: number): Rec {
