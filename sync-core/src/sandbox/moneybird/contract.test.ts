@@ -12,61 +12,11 @@
  * Ids in the examples refer to Moneybird's own test database (and lost precision as JSON numbers), so
  * they are mapped to records created in the simulator first.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
-import type { ValidateFunction } from 'ajv';
 import { startMoneybirdSimulator, type MoneybirdSimulator, type MoneybirdSimulatorOptions } from './index';
+import { spec, validateResponse } from './openapi-contract';
 import { request, type SimResponse } from './testing';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const SPEC_FILE = path.resolve(__dirname, '../../../../../shared/specs/moneybird-openapi.json');
-if (!fs.existsSync(SPEC_FILE)) throw new Error(`The official Moneybird OpenAPI spec is expected at ${SPEC_FILE} (../shared beside the clone)`);
-const spec: Json = JSON.parse(fs.readFileSync(SPEC_FILE, 'utf8'));
-
-const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
-addFormats(ajv);
-const validators = new Map<string, ValidateFunction>();
-
-/** Spec path templates, most specific first (fewest parameters), as regexes over `/{adm}/…` paths. */
-const specPaths = Object.keys(spec.paths)
-  .map((p) => ({
-    template: p,
-    params: (p.match(/\{[^}]+\}/g) ?? []).length,
-    re: new RegExp(`^${p.replace(/\{format\}/, '(?:\\.json|\\.xml)?').replace(/\{[^}]+\}/g, '[^/]+')}$`),
-  }))
-  .sort((a, b) => a.params - b.params);
-
-function specPathFor(apiPath: string): string {
-  const rel = apiPath.replace(/^\/api\/v2/, '').split('?')[0];
-  const hit = specPaths.find((p) => p.re.test(rel));
-  if (!hit) throw new Error(`No spec path for ${rel}`);
-  return hit.template;
-}
-
-/** Statuses the spec declares nowhere per operation but documents globally (auth, rate limit, server errors). */
-const GLOBAL_STATUSES = new Set([401, 429, 500]);
-
-function validateResponse(method: string, apiPath: string, res: SimResponse): string[] {
-  const template = specPathFor(apiPath);
-  const op = spec.paths[template][method.toLowerCase()];
-  if (!op) return [`${method} ${template} is not in the spec`];
-  const declared = op.responses[String(res.status)] ?? op.responses[`${String(res.status)[0]}XX`];
-  if (!declared) return GLOBAL_STATUSES.has(res.status) ? [] : [`${method} ${template} answered ${res.status}, which the spec does not document (${Object.keys(op.responses).join(', ')})`];
-  const resolved = declared.$ref ? spec.components.responses[declared.$ref.split('/').pop()] : declared;
-  const content = resolved.content?.['application/json'] ?? resolved.content?.['text/plain'];
-  if (!content?.schema) return [];
-  const key = `${method} ${template} ${res.status}`;
-  let validate = validators.get(key);
-  if (!validate) {
-    validate = ajv.compile({ ...content.schema, components: spec.components });
-    validators.set(key, validate);
-  }
-  if (validate(res.body)) return [];
-  return (validate.errors ?? []).slice(0, 8).map((e) => `${key}: ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
-}
 
 const T0 = Date.parse('2026-08-21T12:00:00Z'); // the day the SPEC examples were recorded
 let sim: MoneybirdSimulator;

@@ -72,7 +72,9 @@ function applyHeader(ctx: RouteContext, inv: SalesInvoiceRecord, attrs: Json, v:
   if ('contact_id' in attrs) {
     const id = parseId(attrs.contact_id);
     if (attrs.contact_id === null || attrs.contact_id === '') inv.contact_id = null;
-    else if (!id || !adm.contacts.has(id)) throw badRequest('Contact ID is invalid', { sales_invoice: { contact_id: 'contact_invalid' } });
+    // [U] The SPEC documents no 400 for sales invoice create (unlike external invoices' "Contact ID is
+    // invalid"), so an unknown contact is a validation error here.
+    else if (!id || !adm.contacts.has(id)) v.add('contact_id', 'is invalid', 'invalid');
     else inv.contact_id = id;
   }
   if ('contact_person_id' in attrs && attrs.contact_person_id !== null && attrs.contact_person_id !== '') {
