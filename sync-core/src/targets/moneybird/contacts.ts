@@ -30,7 +30,9 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function customerIdFor(plan: Pick<BookingPlan, 'customerKey' | 'customer' | 'platform' | 'shopId' | 'orderId'>): string {
+export function customerIdFor(
+  plan: Pick<BookingPlan, 'customerKey' | 'customer' | 'platform' | 'shopId' | 'orderId'>,
+): string {
   const email = normaliseEmail(plan.customerKey || plan.customer.email || '');
   const basis = email
     ? email
@@ -85,7 +87,7 @@ export class ContactResolver {
       return id;
     };
 
-    const mapped = await store.getMapping(CONTACT_MAPPING, mappingKey);
+    const mapped = await store.getMapping(CONTACT_MAPPING, mappingKey); // '' = forgotten
     if (mapped) {
       this.cache.set(mappingKey, mapped);
       return mapped;
@@ -116,6 +118,13 @@ export class ContactResolver {
     }
   }
 
+  /** Forget a remembered match (the contact was deleted or merged in Moneybird). */
+  async forget(plan: BookingPlan, store: Store): Promise<void> {
+    const mappingKey = `${this.config.administrationId}:${customerIdFor(plan)}`;
+    this.cache.delete(mappingKey);
+    await store.setMapping(CONTACT_MAPPING, mappingKey, '');
+  }
+
   private async findByCustomerId(customerId: string): Promise<Contact | null> {
     try {
       return await this.transport.get(`/contacts/customer_id/${encodeURIComponent(customerId)}.json`, {
@@ -135,7 +144,11 @@ export class ContactResolver {
       what: `search contacts for ${email}`,
     });
     const same = rows.filter(
-      (c) => !c.archived && [c.email, c.send_invoices_to_email].some((e) => e && e.split(',').some((x) => normaliseEmail(x) === email)),
+      (c) =>
+        !c.archived &&
+        [c.email, c.send_invoices_to_email].some(
+          (e) => e && e.split(',').some((x) => normaliseEmail(x) === email),
+        ),
     );
     // Prefer a contact no other integration has claimed with its own customer_id.
     return same.find((c) => !c.customer_id || /^\d+$/.test(c.customer_id)) ?? same[0] ?? null;

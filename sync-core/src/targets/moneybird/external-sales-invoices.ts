@@ -17,7 +17,10 @@ export const ExternalSalesInvoiceCreate = z.object({
 });
 export type ExternalSalesInvoiceCreate = z.infer<typeof ExternalSalesInvoiceCreate>;
 
-export function createExternalSalesInvoice(t: MoneybirdTransport, body: ExternalSalesInvoiceCreate): Promise<ExternalSalesInvoice> {
+export function createExternalSalesInvoice(
+  t: MoneybirdTransport,
+  body: ExternalSalesInvoiceCreate,
+): Promise<ExternalSalesInvoice> {
   return t.post('/external_sales_invoices.json', {
     body: { external_sales_invoice: ExternalSalesInvoiceCreate.parse(body) },
     schema: ExternalSalesInvoice,
@@ -25,9 +28,15 @@ export function createExternalSalesInvoice(t: MoneybirdTransport, body: External
   });
 }
 
-export async function getExternalSalesInvoice(t: MoneybirdTransport, id: string): Promise<ExternalSalesInvoice | null> {
+export async function getExternalSalesInvoice(
+  t: MoneybirdTransport,
+  id: string,
+): Promise<ExternalSalesInvoice | null> {
   try {
-    return await t.get(`/external_sales_invoices/${id}.json`, { schema: ExternalSalesInvoice, what: `read external sales invoice ${id}` });
+    return await t.get(`/external_sales_invoices/${id}.json`, {
+      schema: ExternalSalesInvoice,
+      what: `read external sales invoice ${id}`,
+    });
   } catch (e) {
     if (e instanceof ShopbooksError && e.code === 'RemoteNotFound') return null;
     throw e;
@@ -39,7 +48,11 @@ export async function getExternalSalesInvoice(t: MoneybirdTransport, id: string)
  * booking date (we always send `date` = plan.date, so the period filter is exact) in all states
  * and match the reference ourselves.
  */
-export async function findExternalSalesInvoicesByReference(t: MoneybirdTransport, reference: string, date: string): Promise<ExternalSalesInvoice[]> {
+export async function findExternalSalesInvoicesByReference(
+  t: MoneybirdTransport,
+  reference: string,
+  date: string,
+): Promise<ExternalSalesInvoice[]> {
   const d = date.replace(/-/g, '');
   const rows = await t.getAllPages('/external_sales_invoices.json', {
     query: { filter: `period:${d}..${d},state:all` },
@@ -49,7 +62,11 @@ export async function findExternalSalesInvoicesByReference(t: MoneybirdTransport
   return rows.filter((r) => r.reference === reference);
 }
 
-export function createExternalSalesInvoicePayment(t: MoneybirdTransport, id: string, payment: PaymentCreate): Promise<unknown> {
+export function createExternalSalesInvoicePayment(
+  t: MoneybirdTransport,
+  id: string,
+  payment: PaymentCreate,
+): Promise<unknown> {
   return t.post(`/external_sales_invoices/${id}/payments.json`, {
     body: { payment: PaymentCreate.parse(payment) },
     what: `register the payment of external sales invoice ${id}`,
@@ -57,10 +74,17 @@ export function createExternalSalesInvoicePayment(t: MoneybirdTransport, id: str
 }
 
 /** Attach the shop's PDF (multipart field `file`; note the singular `attachment`). */
-export function attachExternalSalesInvoicePdf(t: MoneybirdTransport, id: string, pdf: { filename: string; data: Uint8Array }): Promise<unknown> {
+export function attachExternalSalesInvoicePdf(
+  t: MoneybirdTransport,
+  id: string,
+  pdf: { filename: string; data: Uint8Array },
+): Promise<unknown> {
   const form = new FormData();
   form.append('file', new Blob([pdf.data], { type: 'application/pdf' }), pdf.filename);
-  return t.post(`/external_sales_invoices/${id}/attachment.json`, { form, what: `attach the PDF to external sales invoice ${id}` });
+  return t.post(`/external_sales_invoices/${id}/attachment.json`, {
+    form,
+    what: `attach the PDF to external sales invoice ${id}`,
+  });
 }
 
 export function deleteExternalSalesInvoice(t: MoneybirdTransport, id: string): Promise<unknown> {

@@ -24,7 +24,13 @@ import { MoneybirdTransport, isUncertainWrite, type TransportDeps } from './tran
 import { MoneybirdMasterData, listAdministrations, loadMasterData } from './master-data';
 import { ContactResolver, MAX_NAME_LENGTH } from './contacts';
 import { buildDetails, compareWithMoneybird, type BuiltDetails, type PredictedTotals } from './invoice-lines';
-import { Contact, type AnyInvoice, type Administration, type ExternalSalesInvoice, type SalesInvoice } from './schemas';
+import {
+  Contact,
+  type AnyInvoice,
+  type Administration,
+  type ExternalSalesInvoice,
+  type SalesInvoice,
+} from './schemas';
 import {
   createSalesInvoice,
   createSalesInvoicePayment,
@@ -49,13 +55,27 @@ import {
 
 export { parseMoneybirdConfig, moneybirdTokenName, MoneybirdTargetConfig } from './config';
 export type { MoneybirdTargetConfigInput } from './config';
-export { buildAuthorizeUrl, exchangeAuthorizationCode, MoneybirdTransport, MONEYBIRD_SCOPES } from './transport';
+export {
+  buildAuthorizeUrl,
+  exchangeAuthorizationCode,
+  MoneybirdTransport,
+  MONEYBIRD_SCOPES,
+} from './transport';
 export { customerIdFor } from './contacts';
 
 export const SALES_INVOICE_TYPE = 'SalesInvoice(moneybird)';
 export const EXTERNAL_SALES_INVOICE_TYPE = 'ExternalSalesInvoice';
 const EXTERNAL_MAPPING = 'moneybird-external-invoice';
 const MAX_REFERENCE_LENGTH = 255; // not documented by Moneybird [unverified]
+
+/**
+ * Moneybird's answer when a contact id is no longer valid: documented as a 400 with
+ * `symbolic.…contact_id = "contact_invalid"` (external invoices); a 422 field error on
+ * `contact_id` is accepted too.
+ */
+function contactRejected(body: string): boolean {
+  return /contact_invalid/.test(body) || /"contact_id"\s*:\s*\[/.test(body);
+}
 
 export interface MoneybirdTargetDeps extends TransportDeps {
   /** The shop's own invoice PDF, attached to external sales invoices when given. */
@@ -69,13 +89,17 @@ export interface MoneybirdTarget extends Target {
   listAdministrations(ctx: TargetContext): Promise<Administration[]>;
 }
 
-export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | MoneybirdTargetConfig, deps: MoneybirdTargetDeps = {}): MoneybirdTarget {
+export function createMoneybirdTarget(
+  input: MoneybirdTargetConfigInput | MoneybirdTargetConfig,
+  deps: MoneybirdTargetDeps = {},
+): MoneybirdTarget {
   const config = parseMoneybirdConfig(input);
   const t = new MoneybirdTransport(config, deps);
   const contacts = new ContactResolver(t, config);
   let master: MoneybirdMasterData | null = null;
 
-  const docUrl = (kind: 'sales_invoices' | 'external_sales_invoices', id: string) => `${config.baseUrl}/${config.administrationId}/${kind}/${id}`;
+  const docUrl = (kind: 'sales_invoices' | 'external_sales_invoices', id: string) =>
+    `${config.baseUrl}/${config.administrationId}/${kind}/${id}`;
 
   async function prepare(ctx: TargetContext): Promise<{ problems: VatMapProblem[] }> {
     t.useStore(ctx.store);
@@ -83,13 +107,23 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
     const problems = master.problems();
     if (config.customerMode === 'collective' && config.collectiveContactId) {
       try {
-        await t.get(`/contacts/${config.collectiveContactId}.json`, { schema: Contact, what: 'read the collective contact' });
+        await t.get(`/contacts/${config.collectiveContactId}.json`, {
+          schema: Contact,
+          what: 'read the collective contact',
+        });
       } catch (e) {
         if (!(e instanceof ShopbooksError && e.code === 'RemoteNotFound')) throw e;
-        problems.push({ key: 'collectiveContactId', message: `The collective contact ${config.collectiveContactId} does not exist in this administration.` });
+        problems.push({
+          key: 'collectiveContactId',
+          message: `The collective contact ${config.collectiveContactId} does not exist in this administration.`,
+        });
       }
     }
-    ctx.log('moneybird.prepared', { administration: master.data.administration.name, taxRates: master.data.taxRates.length, problems: problems.length });
+    ctx.log('moneybird.prepared', {
+      administration: master.data.administration.name,
+      taxRates: master.data.taxRates.length,
+      problems: problems.length,
+    });
     return { problems };
   }
 
@@ -110,8 +144,14 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
 
   async function validate(plan: BookingPlan): Promise<{ ok: true } | { ok: false; error: ShopbooksError }> {
     try {
-      if (!master) throw new ShopbooksError('Internal', 'The Moneybird target was not prepared (call prepare first).', { retryable: true });
-      if (!plan.lines.length) throw new ShopbooksError('MalformedOrder', `Order ${plan.orderNumber} has no lines to book.`, { retryable: false });
+      if (!master)
+        throw new ShopbooksError('Internal', 'The Moneybird target was not prepared (call prepare first).', {
+          retryable: true,
+        });
+      if (!plan.lines.length)
+        throw new ShopbooksError('MalformedOrder', `Order ${plan.orderNumber} has no lines to book.`, {
+          retryable: false,
+        });
       if (!master.currencies().has(plan.currency)) {
         throw new ShopbooksError(
           'CurrencyNotInAdministration',
@@ -120,7 +160,11 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
         );
       }
       if (!plan.reference || plan.reference.length > MAX_REFERENCE_LENGTH) {
-        throw new ShopbooksError('MalformedOrder', `Order ${plan.orderNumber} has no usable reference (empty or longer than ${MAX_REFERENCE_LENGTH} characters).`, { retryable: false });
+        throw new ShopbooksError(
+          'MalformedOrder',
+          `Order ${plan.orderNumber} has no usable reference (empty or longer than ${MAX_REFERENCE_LENGTH} characters).`,
+          { retryable: false },
+        );
       }
       if (config.customerMode === 'per-customer') {
         const c = plan.customer;
@@ -130,10 +174,14 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
           ['last name', c.lastName],
         ] as const) {
           if (value.trim().length > MAX_NAME_LENGTH) {
-            throw new ShopbooksError('NameTooLong', `The customer's ${label} on order ${plan.orderNumber} is ${value.trim().length} characters; Moneybird accepts at most ${MAX_NAME_LENGTH}.`, {
-              retryable: false,
-              details: { field: label },
-            });
+            throw new ShopbooksError(
+              'NameTooLong',
+              `The customer's ${label} on order ${plan.orderNumber} is ${value.trim().length} characters; Moneybird accepts at most ${MAX_NAME_LENGTH}.`,
+              {
+                retryable: false,
+                details: { field: label },
+              },
+            );
           }
         }
       }
@@ -163,28 +211,75 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
   async function findOrphanCredit(original: SalesInvoice): Promise<SalesInvoice | null> {
     if (!original.reference) return null;
     const rows = await listSalesInvoicesByReference(t, original.reference);
-    return rows.find((r) => r.original_sales_invoice_id === original.id && r.state === 'draft' && r.reference === original.reference) ?? null;
+    return (
+      rows.find(
+        (r) =>
+          r.original_sales_invoice_id === original.id &&
+          r.state === 'draft' &&
+          r.reference === original.reference,
+      ) ?? null
+    );
   }
 
-  async function findExistingExternal(plan: BookingPlan, ctx: TargetContext): Promise<ExternalSalesInvoice | null> {
-    const mapped = await ctx.store.getMapping(EXTERNAL_MAPPING, `${config.administrationId}:${plan.reference}`);
+  async function findExistingExternal(
+    plan: BookingPlan,
+    ctx: TargetContext,
+  ): Promise<ExternalSalesInvoice | null> {
+    const mapped = await ctx.store.getMapping(
+      EXTERNAL_MAPPING,
+      `${config.administrationId}:${plan.reference}`,
+    );
     if (mapped) {
       const doc = await getExternalSalesInvoice(t, mapped);
       if (doc && doc.reference === plan.reference) return doc;
     }
     const rows = await findExternalSalesInvoicesByReference(t, plan.reference, plan.date);
-    if (rows.length > 1) ctx.log('moneybird.duplicateReference', { reference: plan.reference, ids: rows.map((r) => r.id) });
+    if (rows.length > 1)
+      ctx.log('moneybird.duplicateReference', { reference: plan.reference, ids: rows.map((r) => r.id) });
     return rows[0] ?? null;
   }
 
   // ------------------------------------------------------------ checks
 
-  function mismatch(plan: BookingPlan, doc: AnyInvoice, problems: string[]): ShopbooksError {
-    return new ShopbooksError(
-      'TotalsDoNotReconcile',
-      `Moneybird computed different figures for ${plan.reference} than the shop (${problems.join('; ')}); nothing was paid or sent.`,
-      { retryable: false, details: { reference: plan.reference, documentId: doc.id, problems } },
-    );
+  function mismatch(
+    plan: BookingPlan,
+    doc: AnyInvoice,
+    problems: string[],
+    existing = false,
+  ): ShopbooksError {
+    const message = existing
+      ? `The document already in Moneybird for ${plan.reference} (id ${doc.id}) differs from the order as it is now (${problems.join('; ')}); the order may have been changed after it was booked. Check it in Moneybird.`
+      : `Moneybird computed different figures for ${plan.reference} than the shop (${problems.join('; ')}); the document was removed again, nothing was sent or paid.`;
+    return new ShopbooksError('TotalsDoNotReconcile', message, {
+      retryable: false,
+      details: { reference: plan.reference, documentId: doc.id, problems },
+    });
+  }
+
+  /**
+   * Run a create with the contact id; when Moneybird says the contact is gone (deleted or merged
+   * after we remembered it), forget the match, resolve the contact again and retry once.
+   */
+  async function withLiveContact<T>(
+    plan: BookingPlan,
+    ctx: TargetContext,
+    contactId: string,
+    create: (id: string) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await create(contactId);
+    } catch (e) {
+      if (!(
+        e instanceof ShopbooksError &&
+        e.code === 'RemoteValidation' &&
+        contactRejected(e.remoteMessage ?? '')
+      ))
+        throw e;
+      if (config.customerMode === 'collective') throw e;
+      ctx.log('moneybird.contactGone', { reference: plan.reference, contactId });
+      await contacts.forget(plan, ctx.store);
+      return create(await contacts.resolve(plan, ctx.store));
+    }
   }
 
   // ------------------------------------------------------------ sales invoices
@@ -204,8 +299,12 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
 
   /** Replace every line of a draft (except a zero-priced credit header) with ours. */
   function replaceDetails(doc: SalesInvoice, built: BuiltDetails) {
-    const keep = (d: SalesInvoice['details'][number]) => dec(d.price).isZero() && /credit/i.test(d.description ?? '');
-    return [...doc.details.filter((d) => !keep(d)).map((d) => ({ id: d.id, _destroy: true })), ...built.details];
+    const keep = (d: SalesInvoice['details'][number]) =>
+      dec(d.price).isZero() && /credit/i.test(d.description ?? '');
+    return [
+      ...doc.details.filter((d) => !keep(d)).map((d) => ({ id: d.id, _destroy: true })),
+      ...built.details,
+    ];
   }
 
   async function sendAndPay(inv: SalesInvoice, plan: BookingPlan, ctx: TargetContext): Promise<SalesInvoice> {
@@ -222,7 +321,12 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
     return inv;
   }
 
-  async function pay(kind: 'sales' | 'external', doc: AnyInvoice, plan: BookingPlan, ctx: TargetContext): Promise<void> {
+  async function pay(
+    kind: 'sales' | 'external',
+    doc: AnyInvoice,
+    plan: BookingPlan,
+    ctx: TargetContext,
+  ): Promise<void> {
     if (!config.registerPayments || !plan.paid || isZero(doc.total_unpaid)) return;
     const payment = {
       payment_date: plan.date,
@@ -234,14 +338,20 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
       else await createExternalSalesInvoicePayment(t, doc.id, payment);
     } catch (e) {
       if (!isUncertainWrite(e)) throw e;
-      const again = kind === 'sales' ? await getSalesInvoice(t, doc.id) : await getExternalSalesInvoice(t, doc.id);
+      const again =
+        kind === 'sales' ? await getSalesInvoice(t, doc.id) : await getExternalSalesInvoice(t, doc.id);
       if (!again || !isZero(again.total_unpaid)) throw e;
     }
     ctx.log('moneybird.paid', { reference: plan.reference, id: doc.id, price: payment.price });
   }
 
   /** Put our lines on a draft when its figures differ from the plan (recovered or copied drafts). */
-  async function alignDraft(inv: SalesInvoice, plan: BookingPlan, built: BuiltDetails, extra: Partial<SalesInvoiceCreate> = {}): Promise<SalesInvoice> {
+  async function alignDraft(
+    inv: SalesInvoice,
+    plan: BookingPlan,
+    built: BuiltDetails,
+    extra: Partial<SalesInvoiceCreate> = {},
+  ): Promise<SalesInvoice> {
     const differs = compareWithMoneybird(built.predicted, inv).length > 0;
     const needsRef = inv.reference !== plan.reference || inv.invoice_date !== plan.date;
     if (!differs && !needsRef && !Object.keys(extra).length) return inv;
@@ -249,30 +359,44 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
       reference: plan.reference,
       invoice_date: plan.date,
       ...extra,
-      ...(differs ? { prices_are_incl_tax: plan.pricesIncludeTax, details_attributes: replaceDetails(inv, built) } : {}),
+      ...(differs
+        ? { prices_are_incl_tax: plan.pricesIncludeTax, details_attributes: replaceDetails(inv, built) }
+        : {}),
     });
   }
 
   function checkOrThrow(plan: BookingPlan, doc: AnyInvoice, predicted: PredictedTotals) {
     const problems = compareWithMoneybird(predicted, doc);
-    if (problems.length) throw mismatch(plan, doc, problems);
+    if (problems.length) throw mismatch(plan, doc, problems, true);
   }
 
-  async function bookSalesOrder(plan: BookingPlan, opts: { mayExist: boolean }, ctx: TargetContext, m: MoneybirdMasterData): Promise<DocumentRef> {
+  async function bookSalesOrder(
+    plan: BookingPlan,
+    opts: { mayExist: boolean },
+    ctx: TargetContext,
+    m: MoneybirdMasterData,
+  ): Promise<DocumentRef> {
     const built = build(plan, m);
     const contactId = await contacts.resolve(plan, ctx.store);
     let inv: SalesInvoice | null = opts.mayExist ? await findExistingSales(plan.reference, ctx) : null;
     let recovered = inv !== null;
     if (!inv) {
       try {
-        inv = await createSalesInvoice(t, salesBody(plan, contactId, built));
+        inv = await withLiveContact(plan, ctx, contactId, (id) =>
+          createSalesInvoice(t, salesBody(plan, id, built)),
+        );
       } catch (e) {
         if (!isUncertainWrite(e)) throw e;
         inv = await findExistingSales(plan.reference, ctx);
         if (!inv) throw e;
         recovered = true;
       }
-      ctx.log('moneybird.created', { reference: plan.reference, id: inv.id, recovered, corrections: built.corrections });
+      ctx.log('moneybird.created', {
+        reference: plan.reference,
+        id: inv.id,
+        recovered,
+        corrections: built.corrections,
+      });
       const problems = compareWithMoneybird(built.predicted, inv);
       if (problems.length && inv.state === 'draft' && !recovered) {
         await deleteSalesInvoice(t, inv.id).catch(() => undefined); // leave no wrong draft behind
@@ -283,25 +407,46 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
     checkOrThrow(plan, inv, built.predicted);
     inv = await sendAndPay(inv, plan, ctx);
     await pay('sales', inv, plan, ctx);
-    return { id: inv.id, type: SALES_INVOICE_TYPE, number: inv.invoice_id, url: docUrl('sales_invoices', inv.id), customerId: inv.contact_id ?? contactId, recovered };
+    return {
+      id: inv.id,
+      type: SALES_INVOICE_TYPE,
+      number: inv.invoice_id,
+      url: docUrl('sales_invoices', inv.id),
+      customerId: inv.contact_id ?? contactId,
+      recovered,
+    };
   }
 
-  async function bookSalesCredit(plan: BookingPlan, opts: { mayExist: boolean; original: DocumentRef | null }, ctx: TargetContext, m: MoneybirdMasterData): Promise<DocumentRef> {
+  async function bookSalesCredit(
+    plan: BookingPlan,
+    opts: { mayExist: boolean; original: DocumentRef | null },
+    ctx: TargetContext,
+    m: MoneybirdMasterData,
+  ): Promise<DocumentRef> {
     const built = build(plan, m);
     let original: SalesInvoice | null = null;
     if (opts.original?.id) original = await getSalesInvoice(t, opts.original.id);
     else if (plan.originalReference) original = await findExistingSales(plan.originalReference, ctx);
     if (!original) {
-      throw new ShopbooksError('RemoteNotFound', `The invoice of order ${plan.orderNumber} (${plan.originalReference ?? '?'}) is not in Moneybird yet; the ${plan.kind} is booked after it.`, {
-        retryable: true,
-        details: { reference: plan.reference },
-      });
+      throw new ShopbooksError(
+        'RemoteNotFound',
+        `The invoice of order ${plan.orderNumber} (${plan.originalReference ?? '?'}) is not in Moneybird yet; the ${plan.kind} is booked after it.`,
+        {
+          retryable: true,
+          details: { reference: plan.reference },
+        },
+      );
     }
     if (original.state === 'draft') {
-      throw new ShopbooksError('RemoteValidation', `The invoice of order ${plan.orderNumber} is still a draft in Moneybird; it must be sent before it can be credited.`, { retryable: true });
+      throw new ShopbooksError(
+        'RemoteValidation',
+        `The invoice of order ${plan.orderNumber} is still a draft in Moneybird; it must be sent before it can be credited.`,
+        { retryable: true },
+      );
     }
     let credit: SalesInvoice | null = null;
-    if (opts.mayExist) credit = (await findExistingSales(plan.reference, ctx)) ?? (await findOrphanCredit(original));
+    if (opts.mayExist)
+      credit = (await findExistingSales(plan.reference, ctx)) ?? (await findOrphanCredit(original));
     let recovered = credit !== null;
     if (!credit) {
       try {
@@ -321,7 +466,10 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
     credit = await sendAndPay(credit, plan, ctx);
     if (!isZero(credit.total_unpaid)) {
       const orig = await getSalesInvoice(t, original.id);
-      if (!isZero(orig.total_unpaid) && dec(orig.total_unpaid).greaterThanOrEqualTo(dec(credit.total_unpaid).negated())) {
+      if (
+        !isZero(orig.total_unpaid) &&
+        dec(orig.total_unpaid).greaterThanOrEqualTo(dec(credit.total_unpaid).negated())
+      ) {
         // The order was never (fully) paid: the credit cancels the open amount.
         await settleCreditInvoice(t, credit.id);
         ctx.log('moneybird.settled', { reference: plan.reference, id: credit.id, original: original.id });
@@ -330,27 +478,41 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
         await pay('sales', credit, plan, ctx);
       }
     }
-    return { id: credit.id, type: SALES_INVOICE_TYPE, number: credit.invoice_id, url: docUrl('sales_invoices', credit.id), customerId: credit.contact_id, recovered };
+    return {
+      id: credit.id,
+      type: SALES_INVOICE_TYPE,
+      number: credit.invoice_id,
+      url: docUrl('sales_invoices', credit.id),
+      customerId: credit.contact_id,
+      recovered,
+    };
   }
 
   // ------------------------------------------------------------ external sales invoices
 
-  async function bookExternal(plan: BookingPlan, opts: { mayExist: boolean }, ctx: TargetContext, m: MoneybirdMasterData): Promise<DocumentRef> {
+  async function bookExternal(
+    plan: BookingPlan,
+    opts: { mayExist: boolean },
+    ctx: TargetContext,
+    m: MoneybirdMasterData,
+  ): Promise<DocumentRef> {
     const built = build(plan, m);
     const contactId = await contacts.resolve(plan, ctx.store);
     let doc: ExternalSalesInvoice | null = opts.mayExist ? await findExistingExternal(plan, ctx) : null;
     let recovered = doc !== null;
     if (!doc) {
       try {
-        doc = await createExternalSalesInvoice(t, {
-          contact_id: contactId,
-          reference: plan.reference,
-          date: plan.date,
-          currency: plan.currency,
-          prices_are_incl_tax: plan.pricesIncludeTax,
-          source: config.sourceName,
-          details_attributes: built.details,
-        });
+        doc = await withLiveContact(plan, ctx, contactId, (id) =>
+          createExternalSalesInvoice(t, {
+            contact_id: id,
+            reference: plan.reference,
+            date: plan.date,
+            currency: plan.currency,
+            prices_are_incl_tax: plan.pricesIncludeTax,
+            source: config.sourceName,
+            details_attributes: built.details,
+          }),
+        );
       } catch (e) {
         if (!isUncertainWrite(e)) throw e;
         doc = await findExistingExternal(plan, ctx);
@@ -358,7 +520,12 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
         recovered = true;
       }
       await ctx.store.setMapping(EXTERNAL_MAPPING, `${config.administrationId}:${plan.reference}`, doc.id);
-      ctx.log('moneybird.created', { reference: plan.reference, id: doc.id, recovered, corrections: built.corrections });
+      ctx.log('moneybird.created', {
+        reference: plan.reference,
+        id: doc.id,
+        recovered,
+        corrections: built.corrections,
+      });
       const problems = compareWithMoneybird(built.predicted, doc);
       if (problems.length && !recovered && doc.payments.length === 0) {
         await deleteExternalSalesInvoice(t, doc.id).catch(() => undefined);
@@ -384,7 +551,11 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
 
   // ------------------------------------------------------------ Target
 
-  async function bookDocument(plan: BookingPlan, opts: { mayExist: boolean; original: DocumentRef | null }, ctx: TargetContext): Promise<DocumentRef> {
+  async function bookDocument(
+    plan: BookingPlan,
+    opts: { mayExist: boolean; original: DocumentRef | null },
+    ctx: TargetContext,
+  ): Promise<DocumentRef> {
     const m = await ensurePrepared(ctx);
     const v = await validate(plan);
     if (!v.ok) throw v.error;
@@ -393,12 +564,23 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
       const built = build(plan, m);
       ctx.log('moneybird.dryRun', {
         reference: plan.reference,
-        document: external ? 'external sales invoice' : plan.kind === 'order' ? 'sales invoice' : 'credit invoice',
+        document: external
+          ? 'external sales invoice'
+          : plan.kind === 'order'
+            ? 'sales invoice'
+            : 'credit invoice',
         details: built.details,
         predicted: built.predicted,
         corrections: built.corrections,
       });
-      return { id: '', type: external ? EXTERNAL_SALES_INVOICE_TYPE : SALES_INVOICE_TYPE, number: null, url: null, customerId: null, recovered: false };
+      return {
+        id: '',
+        type: external ? EXTERNAL_SALES_INVOICE_TYPE : SALES_INVOICE_TYPE,
+        number: null,
+        url: null,
+        customerId: null,
+        recovered: false,
+      };
     }
     if (external) return bookExternal(plan, opts, ctx, m);
     if (plan.kind === 'order') return bookSalesOrder(plan, opts, ctx, m);
@@ -411,11 +593,25 @@ export function createMoneybirdTarget(input: MoneybirdTargetConfigInput | Moneyb
       const doc = await findExistingExternal(plan, ctx);
       if (!doc) return null;
       const entry = doc.entry_number;
-      return { id: doc.id, type: EXTERNAL_SALES_INVOICE_TYPE, number: entry == null ? null : String(entry), url: docUrl('external_sales_invoices', doc.id), customerId: doc.contact_id, recovered: true };
+      return {
+        id: doc.id,
+        type: EXTERNAL_SALES_INVOICE_TYPE,
+        number: entry == null ? null : String(entry),
+        url: docUrl('external_sales_invoices', doc.id),
+        customerId: doc.contact_id,
+        recovered: true,
+      };
     }
     const inv = await findExistingSales(plan.reference, ctx);
     if (!inv) return null;
-    return { id: inv.id, type: SALES_INVOICE_TYPE, number: inv.invoice_id, url: docUrl('sales_invoices', inv.id), customerId: inv.contact_id, recovered: true };
+    return {
+      id: inv.id,
+      type: SALES_INVOICE_TYPE,
+      number: inv.invoice_id,
+      url: docUrl('sales_invoices', inv.id),
+      customerId: inv.contact_id,
+      recovered: true,
+    };
   }
 
   return {

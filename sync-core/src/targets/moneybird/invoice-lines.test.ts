@@ -1,5 +1,12 @@
 import { D, dec, fixed, sum } from '../../model/money';
-import { buildDetails, findCorrection, moneybirdTax, quantityAndPrice, rateTax, type LineContext } from './invoice-lines';
+import {
+  buildDetails,
+  findCorrection,
+  moneybirdTax,
+  quantityAndPrice,
+  rateTax,
+  type LineContext,
+} from './invoice-lines';
 import { handPlan } from './test/plans';
 
 const RATES: Record<string, { id: string; percentage: string }> = {
@@ -19,7 +26,10 @@ const ctx: LineContext = {
 };
 
 /** Independent re-computation of what Moneybird shows for the built details (per rate, half up). */
-function moneybirdView(details: Array<{ amount: string; price: string; tax_rate_id: string }>, incl: boolean) {
+function moneybirdView(
+  details: Array<{ amount: string; price: string; tax_rate_id: string }>,
+  incl: boolean,
+) {
   const byRate = new Map<string, string[]>();
   for (const d of details) {
     const v = fixed(dec(d.price).times(dec(d.amount)));
@@ -41,30 +51,56 @@ describe('Moneybird invoice lines', () => {
     expect(fixed(moneybirdTax('129.95', '21.0', false))).toBe('27.29');
     expect(fixed(moneybirdTax('121.00', '21.0', true))).toBe('21.00');
     expect(fixed(moneybirdTax('-0.05', '21.0', false))).toBe('-0.01'); // half away from zero
-    expect(fixed(rateTax([dec('0.05'), dec('0.05')], '21.0', false, { strategy: 'perLine', mode: 'halfUp' }))).toBe('0.02');
+    expect(
+      fixed(rateTax([dec('0.05'), dec('0.05')], '21.0', false, { strategy: 'perLine', mode: 'halfUp' })),
+    ).toBe('0.02');
   });
 
   it('sends a 2-decimal unit price when the line divides, else 1 × the line total', () => {
     expect(quantityAndPrice('3', dec('29.85'))).toEqual({ amount: '3', price: '9.95', inDescription: false });
     expect(quantityAndPrice('3', dec('10.00'))).toEqual({ amount: '1', price: '10.00', inDescription: true });
-    expect(quantityAndPrice('-2', dec('-19.90'))).toEqual({ amount: '-2', price: '9.95', inDescription: false });
-    expect(quantityAndPrice('1', dec('-5.00'))).toEqual({ amount: '1', price: '-5.00', inDescription: false });
+    expect(quantityAndPrice('-2', dec('-19.90'))).toEqual({
+      amount: '-2',
+      price: '9.95',
+      inDescription: false,
+    });
+    expect(quantityAndPrice('1', dec('-5.00'))).toEqual({
+      amount: '1',
+      price: '-5.00',
+      inDescription: false,
+    });
   });
 
   it('needs no correction when per-line and per-rate VAT agree', () => {
-    const plan = handPlan({ reference: 'WC-1', lines: [{ net: '100.00', vat: '21.00', percent: '21', quantity: '2' }, { net: '10.00', vat: '0.90', percent: '9' }] });
+    const plan = handPlan({
+      reference: 'WC-1',
+      lines: [
+        { net: '100.00', vat: '21.00', percent: '21', quantity: '2' },
+        { net: '10.00', vat: '0.90', percent: '9' },
+      ],
+    });
     const built = buildDetails(plan, ctx);
     expect(built.corrections).toEqual([]);
     expect(built.details).toHaveLength(2);
-    expect(built.details[0]).toMatchObject({ amount: '2', price: '50.00', tax_rate_id: RATES['domestic:21'].id });
-    expect(built.predicted).toEqual({ totalInclTax: '131.90', taxByRateId: { [RATES['domestic:21'].id]: '21.00', [RATES['domestic:9'].id]: '0.90' } });
+    expect(built.details[0]).toMatchObject({
+      amount: '2',
+      price: '50.00',
+      tax_rate_id: RATES['domestic:21'].id,
+    });
+    expect(built.predicted).toEqual({
+      totalInclTax: '131.90',
+      taxByRateId: { [RATES['domestic:21'].id]: '21.00', [RATES['domestic:9'].id]: '0.90' },
+    });
   });
 
   it('corrects a per-line rounded shop VAT to the cent with a rate line and a 0 % counter line', () => {
     // Three lines of 0.05 net at 21 %: the shop charged 0.01 each (0.03); Moneybird would compute round(0.15 * 0.21) = 0.03 -> fine.
     // Seven lines of 1.02 at 21 %: shop per line 0.21 each = 1.47; Moneybird: round(7.14 * 0.21) = 1.50.
     const lines = Array.from({ length: 7 }, () => ({ net: '1.02', vat: '0.21', percent: '21' }));
-    const plan = handPlan({ reference: 'WC-2', lines: [...lines, { net: '4.13', vat: '0.87', percent: '21', role: 'shipping' as const }] });
+    const plan = handPlan({
+      reference: 'WC-2',
+      lines: [...lines, { net: '4.13', vat: '0.87', percent: '21', role: 'shipping' as const }],
+    });
     const built = buildDetails(plan, ctx);
     expect(built.corrections).toHaveLength(1);
     const view = moneybirdView(built.details, false);
@@ -78,7 +114,11 @@ describe('Moneybird invoice lines', () => {
 
   it('corrects prices incl. VAT too', () => {
     // Gross 3 × 9.99 at 21 %; shop VAT per line round(9.99*21/121)=1.73 -> 5.19; Moneybird on 29.97: 5.20.
-    const plan = handPlan({ reference: 'WC-3', pricesIncludeTax: true, lines: [1, 2, 3].map(() => ({ net: '8.26', vat: '1.73', percent: '21' })) });
+    const plan = handPlan({
+      reference: 'WC-3',
+      pricesIncludeTax: true,
+      lines: [1, 2, 3].map(() => ({ net: '8.26', vat: '1.73', percent: '21' })),
+    });
     const built = buildDetails(plan, ctx);
     const view = moneybirdView(built.details, true);
     expect(view.total).toBe('29.97');
@@ -98,7 +138,8 @@ describe('Moneybird invoice lines', () => {
       expect(fixed(moneybirdTax(dec(s).plus(d), pct, false))).toBe(t);
       // no smaller correction works
       for (let c = 1; c < d.abs().times(100).toNumber(); c++) {
-        for (const sign of [1, -1]) expect(fixed(moneybirdTax(dec(s).plus(new D(c * sign).div(100)), pct, false))).not.toBe(t);
+        for (const sign of [1, -1])
+          expect(fixed(moneybirdTax(dec(s).plus(new D(c * sign).div(100)), pct, false))).not.toBe(t);
       }
     }
     expect(findCorrection([dec('10')], dec('1'), '0.0', false)).toBeNull();
@@ -107,17 +148,25 @@ describe('Moneybird invoice lines', () => {
   it('holds to the cent for random baskets (property)', () => {
     let seed = 42;
     let corrected = 0;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let n = 0; n < 300; n++) {
       const incl = rnd() < 0.5;
       const lines = Array.from({ length: 1 + Math.floor(rnd() * 8) }, () => {
         const pct = ['21', '9', '0', '19'][Math.floor(rnd() * 4)];
-        const treatment = pct === '19' ? ('oss' as const) : pct === '0' ? ('exempt' as const) : ('domestic' as const);
+        const treatment =
+          pct === '19' ? ('oss' as const) : pct === '0' ? ('exempt' as const) : ('domestic' as const);
         const qty = 1 + Math.floor(rnd() * 4);
         const unit = new D(Math.floor(rnd() * 5000) + 1).div(100);
         const net = fixed(unit.times(qty));
         const vat = fixed(dec(net).times(pct).div(100)); // per-line rounding, like WooCommerce
-        return { net, vat, percent: pct, treatment, country: pct === '19' ? 'DE' : 'NL', quantity: String(qty) };
+        return {
+          net,
+          vat,
+          percent: pct,
+          treatment,
+          country: pct === '19' ? 'DE' : 'NL',
+          quantity: String(qty),
+        };
       });
       const plan = handPlan({ reference: `P-${n}`, pricesIncludeTax: incl, lines });
       const built = buildDetails(plan, ctx);

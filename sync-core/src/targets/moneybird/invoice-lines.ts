@@ -83,9 +83,17 @@ function rawTax(value: Dec, percentage: string, pricesInclTax: boolean): Dec {
 }
 
 /** Moneybird's VAT for one rate over the values (line totals) of that rate. */
-export function rateTax(values: Dec[], percentage: string, pricesInclTax: boolean, rounding: VatRounding = DEFAULT_VAT_ROUNDING): Dec {
+export function rateTax(
+  values: Dec[],
+  percentage: string,
+  pricesInclTax: boolean,
+  rounding: VatRounding = DEFAULT_VAT_ROUNDING,
+): Dec {
   if (rounding.strategy === 'perLine') {
-    return values.reduce<Dec>((acc, v) => acc.plus(roundCents(rawTax(v, percentage, pricesInclTax), rounding.mode)), new D(0));
+    return values.reduce<Dec>(
+      (acc, v) => acc.plus(roundCents(rawTax(v, percentage, pricesInclTax), rounding.mode)),
+      new D(0),
+    );
   }
   return roundCents(rawTax(sum(values), percentage, pricesInclTax), rounding.mode);
 }
@@ -105,7 +113,10 @@ function lineValue(line: PlanLine, pricesInclTax: boolean): Dec {
  * not divide into a 2-decimal unit price, the line is sent as 1 x value with the quantity in the
  * description (no cent may get lost in a unit price).
  */
-export function quantityAndPrice(quantity: string, value: Dec): { amount: string; price: string; inDescription: boolean } {
+export function quantityAndPrice(
+  quantity: string,
+  value: Dec,
+): { amount: string; price: string; inDescription: boolean } {
   const q = dec(quantity);
   if (!q.isZero()) {
     const unit = value.div(q);
@@ -122,7 +133,13 @@ export function quantityAndPrice(quantity: string, value: Dec): { amount: string
  * The VAT is monotonic in d, so the valid d form an interval about 1/rate cents wide; we scan
  * a window around the estimate (target - current) / rate and keep the d closest to zero.
  */
-export function findCorrection(values: Dec[], target: Dec, percentage: string, pricesInclTax: boolean, rounding: VatRounding = DEFAULT_VAT_ROUNDING): Dec | null {
+export function findCorrection(
+  values: Dec[],
+  target: Dec,
+  percentage: string,
+  pricesInclTax: boolean,
+  rounding: VatRounding = DEFAULT_VAT_ROUNDING,
+): Dec | null {
   const current = rateTax(values, percentage, pricesInclTax, rounding);
   if (current.equals(target)) return new D(0);
   const p = dec(percentage);
@@ -146,19 +163,28 @@ export function assertPlanConsistent(plan: BookingPlan): void {
   const vat = sum(plan.lines.map((l) => l.vat));
   const vatByRate = sum(plan.vatByRate.map((r) => r.vat));
   const problems: string[] = [];
-  if (!net.equals(dec(plan.totals.net))) problems.push(`lines net ${fixed(net)} ≠ total net ${plan.totals.net}`);
-  if (!vat.equals(dec(plan.totals.vat))) problems.push(`lines VAT ${fixed(vat)} ≠ total VAT ${plan.totals.vat}`);
-  if (!vatByRate.equals(dec(plan.totals.vat))) problems.push(`VAT per rate ${fixed(vatByRate)} ≠ total VAT ${plan.totals.vat}`);
-  if (!dec(plan.totals.net).plus(dec(plan.totals.vat)).equals(dec(plan.totals.gross))) problems.push(`net + VAT ≠ gross ${plan.totals.gross}`);
+  if (!net.equals(dec(plan.totals.net)))
+    problems.push(`lines net ${fixed(net)} ≠ total net ${plan.totals.net}`);
+  if (!vat.equals(dec(plan.totals.vat)))
+    problems.push(`lines VAT ${fixed(vat)} ≠ total VAT ${plan.totals.vat}`);
+  if (!vatByRate.equals(dec(plan.totals.vat)))
+    problems.push(`VAT per rate ${fixed(vatByRate)} ≠ total VAT ${plan.totals.vat}`);
+  if (!dec(plan.totals.net).plus(dec(plan.totals.vat)).equals(dec(plan.totals.gross)))
+    problems.push(`net + VAT ≠ gross ${plan.totals.gross}`);
   for (const r of plan.vatByRate) {
     const lines = plan.lines.filter((l) => l.vatInfo.key === r.key);
-    if (!sum(lines.map((l) => l.net)).equals(dec(r.base))) problems.push(`base of ${r.key} does not match its lines`);
+    if (!sum(lines.map((l) => l.net)).equals(dec(r.base)))
+      problems.push(`base of ${r.key} does not match its lines`);
   }
   if (problems.length) {
-    throw new ShopbooksError('TotalsDoNotReconcile', `Order ${plan.orderNumber}: the booking does not add up (${problems.join('; ')}).`, {
-      retryable: false,
-      details: { reference: plan.reference, problems },
-    });
+    throw new ShopbooksError(
+      'TotalsDoNotReconcile',
+      `Order ${plan.orderNumber}: the booking does not add up (${problems.join('; ')}).`,
+      {
+        retryable: false,
+        details: { reference: plan.reference, problems },
+      },
+    );
   }
 }
 
@@ -177,8 +203,13 @@ export function buildDetails(plan: BookingPlan, ctx: LineContext): BuiltDetails 
   for (const line of plan.lines) {
     const rate = ctx.taxRate(line.vatInfo.key);
     const value = lineValue(line, incl);
+    // A rounding line worth nothing here (e.g. a VAT-only line when prices are excl. VAT) is left
+    // off the invoice: its VAT is in the plan's VAT per rate, which the correction below meets.
+    if (line.role === 'rounding' && value.isZero()) continue;
     const qp = quantityAndPrice(line.quantity, value);
-    let description = qp.inDescription ? `${dec(line.quantity).toFixed()} × ${line.description}` : line.description;
+    let description = qp.inDescription
+      ? `${dec(line.quantity).toFixed()} × ${line.description}`
+      : line.description;
     if (line.sku && !description.includes(line.sku)) description = `${description} (${line.sku})`;
     details.push({
       description: description.slice(0, MAX_DESCRIPTION),
@@ -213,8 +244,20 @@ export function buildDetails(plan: BookingPlan, ctx: LineContext): BuiltDetails 
     const ledger = ctx.ledgerAccount('rounding');
     const pct = dec(rate.percentage).toFixed();
     details.push(
-      { description: `BTW-afronding ${pct}% / VAT rounding adjustment`, amount: '1', price: fixed(d), tax_rate_id: rate.id, ledger_account_id: ledger },
-      { description: `BTW-afronding ${pct}% (tegenboeking) / VAT rounding counter entry`, amount: '1', price: fixed(d.negated()), tax_rate_id: ctx.zeroRate.id, ledger_account_id: ledger },
+      {
+        description: `BTW-afronding ${pct}% / VAT rounding adjustment`,
+        amount: '1',
+        price: fixed(d),
+        tax_rate_id: rate.id,
+        ledger_account_id: ledger,
+      },
+      {
+        description: `BTW-afronding ${pct}% (tegenboeking) / VAT rounding counter entry`,
+        amount: '1',
+        price: fixed(d.negated()),
+        tax_rate_id: ctx.zeroRate.id,
+        ledger_account_id: ledger,
+      },
     );
     add(rate, d);
     add(ctx.zeroRate, d.negated());
@@ -230,20 +273,28 @@ export function buildDetails(plan: BookingPlan, ctx: LineContext): BuiltDetails 
     const t = rateTax(values, rate.percentage, incl, rounding);
     taxByRateId[rate.id] = fixed(t);
     if (!t.equals(targetTax.get(rate.id) ?? new D(0))) {
-      throw new ShopbooksError('TotalsDoNotReconcile', `Order ${plan.orderNumber}: the VAT at ${dec(rate.percentage).toFixed()} % would be ${fixed(t)} instead of ${fixed(targetTax.get(rate.id) ?? '0')}.`, {
-        retryable: false,
-        details: { reference: plan.reference, taxRateId: rate.id },
-      });
+      throw new ShopbooksError(
+        'TotalsDoNotReconcile',
+        `Order ${plan.orderNumber}: the VAT at ${dec(rate.percentage).toFixed()} % would be ${fixed(t)} instead of ${fixed(targetTax.get(rate.id) ?? '0')}.`,
+        {
+          retryable: false,
+          details: { reference: plan.reference, taxRateId: rate.id },
+        },
+      );
     }
     totalTax = totalTax.plus(t);
     totalLines = totalLines.plus(s);
   }
   const totalInclTax = incl ? totalLines : totalLines.plus(totalTax);
   if (!totalInclTax.equals(dec(plan.totals.gross))) {
-    throw new ShopbooksError('TotalsDoNotReconcile', `Order ${plan.orderNumber}: Moneybird would total ${fixed(totalInclTax)} instead of ${plan.totals.gross}.`, {
-      retryable: false,
-      details: { reference: plan.reference },
-    });
+    throw new ShopbooksError(
+      'TotalsDoNotReconcile',
+      `Order ${plan.orderNumber}: Moneybird would total ${fixed(totalInclTax)} instead of ${plan.totals.gross}.`,
+      {
+        retryable: false,
+        details: { reference: plan.reference },
+      },
+    );
   }
   return { details, predicted: { totalInclTax: fixed(totalInclTax), taxByRateId }, corrections };
 }
@@ -252,13 +303,17 @@ export function buildDetails(plan: BookingPlan, ctx: LineContext): BuiltDetails 
  * Compare what Moneybird answered with the prediction (and so with the plan). Returns the
  * differences in words; empty when everything matches to the cent.
  */
-export function compareWithMoneybird(predicted: PredictedTotals, doc: { total_price_incl_tax: string; tax_totals: Array<{ tax_rate_id: string; tax_amount: string }> }): string[] {
+export function compareWithMoneybird(
+  predicted: PredictedTotals,
+  doc: { total_price_incl_tax: string; tax_totals: Array<{ tax_rate_id: string; tax_amount: string }> },
+): string[] {
   const problems: string[] = [];
   if (!dec(doc.total_price_incl_tax).equals(dec(predicted.totalInclTax))) {
     problems.push(`total ${doc.total_price_incl_tax} instead of ${predicted.totalInclTax}`);
   }
   const actual = new Map<string, Dec>();
-  for (const t of doc.tax_totals) actual.set(t.tax_rate_id, (actual.get(t.tax_rate_id) ?? new D(0)).plus(dec(t.tax_amount)));
+  for (const t of doc.tax_totals)
+    actual.set(t.tax_rate_id, (actual.get(t.tax_rate_id) ?? new D(0)).plus(dec(t.tax_amount)));
   const ids = new Set([...Object.keys(predicted.taxByRateId), ...actual.keys()]);
   for (const id of ids) {
     const want = dec(predicted.taxByRateId[id] ?? '0');

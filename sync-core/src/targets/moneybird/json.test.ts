@@ -2,7 +2,8 @@ import { parseJsonKeepingIds } from './json';
 
 describe('parseJsonKeepingIds', () => {
   it('keeps 18-digit ids exact and leaves other values alone', () => {
-    const text = '{"id":496081523137578258,"administration_id":123,"version":1787320245,"price":"1.5","x":-1.25e3,"s":"a \\"496081523137578258\\" b","list":[458026356994737217,1,true,null]}';
+    const text =
+      '{"id":496081523137578258,"administration_id":123,"version":1787320245,"price":"1.5","x":-1.25e3,"s":"a \\"496081523137578258\\" b","list":[458026356994737217,1,true,null]}';
     expect(parseJsonKeepingIds(text)).toEqual({
       id: '496081523137578258',
       administration_id: 123,

@@ -4,7 +4,13 @@ import type { MasterData } from './master-data';
 import { customerIdFor, contactBody } from './contacts';
 import { handPlan } from './test/plans';
 
-const rate = (id: string, percentage: string, type = 'sales_invoice', active = true, country: string | null = null) => ({ id, name: `${percentage}%`, percentage, tax_rate_type: type, active, country });
+const rate = (
+  id: string,
+  percentage: string,
+  type = 'sales_invoice',
+  active = true,
+  country: string | null = null,
+) => ({ id, name: `${percentage}%`, percentage, tax_rate_type: type, active, country });
 
 const data: MasterData = {
   administration: { id: '1', name: 'Shop BV', currency: 'EUR' },
@@ -17,8 +23,20 @@ const data: MasterData = {
     rate('4919', '19.0', 'sales_invoice', true, 'DE'),
   ],
   ledgerAccounts: [
-    { id: '800', name: 'Omzet', account_type: 'revenue', active: true, allowed_document_types: ['sales_invoice', 'external_sales_invoice'] },
-    { id: '900', name: 'Kosten', account_type: 'expenses', active: true, allowed_document_types: ['purchase_invoice'] },
+    {
+      id: '800',
+      name: 'Omzet',
+      account_type: 'revenue',
+      active: true,
+      allowed_document_types: ['sales_invoice', 'external_sales_invoice'],
+    },
+    {
+      id: '900',
+      name: 'Kosten',
+      account_type: 'expenses',
+      active: true,
+      allowed_document_types: ['purchase_invoice'],
+    },
   ],
   workflows: [
     { id: '71', type: 'InvoiceWorkflow', name: 'Standaard', active: true, currency: 'EUR' },
@@ -30,7 +48,12 @@ const data: MasterData = {
 };
 
 const cfg = (extra: Record<string, unknown> = {}) =>
-  parseMoneybirdConfig({ auth: { kind: 'token', token: 't' }, administrationId: '1', ledgerAccounts: { revenue: '800' }, ...extra });
+  parseMoneybirdConfig({
+    auth: { kind: 'token', token: 't' },
+    administrationId: '1',
+    ledgerAccounts: { revenue: '800' },
+    ...extra,
+  });
 
 describe('Moneybird master data', () => {
   it('parses VAT keys', () => {
@@ -50,7 +73,15 @@ describe('Moneybird master data', () => {
   });
 
   it('reports configuration problems in words and resolves keys with the documented fallbacks', () => {
-    const m = new MoneybirdMasterData(data, cfg({ taxRateMap: { 'domestic:21': '21', 'domestic:9': '121', 'oss:DE:19': '4919' }, ledgerAccounts: { revenue: '800', fees: '900' }, workflowId: '72', documentStyleId: '999' }));
+    const m = new MoneybirdMasterData(
+      data,
+      cfg({
+        taxRateMap: { 'domestic:21': '21', 'domestic:9': '121', 'oss:DE:19': '4919' },
+        ledgerAccounts: { revenue: '800', fees: '900' },
+        workflowId: '72',
+        documentStyleId: '999',
+      }),
+    );
     const keys = m.problems().map((p) => p.key);
     expect(keys).toEqual(['domestic:9', 'ledger:fees', 'workflowId', 'documentStyleId']);
     expect(m.taxRate('domestic:21').id).toBe('21');
@@ -70,17 +101,34 @@ describe('Moneybird master data', () => {
 
 describe('Moneybird contacts (pure parts)', () => {
   it('derives a stable customer_id from the normalised e-mail', () => {
-    const a = handPlan({ reference: 'WC-1', email: 'Jan@Example.com ', lines: [{ net: '1.00', vat: '0.21', percent: '21' }] });
-    const b = handPlan({ reference: 'WC-2', email: 'jan@example.com', shopCustomerId: '77', lines: [{ net: '1.00', vat: '0.21', percent: '21' }] });
+    const a = handPlan({
+      reference: 'WC-1',
+      email: 'Jan@Example.com ',
+      lines: [{ net: '1.00', vat: '0.21', percent: '21' }],
+    });
+    const b = handPlan({
+      reference: 'WC-2',
+      email: 'jan@example.com',
+      shopCustomerId: '77',
+      lines: [{ net: '1.00', vat: '0.21', percent: '21' }],
+    });
     a.customerKey = 'jan@example.com';
     expect(customerIdFor(a)).toBe(customerIdFor(b));
     expect(customerIdFor(a)).toMatch(/^SB-[0-9A-F]{16}$/);
-    const c = handPlan({ reference: 'WC-3', email: 'other@example.com', lines: [{ net: '1.00', vat: '0.21', percent: '21' }] });
+    const c = handPlan({
+      reference: 'WC-3',
+      email: 'other@example.com',
+      lines: [{ net: '1.00', vat: '0.21', percent: '21' }],
+    });
     expect(customerIdFor(c)).not.toBe(customerIdFor(a));
   });
 
   it('sends names, address, e-mail for invoices and the VAT number; a nameless guest gets the e-mail as name', () => {
-    const p = handPlan({ reference: 'WC-1', company: 'ACME B.V.', lines: [{ net: '1.00', vat: '0.21', percent: '21' }] });
+    const p = handPlan({
+      reference: 'WC-1',
+      company: 'ACME B.V.',
+      lines: [{ net: '1.00', vat: '0.21', percent: '21' }],
+    });
     p.customer.vatNumber = 'nl 123456789b01';
     expect(contactBody(p, 'SB-1')).toEqual({
       customer_id: 'SB-1',
@@ -94,7 +142,12 @@ describe('Moneybird contacts (pure parts)', () => {
       send_invoices_to_email: 'jan@example.com',
       tax_number: 'NL123456789B01',
     });
-    const g = handPlan({ reference: 'WC-2', firstName: '', lastName: '', lines: [{ net: '1.00', vat: '0.21', percent: '21' }] });
+    const g = handPlan({
+      reference: 'WC-2',
+      firstName: '',
+      lastName: '',
+      lines: [{ net: '1.00', vat: '0.21', percent: '21' }],
+    });
     expect(contactBody(g, 'SB-2').company_name).toBe('jan@example.com');
   });
 });

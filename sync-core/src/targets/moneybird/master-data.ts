@@ -22,10 +22,17 @@ export interface MasterData {
 }
 
 export async function listAdministrations(transport: MoneybirdTransport): Promise<Administration[]> {
-  return transport.get('/administrations.json', { global: true, schema: z.array(Administration), what: 'list your Moneybird administrations' });
+  return transport.get('/administrations.json', {
+    global: true,
+    schema: z.array(Administration),
+    what: 'list your Moneybird administrations',
+  });
 }
 
-export async function loadMasterData(transport: MoneybirdTransport, config: MoneybirdTargetConfig): Promise<MasterData> {
+export async function loadMasterData(
+  transport: MoneybirdTransport,
+  config: MoneybirdTargetConfig,
+): Promise<MasterData> {
   const admins = await listAdministrations(transport);
   const administration = admins.find((a) => a.id === config.administrationId);
   if (!administration) {
@@ -35,21 +42,40 @@ export async function loadMasterData(transport: MoneybirdTransport, config: Mone
       { retryable: false },
     );
   }
-  const taxRates = await transport.getAllPages('/tax_rates.json', { schema: z.array(TaxRate), what: 'read the tax rates' });
-  const ledgerAccounts = await transport.get('/ledger_accounts.json', { schema: z.array(LedgerAccount), what: 'read the ledger accounts' });
-  const workflows = await transport.get('/workflows.json', { schema: z.array(Workflow), what: 'read the workflows' });
-  const documentStyles = await transport.get('/document_styles.json', { schema: z.array(DocumentStyle), what: 'read the document styles' });
+  const taxRates = await transport.getAllPages('/tax_rates.json', {
+    schema: z.array(TaxRate),
+    what: 'read the tax rates',
+  });
+  const ledgerAccounts = await transport.get('/ledger_accounts.json', {
+    schema: z.array(LedgerAccount),
+    what: 'read the ledger accounts',
+  });
+  const workflows = await transport.get('/workflows.json', {
+    schema: z.array(Workflow),
+    what: 'read the workflows',
+  });
+  const documentStyles = await transport.get('/document_styles.json', {
+    schema: z.array(DocumentStyle),
+    what: 'read the document styles',
+  });
   const financialAccounts = config.financialAccountId
-    ? await transport.get('/financial_accounts.json', { schema: z.array(FinancialAccount), what: 'read the financial accounts' })
+    ? await transport.get('/financial_accounts.json', {
+        schema: z.array(FinancialAccount),
+        what: 'read the financial accounts',
+      })
     : [];
   return { administration, taxRates, ledgerAccounts, workflows, documentStyles, financialAccounts };
 }
 
 /** `domestic:21` -> { treatment: 'domestic', percent: '21', country: null }; `oss:DE:19` -> country 'DE'. */
-export function parseVatKey(key: string): { treatment: string; percent: string; country: string | null } | null {
+export function parseVatKey(
+  key: string,
+): { treatment: string; percent: string; country: string | null } | null {
   const parts = key.split(':');
-  if (parts.length === 2 && /^-?\d+(\.\d+)?$/.test(parts[1])) return { treatment: parts[0], percent: parts[1], country: null };
-  if (parts.length === 3 && /^-?\d+(\.\d+)?$/.test(parts[2])) return { treatment: parts[0], percent: parts[2], country: parts[1] };
+  if (parts.length === 2 && /^-?\d+(\.\d+)?$/.test(parts[1]))
+    return { treatment: parts[0], percent: parts[1], country: null };
+  if (parts.length === 3 && /^-?\d+(\.\d+)?$/.test(parts[2]))
+    return { treatment: parts[0], percent: parts[2], country: parts[1] };
   return null;
 }
 
@@ -60,8 +86,10 @@ export function taxRateProblem(key: string, rate: TaxRate | undefined, id: strin
   if (!rate) return `Moneybird tax rate ${id} (mapped for ${key}) does not exist in this administration.`;
   const label = `Moneybird tax rate "${rate.name ?? rate.id}" (${rate.id})`;
   if (!rate.active) return `${label}, mapped for ${key}, is not active.`;
-  if (rate.tax_rate_type !== 'sales_invoice') return `${label}, mapped for ${key}, is a ${rate.tax_rate_type.replace(/_/g, ' ')} rate; sales need a sales invoice rate.`;
-  if (!dec(rate.percentage).equals(dec(k.percent))) return `${label} is ${dec(rate.percentage).toFixed()} %, but ${key} needs ${k.percent} %.`;
+  if (rate.tax_rate_type !== 'sales_invoice')
+    return `${label}, mapped for ${key}, is a ${rate.tax_rate_type.replace(/_/g, ' ')} rate; sales need a sales invoice rate.`;
+  if (!dec(rate.percentage).equals(dec(k.percent)))
+    return `${label} is ${dec(rate.percentage).toFixed()} %, but ${key} needs ${k.percent} %.`;
   if (k.country && rate.country && rate.country.toUpperCase() !== k.country.toUpperCase()) {
     return `${label} is for ${rate.country}, but ${key} is for ${k.country}.`;
   }
@@ -91,34 +119,71 @@ export class MoneybirdMasterData {
     if (this.config.defaultTaxRateId) {
       const r = this.ratesById.get(this.config.defaultTaxRateId);
       if (!r || !r.active || r.tax_rate_type !== 'sales_invoice') {
-        out.push({ key: 'defaultTaxRateId', message: `The default tax rate ${this.config.defaultTaxRateId} is not an active sales invoice rate in this administration.` });
+        out.push({
+          key: 'defaultTaxRateId',
+          message: `The default tax rate ${this.config.defaultTaxRateId} is not an active sales invoice rate in this administration.`,
+        });
       }
     }
     const accounts = new Map(this.data.ledgerAccounts.map((a) => [a.id, a]));
     for (const [role, id] of Object.entries(this.config.ledgerAccounts)) {
       if (!id) continue;
       const a = accounts.get(id);
-      if (!a) out.push({ key: `ledger:${role}`, message: `Ledger account ${id} (for ${role}) does not exist in this administration.` });
-      else if (a.active === false) out.push({ key: `ledger:${role}`, message: `Ledger account "${a.name}" (for ${role}) is not active.` });
+      if (!a)
+        out.push({
+          key: `ledger:${role}`,
+          message: `Ledger account ${id} (for ${role}) does not exist in this administration.`,
+        });
+      else if (a.active === false)
+        out.push({
+          key: `ledger:${role}`,
+          message: `Ledger account "${a.name}" (for ${role}) is not active.`,
+        });
       else if (a.allowed_document_types && !a.allowed_document_types.includes('sales_invoice')) {
-        out.push({ key: `ledger:${role}`, message: `Ledger account "${a.name}" (for ${role}) cannot be used on sales invoices.` });
+        out.push({
+          key: `ledger:${role}`,
+          message: `Ledger account "${a.name}" (for ${role}) cannot be used on sales invoices.`,
+        });
       }
     }
     if (this.config.workflowId) {
       const w = this.data.workflows.find((x) => x.id === this.config.workflowId);
-      if (!w) out.push({ key: 'workflowId', message: `Workflow ${this.config.workflowId} does not exist in this administration.` });
-      else if (w.type !== 'InvoiceWorkflow') out.push({ key: 'workflowId', message: `Workflow "${w.name ?? w.id}" is an ${w.type}, not an invoice workflow.` });
-      else if (w.active === false) out.push({ key: 'workflowId', message: `Workflow "${w.name ?? w.id}" is not active.` });
+      if (!w)
+        out.push({
+          key: 'workflowId',
+          message: `Workflow ${this.config.workflowId} does not exist in this administration.`,
+        });
+      else if (w.type !== 'InvoiceWorkflow')
+        out.push({
+          key: 'workflowId',
+          message: `Workflow "${w.name ?? w.id}" is an ${w.type}, not an invoice workflow.`,
+        });
+      else if (w.active === false)
+        out.push({ key: 'workflowId', message: `Workflow "${w.name ?? w.id}" is not active.` });
     }
-    if (this.config.documentStyleId && !this.data.documentStyles.some((d) => d.id === this.config.documentStyleId)) {
-      out.push({ key: 'documentStyleId', message: `Document style (profiel) ${this.config.documentStyleId} does not exist in this administration.` });
+    if (
+      this.config.documentStyleId &&
+      !this.data.documentStyles.some((d) => d.id === this.config.documentStyleId)
+    ) {
+      out.push({
+        key: 'documentStyleId',
+        message: `Document style (profiel) ${this.config.documentStyleId} does not exist in this administration.`,
+      });
     }
     if (this.config.financialAccountId) {
       const f = this.data.financialAccounts.find((x) => x.id === this.config.financialAccountId);
-      if (!f) out.push({ key: 'financialAccountId', message: `Financial account ${this.config.financialAccountId} does not exist (or is not active) in this administration.` });
+      if (!f)
+        out.push({
+          key: 'financialAccountId',
+          message: `Financial account ${this.config.financialAccountId} does not exist (or is not active) in this administration.`,
+        });
     }
     if (!this.zeroRate) {
-      out.push({ key: 'zeroRate', message: 'No active 0 % sales tax rate found: Shopbooks needs one for cent rounding corrections (map exempt:0).' });
+      out.push({
+        key: 'zeroRate',
+        message:
+          'No active 0 % sales tax rate found: Shopbooks needs one for cent rounding corrections (map exempt:0).',
+      });
     }
     return out;
   }
@@ -135,22 +200,33 @@ export class MoneybirdMasterData {
     let rate: TaxRate | undefined;
     if (mapped) {
       const problem = taxRateProblem(key, this.ratesById.get(mapped), mapped);
-      if (problem) throw new ShopbooksError('VatCodeNotMapped', problem, { retryable: false, details: { key } });
+      if (problem)
+        throw new ShopbooksError('VatCodeNotMapped', problem, { retryable: false, details: { key } });
       rate = this.ratesById.get(mapped);
     } else {
       const k = parseVatKey(key);
       const def = this.config.defaultTaxRateId ? this.ratesById.get(this.config.defaultTaxRateId) : undefined;
       if (k && def && !taxRateProblem(key, def, def.id)) rate = def;
       else if (k && k.treatment === 'domestic') {
-        const candidates = this.data.taxRates.filter((r) => r.active && r.tax_rate_type === 'sales_invoice' && !r.country && dec(r.percentage).equals(dec(k.percent)));
+        const candidates = this.data.taxRates.filter(
+          (r) =>
+            r.active &&
+            r.tax_rate_type === 'sales_invoice' &&
+            !r.country &&
+            dec(r.percentage).equals(dec(k.percent)),
+        );
         if (candidates.length === 1) rate = candidates[0];
       }
     }
     if (!rate) {
-      throw new ShopbooksError('VatCodeNotMapped', `The VAT rate ${key} has no Moneybird tax rate. Choose one for it in the Moneybird settings (tax rate map).`, {
-        retryable: false,
-        details: { key },
-      });
+      throw new ShopbooksError(
+        'VatCodeNotMapped',
+        `The VAT rate ${key} has no Moneybird tax rate. Choose one for it in the Moneybird settings (tax rate map).`,
+        {
+          retryable: false,
+          details: { key },
+        },
+      );
     }
     const r = { id: rate.id, percentage: rate.percentage };
     this.resolved.set(key, r);
@@ -168,13 +244,19 @@ export class MoneybirdMasterData {
       const r = id ? this.ratesById.get(id) : undefined;
       if (r && !taxRateProblem(key, r, r.id)) return { id: r.id, percentage: r.percentage };
     }
-    const any = this.data.taxRates.find((r) => r.active && r.tax_rate_type === 'sales_invoice' && !r.country && dec(r.percentage).isZero());
+    const any = this.data.taxRates.find(
+      (r) => r.active && r.tax_rate_type === 'sales_invoice' && !r.country && dec(r.percentage).isZero(),
+    );
     return any ? { id: any.id, percentage: any.percentage } : null;
   }
 
   requireZeroRate(): ResolvedTaxRate {
     if (!this.zeroRate) {
-      throw new ShopbooksError('VatCodeNotMapped', 'No active 0 % sales tax rate in Moneybird for cent rounding corrections; map exempt:0.', { retryable: false });
+      throw new ShopbooksError(
+        'VatCodeNotMapped',
+        'No active 0 % sales tax rate in Moneybird for cent rounding corrections; map exempt:0.',
+        { retryable: false },
+      );
     }
     return this.zeroRate;
   }
@@ -182,7 +264,8 @@ export class MoneybirdMasterData {
   /** Currencies this administration can invoice in: its own, and those of its active invoice workflows. */
   currencies(): Set<string> {
     const s = new Set<string>([this.data.administration.currency]);
-    for (const w of this.data.workflows) if (w.type === 'InvoiceWorkflow' && w.active !== false && w.currency) s.add(w.currency);
+    for (const w of this.data.workflows)
+      if (w.type === 'InvoiceWorkflow' && w.active !== false && w.currency) s.add(w.currency);
     return s;
   }
 }

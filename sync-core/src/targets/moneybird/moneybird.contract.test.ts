@@ -8,7 +8,8 @@ import { ShopbooksError } from '../../model/errors';
 import type { BookingPlan } from '../../plan/types';
 import { startHarness, taxByRate, type Harness } from './test/harness';
 import { handPlan } from './test/plans';
-import { createMoneybirdTarget } from './index';
+import { createMoneybirdTarget, exchangeAuthorizationCode, moneybirdTokenName } from './index';
+import { MemoryStore } from '../../store/memory-store';
 
 type Json = Record<string, unknown>;
 const money = (v: unknown) => dec(String(v)).toFixed(2);
@@ -18,12 +19,18 @@ function planTaxByRate(h: Harness, plan: BookingPlan): Record<string, string> {
   const out: Record<string, string> = {};
   for (const r of plan.vatByRate) {
     const id = h.target.config.taxRateMap[r.key];
-    out[id] = dec(out[id] ?? '0').plus(dec(r.vat)).toFixed(2);
+    out[id] = dec(out[id] ?? '0')
+      .plus(dec(r.vat))
+      .toFixed(2);
   }
   return Object.fromEntries(Object.entries(out).filter(([, v]) => !dec(v).isZero()));
 }
 function docTaxByRate(doc: Json): Record<string, string> {
-  return Object.fromEntries(Object.entries(taxByRate(doc)).filter(([, v]) => !dec(v).isZero()).map(([k, v]) => [k, money(v)]));
+  return Object.fromEntries(
+    Object.entries(taxByRate(doc))
+      .filter(([, v]) => !dec(v).isZero())
+      .map(([k, v]) => [k, money(v)]),
+  );
 }
 function expectToTheCent(h: Harness, doc: Json, plan: BookingPlan) {
   expect(money(doc.total_price_incl_tax)).toBe(plan.totals.gross);
@@ -35,7 +42,13 @@ const roundingOrder = (reference: string, extra: Partial<Parameters<typeof handP
   handPlan({
     reference,
     lines: [
-      ...Array.from({ length: 7 }, (_, i) => ({ description: `Sticker ${i + 1}`, net: '1.02', vat: '0.21', percent: '21', sku: `ST-${i + 1}` })),
+      ...Array.from({ length: 7 }, (_, i) => ({
+        description: `Sticker ${i + 1}`,
+        net: '1.02',
+        vat: '0.21',
+        percent: '21',
+        sku: `ST-${i + 1}`,
+      })),
       { description: 'Koffie', quantity: '3', net: '14.85', vat: '1.34', percent: '9' },
       { role: 'shipping' as const, description: 'Verzending', net: '4.95', vat: '1.04', percent: '21' },
     ],
@@ -51,10 +64,26 @@ describe('Moneybird target against the simulator', () => {
   it('prepare loads master data and validates the tax rate map', async () => {
     h = await startHarness({}, {});
     expect((await h.target.prepare(h.ctx)).problems).toEqual([]);
-    expect(h.requests).toEqual(['GET /api/v2/administrations.json', 'GET /tax_rates.json', 'GET /ledger_accounts.json', 'GET /workflows.json', 'GET /document_styles.json', 'GET /financial_accounts.json']);
+    expect(h.requests).toEqual([
+      'GET /api/v2/administrations.json',
+      'GET /tax_rates.json',
+      'GET /ledger_accounts.json',
+      'GET /workflows.json',
+      'GET /document_styles.json',
+      'GET /financial_accounts.json',
+    ]);
     // a purchase rate and an unknown id are reported in words
-    const p21 = (h.sim.state.taxRates as Json[]).find((r) => r.tax_rate_type === 'purchase_invoice' && r.percentage === '21.0')!;
-    const bad = createMoneybirdTarget({ ...h.target.config, taxRateMap: { ...h.target.config.taxRateMap, 'domestic:21': String(p21.id), 'domestic:9': '123456789012345678' } });
+    const p21 = (h.sim.state.taxRates as Json[]).find(
+      (r) => r.tax_rate_type === 'purchase_invoice' && r.percentage === '21.0',
+    )!;
+    const bad = createMoneybirdTarget({
+      ...h.target.config,
+      taxRateMap: {
+        ...h.target.config.taxRateMap,
+        'domestic:21': String(p21.id),
+        'domestic:9': '123456789012345678',
+      },
+    });
     const { problems } = await bad.prepare(h.ctx);
     expect(problems.find((p) => p.key === 'domestic:21')?.message).toMatch(/purchase invoice rate/);
     expect(problems.find((p) => p.key === 'domestic:9')?.message).toMatch(/does not exist/);
@@ -68,7 +97,12 @@ describe('Moneybird target against the simulator', () => {
     const invoices = h.sim.state.salesInvoices as Json[];
     expect(invoices).toHaveLength(1);
     const inv = invoices[0];
-    expect(ref).toMatchObject({ id: inv.id, type: 'SalesInvoice(moneybird)', number: inv.invoice_id, recovered: false });
+    expect(ref).toMatchObject({
+      id: inv.id,
+      type: 'SalesInvoice(moneybird)',
+      number: inv.invoice_id,
+      recovered: false,
+    });
     expect(String(inv.invoice_id)).toMatch(/^\d{4}-\d{4}$/);
     expect(inv.reference).toBe('WC-1001');
     expect(inv.invoice_date).toBe('2026-03-01');
@@ -79,7 +113,12 @@ describe('Moneybird target against the simulator', () => {
     expect(h.logs.find((l) => l.event === 'moneybird.created')?.data?.corrections).toHaveLength(1);
     // order of writes: create, send, pay
     const writes = h.requests.filter((r) => !r.startsWith('GET'));
-    expect(writes).toEqual(['POST /contacts.json', 'POST /sales_invoices.json', `PATCH /sales_invoices/${inv.id}/send_invoice.json`, `POST /sales_invoices/${inv.id}/payments.json`]);
+    expect(writes).toEqual([
+      'POST /contacts.json',
+      'POST /sales_invoices.json',
+      `PATCH /sales_invoices/${inv.id}/send_invoice.json`,
+      `POST /sales_invoices/${inv.id}/payments.json`,
+    ]);
     expect(h.target.callStats()).toMatchObject({ write: 4, retried: 0 });
   });
 
@@ -113,13 +152,25 @@ describe('Moneybird target against the simulator', () => {
 
   it('deduplicates contacts by customer_id and e-mail, and adopts a contact made by hand', async () => {
     h = await startHarness();
-    await h.target.bookDocument(roundingOrder('WC-2001', { email: 'Piet@Example.com' }), { mayExist: false, original: null }, h.ctx);
-    await h.target.bookDocument(roundingOrder('WC-2002', { email: 'piet@example.com ' }), { mayExist: false, original: null }, h.ctx);
+    await h.target.bookDocument(
+      roundingOrder('WC-2001', { email: 'Piet@Example.com' }),
+      { mayExist: false, original: null },
+      h.ctx,
+    );
+    await h.target.bookDocument(
+      roundingOrder('WC-2002', { email: 'piet@example.com ' }),
+      { mayExist: false, original: null },
+      h.ctx,
+    );
     expect(h.sim.state.contacts).toHaveLength(1);
     // a new target (new run) with an empty store still finds the contact by customer_id
     const again = await startHarness();
     try {
-      await again.target.bookDocument(roundingOrder('WC-2003', { email: 'klaas@example.com' }), { mayExist: false, original: null }, again.ctx);
+      await again.target.bookDocument(
+        roundingOrder('WC-2003', { email: 'klaas@example.com' }),
+        { mayExist: false, original: null },
+        again.ctx,
+      );
       expect(again.sim.state.contacts).toHaveLength(1);
     } finally {
       await again.sim.close();
@@ -128,14 +179,118 @@ describe('Moneybird target against the simulator', () => {
     const res = await fetch(`${h.sim.url}/api/v2/${h.sim.administrationId}/contacts.json`, {
       method: 'POST',
       headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ contact: { company_name: 'Handmatig BV', send_invoices_to_email: 'hand@example.com' } }),
+      body: JSON.stringify({
+        contact: { company_name: 'Handmatig BV', send_invoices_to_email: 'hand@example.com' },
+      }),
     });
     expect(res.status).toBe(201);
     const hand = (await res.json()) as Json;
-    await h.target.bookDocument(roundingOrder('WC-2004', { email: 'HAND@example.com' }), { mayExist: false, original: null }, h.ctx);
+    await h.target.bookDocument(
+      roundingOrder('WC-2004', { email: 'HAND@example.com' }),
+      { mayExist: false, original: null },
+      h.ctx,
+    );
     expect(h.sim.state.contacts).toHaveLength(2);
     const inv = (h.sim.state.salesInvoices as Json[]).find((i) => i.reference === 'WC-2004')!;
     expect(inv.contact_id).toBe(hand.id);
+  });
+
+  it('finds the contact again when the remembered one was deleted in Moneybird', async () => {
+    h = await startHarness();
+    await h.target.bookDocument(
+      roundingOrder('WC-2101', { email: 'weg@example.com' }),
+      { mayExist: false, original: null },
+      h.ctx,
+    );
+    const first = (h.sim.state.contacts as Json[])[0];
+    const del = await fetch(
+      `${h.sim.url}/api/v2/${h.sim.administrationId}/contacts/${String(first.id)}.json`,
+      { method: 'DELETE', headers: { Authorization: 'Bearer sandbox-token' } },
+    );
+    expect(del.status).toBe(204);
+    await h.target.bookDocument(
+      roundingOrder('WC-2102', { email: 'weg@example.com' }),
+      { mayExist: false, original: null },
+      h.ctx,
+    );
+    expect(h.sim.state.contacts).toHaveLength(1);
+    const inv = (h.sim.state.salesInvoices as Json[]).find((i) => i.reference === 'WC-2102')!;
+    expect(inv.contact_id).toBe((h.sim.state.contacts as Json[])[0].id);
+    expect(inv.contact_id).not.toBe(first.id);
+    expect(h.logs.some((l) => l.event === 'moneybird.contactGone')).toBe(true);
+  });
+
+  it('connects with OAuth2 (consent, code exchange), refreshes an expired token once and persists the rotation', async () => {
+    let now = Date.UTC(2026, 10, 20, 12, 0, 0);
+    const clock = () => now;
+    const sim = await (
+      await import('../../sandbox/moneybird')
+    ).startMoneybirdSimulator({ now: clock, tokenExpiresInSec: 3600 });
+    try {
+      const redirect = sim.authorize({
+        clientId: 'sandbox-client',
+        redirectUri: 'http://127.0.0.1/callback',
+        state: 'xyz',
+        scope: 'sales_invoices settings',
+      });
+      const code = new URL(redirect).searchParams.get('code')!;
+      expect(new URL(redirect).searchParams.get('state')).toBe('xyz');
+      const base = await startHarness();
+      const config = {
+        ...base.target.config,
+        baseUrl: sim.url,
+        administrationId: sim.administrationId,
+        auth: {
+          kind: 'oauth' as const,
+          clientId: 'sandbox-client',
+          clientSecret: 'sandbox-secret',
+          redirectUri: 'http://127.0.0.1/callback',
+        },
+        taxRateMap: {},
+        financialAccountId: undefined,
+        ledgerAccounts: {
+          revenue: String((sim.state.ledgerAccounts as Json[]).find((l) => l.name === 'Omzet')!.id),
+        },
+      };
+      await base.sim.close();
+      const store = new MemoryStore(clock);
+      const tokenName = moneybirdTokenName(config);
+      await exchangeAuthorizationCode(
+        {
+          baseUrl: sim.url,
+          clientId: 'sandbox-client',
+          clientSecret: 'sandbox-secret',
+          redirectUri: 'http://127.0.0.1/callback',
+          code,
+          now: clock,
+        },
+        store,
+        tokenName,
+      );
+      const first = await store.getToken(tokenName);
+      const ctx = { store, dryRun: false, log: () => undefined };
+      const a = createMoneybirdTarget(config, { now: clock });
+      const b = createMoneybirdTarget(config, { now: clock }); // a second worker sharing the store
+      expect((await a.listAdministrations(ctx)).map((x) => x.id)).toContain(sim.administrationId);
+      await a.bookDocument(roundingOrder('WC-9001'), { mayExist: false, original: null }, ctx);
+      expect(a.callStats().token).toBe(0);
+      now += 2 * 3600 * 1000; // the access token has expired
+      await Promise.all([
+        a.bookDocument(roundingOrder('WC-9002'), { mayExist: false, original: null }, ctx),
+        b.bookDocument(
+          roundingOrder('WC-9003', { email: 'b@example.com' }),
+          { mayExist: false, original: null },
+          ctx,
+        ),
+      ]);
+      expect(a.callStats().token + b.callStats().token).toBe(1);
+      const after = await store.getToken(tokenName);
+      expect(after!.version).toBe(first!.version + 1);
+      expect(after!.value.accessToken).not.toBe(first!.value.accessToken);
+      expect(sim.state.salesInvoices).toHaveLength(3);
+    } finally {
+      await sim.close();
+    }
   });
 
   it('a create that times out after Moneybird committed it yields exactly one invoice', async () => {
@@ -157,17 +312,23 @@ describe('Moneybird target against the simulator', () => {
 
   it('a draft left unsent by a crash is completed on the retry, not duplicated', async () => {
     let crash = true;
-    h = await startHarness({}, {}, {
-      fetch: (async (input: string | URL | Request, init?: RequestInit) => {
-        if (crash && String(input).includes('/send_invoice')) {
-          crash = false;
-          throw new Error('process killed'); // the send never reached Moneybird
-        }
-        return fetch(input, init);
-      }) as typeof fetch,
-    });
+    h = await startHarness(
+      {},
+      {},
+      {
+        fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+          if (crash && String(input).includes('/send_invoice')) {
+            crash = false;
+            throw new Error('process killed'); // the send never reached Moneybird
+          }
+          return fetch(input, init);
+        }) as typeof fetch,
+      },
+    );
     const plan = roundingOrder('WC-3002');
-    const e = await h.target.bookDocument(plan, { mayExist: false, original: null }, h.ctx).catch((x: unknown) => x);
+    const e = await h.target
+      .bookDocument(plan, { mayExist: false, original: null }, h.ctx)
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ShopbooksError);
     expect((h.sim.state.salesInvoices as Json[])[0].state).toBe('draft');
     const ref = await h.target.bookDocument(plan, { mayExist: true, original: null }, h.ctx);
@@ -179,10 +340,17 @@ describe('Moneybird target against the simulator', () => {
   });
 
   it('paces to a low limit (20 per 10 s) without a single 429', async () => {
-    h = await startHarness({ rateLimit: { limit: 20, windowSec: 10 } }, { rateLimit: { limit: 20, windowSec: 10 } });
+    h = await startHarness(
+      { rateLimit: { limit: 20, windowSec: 10 } },
+      { rateLimit: { limit: 20, windowSec: 10 } },
+    );
     const started = Date.now();
     for (let i = 0; i < 7; i++) {
-      await h.target.bookDocument(roundingOrder(`WC-40${i}`, { email: `c${i}@example.com` }), { mayExist: false, original: null }, h.ctx);
+      await h.target.bookDocument(
+        roundingOrder(`WC-40${i}`, { email: `c${i}@example.com` }),
+        { mayExist: false, original: null },
+        h.ctx,
+      );
     }
     expect(h.sim.stats.requests).toBeGreaterThan(25);
     expect(h.sim.stats.tooManyRequests).toBe(0);
@@ -191,26 +359,35 @@ describe('Moneybird target against the simulator', () => {
     expect(h.sim.state.salesInvoices).toHaveLength(7);
   }, 90_000);
 
-  it.each(['epoch', 'seconds'] as const)('waits on an injected 429 with Retry-After as %s', async (format) => {
-    h = await startHarness({ retryAfterFormat: format, rateLimit: { limit: 150, windowSec: 3 } }, { rateLimit: { limit: 150, windowSec: 3 } });
-    await h.target.prepare(h.ctx);
-    h.sim.faults.inject('429', { path: '/sales_invoices', method: 'POST' });
-    const started = Date.now();
-    await h.target.bookDocument(roundingOrder('WC-5001'), { mayExist: false, original: null }, h.ctx);
-    expect(h.sim.stats.tooManyRequests).toBe(1);
-    expect(h.sim.state.salesInvoices).toHaveLength(1);
-    const stats = h.target.callStats();
-    expect(stats.throttled).toBe(1);
-    expect(stats.retried).toBe(0);
-    expect(stats.waitedMs).toBeGreaterThan(0);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
-  }, 30_000);
+  it.each(['epoch', 'seconds'] as const)(
+    'waits on an injected 429 with Retry-After as %s',
+    async (format) => {
+      h = await startHarness(
+        { retryAfterFormat: format, rateLimit: { limit: 150, windowSec: 3 } },
+        { rateLimit: { limit: 150, windowSec: 3 } },
+      );
+      await h.target.prepare(h.ctx);
+      h.sim.faults.inject('429', { path: '/sales_invoices', method: 'POST' });
+      const started = Date.now();
+      await h.target.bookDocument(roundingOrder('WC-5001'), { mayExist: false, original: null }, h.ctx);
+      expect(h.sim.stats.tooManyRequests).toBe(1);
+      expect(h.sim.state.salesInvoices).toHaveLength(1);
+      const stats = h.target.callStats();
+      expect(stats.throttled).toBe(1);
+      expect(stats.retried).toBe(0);
+      expect(stats.waitedMs).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    },
+    30_000,
+  );
 
   it('surfaces a 422 in plain words with the body verbatim', async () => {
     h = await startHarness();
     await h.target.prepare(h.ctx);
     // a real field error: a contact without any name
-    const e2 = (await h.target.transport.post('/contacts.json', { body: { contact: { city: 'Utrecht' } }, what: 'create a contact' }).catch((x: unknown) => x)) as ShopbooksError;
+    const e2 = (await h.target.transport
+      .post('/contacts.json', { body: { contact: { city: 'Utrecht' } }, what: 'create a contact' })
+      .catch((x: unknown) => x)) as ShopbooksError;
     expect(e2.code).toBe('RemoteValidation');
     expect(e2.message).toMatch(/^Moneybird refused to create a contact: .*is required/);
     expect(JSON.parse(e2.remoteMessage!)).toHaveProperty('details');
@@ -219,7 +396,9 @@ describe('Moneybird target against the simulator', () => {
   it('a 422 during booking (Email delivery to a contact without e-mail) is a plain, non-retryable error', async () => {
     h = await startHarness({}, { deliveryMethod: 'Email' });
     const plan = roundingOrder('WC-5101', { email: '', shopCustomerId: '42' });
-    const e = (await h.target.bookDocument(plan, { mayExist: false, original: null }, h.ctx).catch((x: unknown) => x)) as ShopbooksError;
+    const e = (await h.target
+      .bookDocument(plan, { mayExist: false, original: null }, h.ctx)
+      .catch((x: unknown) => x)) as ShopbooksError;
     expect(e).toBeInstanceOf(ShopbooksError);
     expect(e.code).toBe('RemoteValidation');
     expect(e.retryable).toBe(false);
@@ -236,10 +415,15 @@ describe('Moneybird target against the simulator', () => {
     const long = roundingOrder('WC-6002', { company: 'X'.repeat(300) });
     const v2 = await h.target.validate(long);
     expect(!v2.ok && v2.error.code).toBe('NameTooLong');
-    const unmapped = handPlan({ reference: 'WC-6003', lines: [{ net: '10.00', vat: '2.00', percent: '20', treatment: 'oss', country: 'FR' }] });
+    const unmapped = handPlan({
+      reference: 'WC-6003',
+      lines: [{ net: '10.00', vat: '2.00', percent: '20', treatment: 'oss', country: 'FR' }],
+    });
     const v3 = await h.target.validate(unmapped);
     expect(!v3.ok && v3.error.code).toBe('VatCodeNotMapped');
-    await expect(h.target.bookDocument(unmapped, { mayExist: false, original: null }, h.ctx)).rejects.toMatchObject({ code: 'VatCodeNotMapped' });
+    await expect(
+      h.target.bookDocument(unmapped, { mayExist: false, original: null }, h.ctx),
+    ).rejects.toMatchObject({ code: 'VatCodeNotMapped' });
     expect(h.sim.state.salesInvoices).toHaveLength(0);
   });
 
@@ -283,7 +467,11 @@ describe('Moneybird target against the simulator', () => {
     const all = h.sim.state.salesInvoices as Json[];
     expect(all.find((i) => i.id === cref.id)!.state).toBe('paid');
     expect(all.find((i) => i.id === openRef.id)!.state).toBe('paid');
-    expectToTheCent(h, all.find((i) => i.id === cref.id)!, cancel);
+    expectToTheCent(
+      h,
+      all.find((i) => i.id === cref.id)!,
+      cancel,
+    );
   });
 
   it('a credit invoice whose reference was never set (crash after duplicate) is adopted, not duplicated', async () => {
@@ -301,7 +489,11 @@ describe('Moneybird target against the simulator', () => {
   describe('external sales invoices', () => {
     it('books one, attaches the PDF and marks it paid, to the cent', async () => {
       const pdf = Buffer.from('%PDF-1.4\n% shop invoice\n');
-      h = await startHarness({}, { documentKind: 'externalSalesInvoice' }, { documentPdf: async (p) => ({ filename: `${p.reference}.pdf`, data: pdf }) });
+      h = await startHarness(
+        {},
+        { documentKind: 'externalSalesInvoice' },
+        { documentPdf: async (p) => ({ filename: `${p.reference}.pdf`, data: pdf }) },
+      );
       const plan = roundingOrder('WC-8001');
       const ref = await h.target.bookDocument(plan, { mayExist: false, original: null }, h.ctx);
       const docs = h.sim.state.externalSalesInvoices as Json[];
@@ -327,7 +519,10 @@ describe('Moneybird target against the simulator', () => {
       expect(ref.recovered).toBe(true);
       expect(h.sim.state.externalSalesInvoices).toHaveLength(1);
       expect((h.sim.state.externalSalesInvoices as Json[])[0].state).toBe('paid');
-      const found = await h.target.findDocument(plan, { ...h.ctx, store: new (h.store.constructor as new () => typeof h.store)() });
+      const found = await h.target.findDocument(plan, {
+        ...h.ctx,
+        store: new (h.store.constructor as new () => typeof h.store)(),
+      });
       expect(found?.id).toBe(ref.id);
     });
 
@@ -352,7 +547,12 @@ function negate(plan: BookingPlan, reference: string, kind: 'refund' | 'cancella
     kind,
     reference,
     originalReference: plan.reference,
-    lines: plan.lines.map((l) => ({ ...l, quantity: dec(l.quantity).negated().toFixed(), net: neg(l.net), vat: neg(l.vat) })),
+    lines: plan.lines.map((l) => ({
+      ...l,
+      quantity: dec(l.quantity).negated().toFixed(),
+      net: neg(l.net),
+      vat: neg(l.vat),
+    })),
     vatByRate: plan.vatByRate.map((r) => ({ ...r, base: neg(r.base), vat: neg(r.vat) })),
     totals: { net: neg(plan.totals.net), vat: neg(plan.totals.vat), gross: neg(plan.totals.gross) },
     shop: { gross: neg(plan.shop.gross), vat: neg(plan.shop.vat) },

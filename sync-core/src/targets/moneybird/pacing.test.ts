@@ -2,7 +2,11 @@ import { RateLimitPacer, parseRetryAfter } from './pacing';
 
 function fakeClock(start = 1_700_000_000_000) {
   let t = start;
-  return { now: () => t, sleep: async (ms: number) => void (t += ms), advance: (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    sleep: async (ms: number) => void (t += ms),
+    advance: (ms: number) => void (t += ms),
+  };
 }
 
 describe('RateLimitPacer', () => {
@@ -31,7 +35,9 @@ describe('RateLimitPacer', () => {
     pacer.release();
     expect(waited).toBe(3000);
     const reset = Math.floor(clock.now() / 1000) + 10;
-    pacer.observe(new Headers({ 'RateLimit-Limit': '100', 'RateLimit-Remaining': '0', 'RateLimit-Reset': String(reset) }));
+    pacer.observe(
+      new Headers({ 'RateLimit-Limit': '100', 'RateLimit-Remaining': '0', 'RateLimit-Reset': String(reset) }),
+    );
     expect(pacer.currentLimit).toBe(100);
     const before = clock.now();
     await pacer.acquire();

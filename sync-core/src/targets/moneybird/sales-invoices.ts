@@ -41,7 +41,10 @@ export const PaymentCreate = z.object({
 });
 export type PaymentCreate = z.infer<typeof PaymentCreate>;
 
-export async function findSalesInvoiceByReference(t: MoneybirdTransport, reference: string): Promise<SalesInvoice | null> {
+export async function findSalesInvoiceByReference(
+  t: MoneybirdTransport,
+  reference: string,
+): Promise<SalesInvoice | null> {
   try {
     return await t.get(`/sales_invoices/find_by_reference/${encodeURIComponent(reference)}.json`, {
       schema: SalesInvoice,
@@ -57,7 +60,10 @@ export async function findSalesInvoiceByReference(t: MoneybirdTransport, referen
  * All sales invoices (drafts included) with this reference. A filter replaces Moneybird's
  * default `period:this_year`, so drafts and earlier years are included.
  */
-export async function listSalesInvoicesByReference(t: MoneybirdTransport, reference: string): Promise<SalesInvoice[]> {
+export async function listSalesInvoicesByReference(
+  t: MoneybirdTransport,
+  reference: string,
+): Promise<SalesInvoice[]> {
   if (/[,|:]/.test(reference)) return [];
   return t.getAllPages('/sales_invoices.json', {
     query: { filter: `reference:${reference},state:all` },
@@ -79,7 +85,11 @@ export function createSalesInvoice(t: MoneybirdTransport, body: SalesInvoiceCrea
   });
 }
 
-export function updateSalesInvoice(t: MoneybirdTransport, id: string, body: SalesInvoiceUpdate): Promise<SalesInvoice> {
+export function updateSalesInvoice(
+  t: MoneybirdTransport,
+  id: string,
+  body: SalesInvoiceUpdate,
+): Promise<SalesInvoice> {
   return t.patch(`/sales_invoices/${id}.json`, {
     body: { sales_invoice: SalesInvoiceUpdate.parse(body) },
     schema: SalesInvoice,
@@ -88,7 +98,11 @@ export function updateSalesInvoice(t: MoneybirdTransport, id: string, body: Sale
 }
 
 /** Draft -> open: Moneybird assigns the invoice number. `Manual` marks it sent without e-mailing. */
-export function sendSalesInvoice(t: MoneybirdTransport, id: string, deliveryMethod: 'Manual' | 'Email'): Promise<SalesInvoice> {
+export function sendSalesInvoice(
+  t: MoneybirdTransport,
+  id: string,
+  deliveryMethod: 'Manual' | 'Email',
+): Promise<SalesInvoice> {
   return t.patch(`/sales_invoices/${id}/send_invoice.json`, {
     body: { sales_invoice_sending: { delivery_method: deliveryMethod } },
     schema: SalesInvoice,
@@ -96,7 +110,11 @@ export function sendSalesInvoice(t: MoneybirdTransport, id: string, deliveryMeth
   });
 }
 
-export function createSalesInvoicePayment(t: MoneybirdTransport, id: string, payment: PaymentCreate): Promise<unknown> {
+export function createSalesInvoicePayment(
+  t: MoneybirdTransport,
+  id: string,
+  payment: PaymentCreate,
+): Promise<unknown> {
   return t.post(`/sales_invoices/${id}/payments.json`, {
     body: { payment: PaymentCreate.parse(payment) },
     what: `register the payment of sales invoice ${id}`,

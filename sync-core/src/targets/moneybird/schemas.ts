@@ -6,10 +6,19 @@ import { z } from 'zod';
 
 /** Id as string. Numbers only reach here when short (<= 15 digits; see json.ts), so String() is exact. */
 export const Id = z.union([z.string(), z.number().int()]).transform((v) => String(v));
-export const NullableId = z.union([Id, z.null()]).optional().transform((v) => v ?? null);
+export const NullableId = z
+  .union([Id, z.null()])
+  .optional()
+  .transform((v) => v ?? null);
 /** Money as a decimal string ("157.24", "0.0"); a JSON number is converted through its shortest text. */
-export const MoneyOut = z.union([z.string(), z.number()]).transform((v) => (typeof v === 'number' ? String(v) : v.replace(',', '.')));
-const Str = z.string().nullable().optional().transform((v) => v ?? null);
+export const MoneyOut = z
+  .union([z.string(), z.number()])
+  .transform((v) => (typeof v === 'number' ? String(v) : v.replace(',', '.')));
+const Str = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((v) => v ?? null);
 
 export const Administration = z.looseObject({
   id: Id,
@@ -51,10 +60,19 @@ export const Workflow = z.looseObject({
 });
 export type Workflow = z.infer<typeof Workflow>;
 
-export const DocumentStyle = z.looseObject({ id: Id, name: z.string().nullable().optional(), default: z.boolean().optional() });
+export const DocumentStyle = z.looseObject({
+  id: Id,
+  name: z.string().nullable().optional(),
+  default: z.boolean().optional(),
+});
 export type DocumentStyle = z.infer<typeof DocumentStyle>;
 
-export const FinancialAccount = z.looseObject({ id: Id, type: z.string().optional(), name: z.string().nullable().optional(), active: z.boolean().optional() });
+export const FinancialAccount = z.looseObject({
+  id: Id,
+  type: z.string().optional(),
+  name: z.string().nullable().optional(),
+  active: z.boolean().optional(),
+});
 export type FinancialAccount = z.infer<typeof FinancialAccount>;
 
 export const Contact = z.looseObject({
@@ -83,7 +101,11 @@ export type Detail = z.infer<typeof Detail>;
 
 export const TaxTotal = z.looseObject({ tax_rate_id: Id, taxable_amount: MoneyOut, tax_amount: MoneyOut });
 
-export const Payment = z.looseObject({ id: Id, price: MoneyOut, payment_date: z.string().nullable().optional() });
+export const Payment = z.looseObject({
+  id: Id,
+  price: MoneyOut,
+  payment_date: z.string().nullable().optional(),
+});
 
 export const Attachment = z.looseObject({ id: Id, filename: z.string().nullable().optional() });
 

@@ -89,7 +89,10 @@ export class MoneybirdTransport {
     this.now = deps.now ?? Date.now;
     this.sleep = deps.sleep ?? defaultSleep;
     this.random = deps.random ?? Math.random;
-    this.pacer = new RateLimitPacer(config.rateLimit.limit, config.rateLimit.windowSec * 1000, { now: this.now, sleep: this.sleep });
+    this.pacer = new RateLimitPacer(config.rateLimit.limit, config.rateLimit.windowSec * 1000, {
+      now: this.now,
+      sleep: this.sleep,
+    });
   }
 
   /** The store holding OAuth tokens (set from the TargetContext on every call). */
@@ -99,7 +102,9 @@ export class MoneybirdTransport {
 
   apiUrl(path: string, global = false): string {
     const p = path.startsWith('/') ? path : `/${path}`;
-    return global ? `${this.config.baseUrl}/api/v2${p}` : `${this.config.baseUrl}/api/v2/${this.config.administrationId}${p}`;
+    return global
+      ? `${this.config.baseUrl}/api/v2${p}`
+      : `${this.config.baseUrl}/api/v2/${this.config.administrationId}${p}`;
   }
 
   get<T>(path: string, opts: RequestOptions<T>): Promise<T> {
@@ -129,7 +134,8 @@ export class MoneybirdTransport {
 
   async request<T>(method: HttpMethod, path: string, opts: RequestOptions<T>): Promise<T> {
     const url = new URL(this.apiUrl(path, opts.global));
-    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(opts.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
     const isRead = method === 'GET';
     let attempt = 0;
     let throttles = 0;
@@ -143,14 +149,22 @@ export class MoneybirdTransport {
       else this.stats.write++;
       let res: Response;
       try {
-        const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+        const headers: Record<string, string> = {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/json',
+        };
         let body: string | FormData | undefined;
         if (opts.form) body = opts.form;
         else if (opts.body !== undefined) {
           headers['Content-Type'] = 'application/json';
           body = JSON.stringify(opts.body);
         }
-        res = await this.fetchFn(url, { method, headers, body, signal: AbortSignal.timeout(this.config.timeoutMs) });
+        res = await this.fetchFn(url, {
+          method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(this.config.timeoutMs),
+        });
       } catch (e) {
         this.pacer.release();
         const refused = connectionRefused(e);
@@ -181,11 +195,15 @@ export class MoneybirdTransport {
           this.now() + 60_000;
         this.pacer.blockUntil(until + 250 + Math.floor(this.random() * 250));
         if (throttles > 20) {
-          throw new ShopbooksError('RateLimited', `Moneybird kept answering "too many requests" while trying to ${opts.what}.`, {
-            retryable: true,
-            remoteMessage: text,
-            details: { method, path },
-          });
+          throw new ShopbooksError(
+            'RateLimited',
+            `Moneybird kept answering "too many requests" while trying to ${opts.what}.`,
+            {
+              retryable: true,
+              remoteMessage: text,
+              details: { method, path },
+            },
+          );
         }
         attempt--;
         continue;
@@ -201,11 +219,15 @@ export class MoneybirdTransport {
           await this.backoff(attempt);
           continue;
         }
-        throw new ShopbooksError('RemoteUnavailable', `Moneybird had a server error (${res.status}) while trying to ${opts.what}.`, {
-          retryable: true,
-          remoteMessage: text,
-          details: { method, path, status: res.status, uncertain: !isRead },
-        });
+        throw new ShopbooksError(
+          'RemoteUnavailable',
+          `Moneybird had a server error (${res.status}) while trying to ${opts.what}.`,
+          {
+            retryable: true,
+            remoteMessage: text,
+            details: { method, path, status: res.status, uncertain: !isRead },
+          },
+        );
       }
       if (res.status >= 400) throw mapClientError(res.status, text, opts.what, method, path);
 
@@ -213,11 +235,19 @@ export class MoneybirdTransport {
       const parsed = text ? safeParse(text) : null;
       const r = opts.schema.safeParse(parsed);
       if (!r.success) {
-        throw new ShopbooksError('RemoteBadResponse', `Moneybird's answer to "${opts.what}" did not have the expected shape.`, {
-          retryable: false,
-          remoteMessage: text.slice(0, 2000),
-          details: { method, path, issues: r.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`) },
-        });
+        throw new ShopbooksError(
+          'RemoteBadResponse',
+          `Moneybird's answer to "${opts.what}" did not have the expected shape.`,
+          {
+            retryable: false,
+            remoteMessage: text.slice(0, 2000),
+            details: {
+              method,
+              path,
+              issues: r.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+            },
+          },
+        );
       }
       return r.data;
     }
@@ -239,7 +269,8 @@ export class MoneybirdTransport {
     const store = this.requireStore();
     const rec = await store.getToken(moneybirdTokenName(this.config));
     const v = rec?.value as Partial<OAuthTokenValue> | undefined;
-    if (v?.accessToken && !(typeof v.expiresAt === 'number' && v.expiresAt - 60_000 <= this.now())) return v.accessToken;
+    if (v?.accessToken && !(typeof v.expiresAt === 'number' && v.expiresAt - 60_000 <= this.now()))
+      return v.accessToken;
     return this.refreshAccessToken(v?.accessToken ?? null);
   }
 
@@ -267,13 +298,24 @@ export class MoneybirdTransport {
         }
         const refreshToken = curValue?.refreshToken ?? auth.refreshToken;
         if (!refreshToken) {
-          throw new ShopbooksError('AuthFailed', 'Shopbooks is not connected to Moneybird yet (no refresh token). Connect Moneybird in the settings.', {
-            retryable: false,
-          });
+          throw new ShopbooksError(
+            'AuthFailed',
+            'Shopbooks is not connected to Moneybird yet (no refresh token). Connect Moneybird in the settings.',
+            {
+              retryable: false,
+            },
+          );
         }
         this.stats.token++;
         const value = await requestToken(
-          { baseUrl: this.config.baseUrl, clientId: auth.clientId, clientSecret: auth.clientSecret, fetch: this.fetchFn, now: this.now, timeoutMs: this.config.timeoutMs },
+          {
+            baseUrl: this.config.baseUrl,
+            clientId: auth.clientId,
+            clientSecret: auth.clientSecret,
+            fetch: this.fetchFn,
+            now: this.now,
+            timeoutMs: this.config.timeoutMs,
+          },
           { grant_type: 'refresh_token', refresh_token: refreshToken },
           refreshToken,
         );
@@ -283,7 +325,11 @@ export class MoneybirdTransport {
           const again = await store.getToken(name);
           const a = again?.value as Partial<OAuthTokenValue> | undefined;
           if (a?.accessToken) return a.accessToken;
-          throw new ShopbooksError('Internal', 'The Moneybird token changed while it was being refreshed; try again.', { retryable: true });
+          throw new ShopbooksError(
+            'Internal',
+            'The Moneybird token changed while it was being refreshed; try again.',
+            { retryable: true },
+          );
         }
         return value.accessToken;
       })
@@ -294,7 +340,10 @@ export class MoneybirdTransport {
   }
 
   private requireStore(): Store {
-    if (!this.store) throw new ShopbooksError('Internal', 'The Moneybird OAuth connection needs a store for its tokens.', { retryable: false });
+    if (!this.store)
+      throw new ShopbooksError('Internal', 'The Moneybird OAuth connection needs a store for its tokens.', {
+        retryable: false,
+      });
     return this.store;
   }
 }
@@ -324,41 +373,70 @@ export function explainMoneybirdError(body: unknown): string {
     if (typeof err === 'string') return err;
     if (err && typeof err === 'object') {
       return Object.entries(err as Record<string, unknown>)
-        .map(([field, msgs]) => `${field.replace(/_/g, ' ')} ${Array.isArray(msgs) ? msgs.join(' and ') : String(msgs)}`)
+        .map(
+          ([field, msgs]) =>
+            `${field.replace(/_/g, ' ')} ${Array.isArray(msgs) ? msgs.join(' and ') : String(msgs)}`,
+        )
         .join('; ');
     }
   }
   return 'no explanation given';
 }
 
-function mapClientError(status: number, text: string, what: string, method: string, path: string): ShopbooksError {
+function mapClientError(
+  status: number,
+  text: string,
+  what: string,
+  method: string,
+  path: string,
+): ShopbooksError {
   const body = safeParse(text);
   const reason = explainMoneybirdError(body);
   const details = { method, path, status };
   switch (status) {
     case 401:
     case 403:
-      return new ShopbooksError('AuthFailed', `Moneybird refused access while trying to ${what} (${reason}). Reconnect Moneybird or check the token's permissions.`, {
-        retryable: false,
-        remoteMessage: text,
-        details,
-      });
+      return new ShopbooksError(
+        'AuthFailed',
+        `Moneybird refused access while trying to ${what} (${reason}). Reconnect Moneybird or check the token's permissions.`,
+        {
+          retryable: false,
+          remoteMessage: text,
+          details,
+        },
+      );
     case 402:
-      return new ShopbooksError('RemoteValidation', `Moneybird's subscription limit was reached while trying to ${what} (${reason}).`, {
-        retryable: true,
-        remoteMessage: text,
-        details,
-      });
+      return new ShopbooksError(
+        'RemoteValidation',
+        `Moneybird's subscription limit was reached while trying to ${what} (${reason}).`,
+        {
+          retryable: true,
+          remoteMessage: text,
+          details,
+        },
+      );
     case 404:
-      return new ShopbooksError('RemoteNotFound', `Moneybird could not find what was needed to ${what} (${reason}).`, { retryable: false, remoteMessage: text, details });
+      return new ShopbooksError(
+        'RemoteNotFound',
+        `Moneybird could not find what was needed to ${what} (${reason}).`,
+        { retryable: false, remoteMessage: text, details },
+      );
     case 422:
-      return new ShopbooksError('RemoteValidation', `Moneybird refused to ${what}: ${reason}.`, { retryable: false, remoteMessage: text, details });
-    default:
-      return new ShopbooksError('RemoteValidation', `Moneybird rejected the request to ${what} (${status}: ${reason}).`, {
+      return new ShopbooksError('RemoteValidation', `Moneybird refused to ${what}: ${reason}.`, {
         retryable: false,
         remoteMessage: text,
         details,
       });
+    default:
+      return new ShopbooksError(
+        'RemoteValidation',
+        `Moneybird rejected the request to ${what} (${status}: ${reason}).`,
+        {
+          retryable: false,
+          remoteMessage: text,
+          details,
+        },
+      );
   }
 }
 
@@ -367,7 +445,13 @@ function mapClientError(status: number, text: string, what: string, method: stri
 export const MONEYBIRD_SCOPES = ['sales_invoices', 'settings'] as const;
 
 /** The consent URL to send the shop owner to. */
-export function buildAuthorizeUrl(opts: { baseUrl?: string; clientId: string; redirectUri: string; state: string; scope?: readonly string[] }): string {
+export function buildAuthorizeUrl(opts: {
+  baseUrl?: string;
+  clientId: string;
+  redirectUri: string;
+  state: string;
+  scope?: readonly string[];
+}): string {
   const u = new URL(`${(opts.baseUrl ?? 'https://moneybird.com').replace(/\/+$/, '')}/oauth/authorize`);
   u.searchParams.set('client_id', opts.clientId);
   u.searchParams.set('redirect_uri', opts.redirectUri);
@@ -386,7 +470,11 @@ interface TokenEndpoint {
   timeoutMs?: number;
 }
 
-async function requestToken(ep: TokenEndpoint, params: Record<string, string>, previousRefreshToken: string | null): Promise<OAuthTokenValue> {
+async function requestToken(
+  ep: TokenEndpoint,
+  params: Record<string, string>,
+  previousRefreshToken: string | null,
+): Promise<OAuthTokenValue> {
   const f = ep.fetch ?? fetch;
   const now = ep.now ?? Date.now;
   const form = new URLSearchParams({ ...params, client_id: ep.clientId, client_secret: ep.clientSecret });
@@ -399,26 +487,47 @@ async function requestToken(ep: TokenEndpoint, params: Record<string, string>, p
       signal: AbortSignal.timeout(ep.timeoutMs ?? 30000),
     });
   } catch (e) {
-    throw new ShopbooksError('RemoteUnavailable', `Could not reach Moneybird to renew the connection: ${e instanceof Error ? e.message : String(e)}.`, {
-      retryable: true,
-      cause: e,
-    });
+    throw new ShopbooksError(
+      'RemoteUnavailable',
+      `Could not reach Moneybird to renew the connection: ${e instanceof Error ? e.message : String(e)}.`,
+      {
+        retryable: true,
+        cause: e,
+      },
+    );
   }
   const text = await res.text();
   if (res.status === 400 || res.status === 401) {
-    throw new ShopbooksError('TokenRevoked', 'Moneybird no longer accepts the saved connection (the authorisation was revoked or expired). Reconnect Moneybird in the settings.', {
-      retryable: false,
-      remoteMessage: text,
-    });
+    throw new ShopbooksError(
+      'TokenRevoked',
+      'Moneybird no longer accepts the saved connection (the authorisation was revoked or expired). Reconnect Moneybird in the settings.',
+      {
+        retryable: false,
+        remoteMessage: text,
+      },
+    );
   }
   if (!res.ok) {
-    throw new ShopbooksError('RemoteUnavailable', `Moneybird could not renew the connection (${res.status}).`, { retryable: res.status >= 500, remoteMessage: text });
+    throw new ShopbooksError(
+      'RemoteUnavailable',
+      `Moneybird could not renew the connection (${res.status}).`,
+      { retryable: res.status >= 500, remoteMessage: text },
+    );
   }
   const body = safeParse(text) as Record<string, unknown>;
   if (typeof body?.access_token !== 'string') {
-    throw new ShopbooksError('RemoteBadResponse', 'Moneybird answered the token request without an access token.', { retryable: false, remoteMessage: text });
+    throw new ShopbooksError(
+      'RemoteBadResponse',
+      'Moneybird answered the token request without an access token.',
+      { retryable: false, remoteMessage: text },
+    );
   }
-  const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : typeof body.expires_in === 'string' && /^\d+$/.test(body.expires_in) ? Number(body.expires_in) : null;
+  const expiresIn =
+    typeof body.expires_in === 'number'
+      ? body.expires_in
+      : typeof body.expires_in === 'string' && /^\d+$/.test(body.expires_in)
+        ? Number(body.expires_in)
+        : null;
   const t = now();
   return {
     accessToken: body.access_token,
@@ -438,10 +547,18 @@ export async function exchangeAuthorizationCode(
   store: Store,
   tokenName: string,
 ): Promise<OAuthTokenValue> {
-  const value = await requestToken(opts, { grant_type: 'authorization_code', code: opts.code, redirect_uri: opts.redirectUri }, null);
+  const value = await requestToken(
+    opts,
+    { grant_type: 'authorization_code', code: opts.code, redirect_uri: opts.redirectUri },
+    null,
+  );
   for (let i = 0; i < 5; i++) {
     const cur = await store.getToken(tokenName);
     if (await store.compareAndSwapToken(tokenName, cur?.version ?? null, value)) return value;
   }
-  throw new ShopbooksError('Internal', 'Could not save the Moneybird connection (the token record kept changing).', { retryable: true });
+  throw new ShopbooksError(
+    'Internal',
+    'Could not save the Moneybird connection (the token record kept changing).',
+    { retryable: true },
+  );
 }

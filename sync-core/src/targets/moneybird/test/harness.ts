@@ -1,8 +1,17 @@
 /** Starts the Moneybird simulator and a target configured against its seeded administration. */
-import { startMoneybirdSimulator, type MoneybirdSimulator, type MoneybirdSimulatorOptions } from '../../../sandbox/moneybird';
+import {
+  startMoneybirdSimulator,
+  type MoneybirdSimulator,
+  type MoneybirdSimulatorOptions,
+} from '../../../sandbox/moneybird';
 import { MemoryStore } from '../../../store/memory-store';
 import type { TargetContext } from '../../port';
-import { createMoneybirdTarget, type MoneybirdTarget, type MoneybirdTargetConfigInput, type MoneybirdTargetDeps } from '../index';
+import {
+  createMoneybirdTarget,
+  type MoneybirdTarget,
+  type MoneybirdTargetConfigInput,
+  type MoneybirdTargetDeps,
+} from '../index';
 
 type Json = Record<string, unknown>;
 
@@ -29,7 +38,9 @@ export async function startHarness(
   });
   const rates = sim.state.taxRates as Json[];
   const rateId = (name: string, country: string | null = null) => {
-    const r = rates.find((x) => x.name === name && x.tax_rate_type === 'sales_invoice' && (x.country ?? null) === country);
+    const r = rates.find(
+      (x) => x.name === name && x.tax_rate_type === 'sales_invoice' && (x.country ?? null) === country,
+    );
     if (!r) throw new Error(`no seeded tax rate ${name}`);
     return String(r.id);
   };

@@ -47,7 +47,12 @@ export function handPlan(spec: PlanSpec): BookingPlan {
   const keys = [...new Set(lines.map((l) => l.vatInfo.key))];
   const vatByRate = keys.map((key) => {
     const ls = lines.filter((l) => l.vatInfo.key === key);
-    return { key, vatInfo: ls[0].vatInfo, base: fixed(sum(ls.map((l) => l.net))), vat: fixed(sum(ls.map((l) => l.vat))) };
+    return {
+      key,
+      vatInfo: ls[0].vatInfo,
+      base: fixed(sum(ls.map((l) => l.net))),
+      vat: fixed(sum(ls.map((l) => l.vat))),
+    };
   });
   const net = fixed(sum(lines.map((l) => l.net)));
   const vat = fixed(sum(lines.map((l) => l.vat)));
@@ -74,7 +79,14 @@ export function handPlan(spec: PlanSpec): BookingPlan {
       company: spec.company ?? '',
       phone: '',
       vatNumber: '',
-      billing: { line1: 'Hoofdstraat 1', line2: '', postcode: '1234 AB', city: 'Utrecht', state: '', country: 'NL' },
+      billing: {
+        line1: 'Hoofdstraat 1',
+        line2: '',
+        postcode: '1234 AB',
+        city: 'Utrecht',
+        state: '',
+        country: 'NL',
+      },
       shipping: null,
     },
     customerKey: email.trim().toLowerCase(),
