@@ -760,6 +760,24 @@ const salesOrderLines: Handler = {
     }
     return line;
   },
+  update(c, line, raw) {
+    const b = bindEntity(ENTITIES.SalesOrderLines, raw, 'PUT');
+    const order = c.div.salesOrders.find((o) => (o.SalesOrderLines as Rec[]).includes(line))!;
+    if (order.Status === 21) throw validation('Reeds verwerkt');
+    const p = new Problems();
+    const merged = { ...line, ...b.values };
+    for (const k of ['AmountFC', 'VATAmount', 'VATPercentage', 'NetPrice']) if (!(k in b.values)) delete merged[k];
+    const next = buildOrderLine(c, order, { values: merged, lines: new Map() }, findAccount(c.div, order.OrderedBy), p, line.LineNumber as number);
+    p.throwIfAny();
+    const before = { ...line };
+    Object.assign(line, next, { ID: line.ID });
+    orderTotals(order);
+    if (dec(order.AmountFC as string).isNegative()) {
+      Object.assign(line, before);
+      orderTotals(order);
+      throw validation(NEGATIVE_ORDER);
+    }
+  },
   remove(c, line) {
     const order = c.div.salesOrders.find((o) => (o.SalesOrderLines as Rec[]).includes(line));
     if (!order) throw notFound();

@@ -83,4 +83,22 @@ describe('Exact simulator: more validation paths', () => {
       await sim.close();
     }
   });
+
+  it('sales order lines: PUT recomputes, a negative total is refused and rolled back', async () => {
+    const { sim, api: a } = await connected(LIMITS);
+    try {
+      const customer = (await a.post('crm/Accounts', { Name: 'K', Status: 'C' })).json.d.ID;
+      const item = (await a.post('logistics/Items', { Code: 'I', Description: 'I' })).json.d.ID;
+      const o = (await a.post('salesorder/SalesOrders', { OrderedBy: customer, SalesOrderLines: [{ Item: item, Quantity: 1, UnitPrice: '10.00', VATCode: '2' }] })).json.d;
+      const lineId = (await a.get(`salesorder/SalesOrders(guid'${o.OrderID}')/SalesOrderLines`)).json.d.results[0].ID;
+      expect((await a.put(`salesorder/SalesOrderLines(guid'${lineId}')`, { Quantity: 3 })).status).toBe(204);
+      expect((await a.get(`salesorder/SalesOrders(guid'${o.OrderID}')`)).json.d.AmountFC).toBe(36.3);
+      const neg = await a.put(`salesorder/SalesOrderLines(guid'${lineId}')`, { Quantity: -3 });
+      expect(neg.status).toBe(500);
+      expect(message(neg)).toMatch(/^Ongeldig: Totaalbedrag/);
+      expect((await a.get(`salesorder/SalesOrders(guid'${o.OrderID}')`)).json.d.AmountFC).toBe(36.3);
+    } finally {
+      await sim.close();
+    }
+  });
 });
