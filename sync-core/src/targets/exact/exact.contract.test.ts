@@ -300,6 +300,32 @@ describe('rate limits', () => {
     expect(s.retried).toBe(0);
   });
 
+  it('with a real clock the pacer really sleeps until the minute boundary (no 429)', async () => {
+    // Real time, shifted (forward only) so that a minute boundary is ~4 s away when booking starts:
+    // the wait is a real setTimeout of a few seconds.
+    let offset = 0;
+    const realNow = () => Date.now() + offset;
+    const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+    const sim = await startExactSimulator({ now: realNow, rateLimit: { minutely: 6 } });
+    sims.push(sim);
+    const store = new MemoryStore(realNow);
+    const ctx: TargetContext = { store, dryRun: false, log: () => undefined };
+    const target = createExactTarget(
+      { baseUrl: sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback', division: 1234567, refreshToken: sim.issueRefreshToken(), glAccounts: { revenue: '8000' }, vatCodeMap: VAT_MAP },
+      { now: realNow, sleep: realSleep, sharePacer: false },
+    );
+    await target.prepare(ctx);
+    offset += (60_000 - (realNow() % 60_000) - 4_000 + 60_000) % 60_000;
+    const started = Date.now();
+    // 3 + 1 + 1 calls (customer lookup + create + entry, then entries) > 6 - reserve 2 in this minute.
+    for (let i = 0; i < 3; i++) await target.bookDocument(makePlan({ reference: `WC-RT${i}`, lines: [planLine({ net: '10.00', vat: '2.10' })] }), { mayExist: false, original: null }, ctx);
+    const elapsed = Date.now() - started;
+    expect(sim.stats.tooManyRequests).toBe(0);
+    expect(sim.state.salesEntries).toHaveLength(3);
+    expect(target.callStats().waitedMs).toBeGreaterThan(0);
+    expect(elapsed).toBeGreaterThanOrEqual(target.callStats().waitedMs - 50);
+  }, 20_000);
+
   it('two processes (separate pacers) sharing app+division stay under the limit', async () => {
     const env = await setup({ rateLimit: { minutely: 12 } });
     const a = env.target();
