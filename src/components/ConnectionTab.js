@@ -143,29 +143,33 @@ function Picker({ load, current, onChoose, label, className }) {
 	const unchanged = current !== null && current !== undefined && String(current) === value;
 	return (
 		<div className={`shopbooks-picker ${className}`}>
-			<SelectControl
-				label={label}
-				value={value}
-				options={options.map((o) => ({
-					value: String(o.value),
-					label: o.label,
-				}))}
-				onChange={setValue}
-			/>
-			<Button
-				variant="primary"
-				isBusy={busy}
-				disabled={busy || !value || unchanged}
-				onClick={() => {
-					setBusy(true);
-					setError(null);
-					onChoose(value)
-						.catch((e) => setError(errorMessage(e)))
-						.finally(() => setBusy(false));
-				}}
-			>
-				{__('Use this one', 'shopbooks')}
-			</Button>
+			<div className="shopbooks-picker-select">
+				<SelectControl
+					label={label}
+					value={value}
+					options={options.map((o) => ({
+						value: String(o.value),
+						label: o.label,
+					}))}
+					onChange={setValue}
+				/>
+			</div>
+			{!unchanged && (
+				<Button
+					variant="primary"
+					isBusy={busy}
+					disabled={busy || !value}
+					onClick={() => {
+						setBusy(true);
+						setError(null);
+						onChoose(value)
+							.catch((e) => setError(errorMessage(e)))
+							.finally(() => setBusy(false));
+					}}
+				>
+					{__('Use this one', 'shopbooks')}
+				</Button>
+			)}
 		</div>
 	);
 }
@@ -180,7 +184,8 @@ function ExactConnection({ conn, onChanged }) {
 	const [error, setError] = useState(null);
 
 	const connect = () => {
-		if (!clientId.trim() && !conn.clientIdSet) {
+		// The plugin needs the client ID on every connect (it is not secret, but it is never sent back).
+		if (!clientId.trim()) {
 			setError(__('Enter the client ID of your Exact Online app.', 'shopbooks'));
 			return;
 		}
@@ -188,10 +193,7 @@ function ExactConnection({ conn, onChanged }) {
 			setError(__('Enter the client secret of your Exact Online app.', 'shopbooks'));
 			return;
 		}
-		const body = { country };
-		if (clientId.trim()) {
-			body.clientId = clientId.trim();
-		}
+		const body = { country, clientId: clientId.trim() };
 		if (clientSecret) {
 			body.clientSecret = clientSecret;
 		}
@@ -318,7 +320,7 @@ function ExactConnection({ conn, onChanged }) {
 							className="shopbooks-exact-client-id-input"
 							help={
 								conn.clientIdSet
-									? __('Saved. Leave empty to keep it.', 'shopbooks')
+									? __('Saved. Enter it again to connect again.', 'shopbooks')
 									: undefined
 							}
 						/>
@@ -350,8 +352,9 @@ function ExactConnection({ conn, onChanged }) {
 							)}
 						</div>
 					</div>
-				) : (
-					<div className="shopbooks-actions">
+				) : null}
+				<div className="shopbooks-actions">
+					{!editing && (
 						<Button
 							variant="secondary"
 							onClick={() => setEditing(true)}
@@ -359,10 +362,8 @@ function ExactConnection({ conn, onChanged }) {
 						>
 							{__('Reconnect', 'shopbooks')}
 						</Button>
-					</div>
-				)}
-				{(authorized || conn.clientIdSet || conn.secretSet) && (
-					<div className="shopbooks-actions">
+					)}
+					{(authorized || conn.clientIdSet || conn.secretSet) && (
 						<ConfirmButton
 							className="shopbooks-exact-remove"
 							isBusy={busy}
@@ -376,8 +377,8 @@ function ExactConnection({ conn, onChanged }) {
 						>
 							{__('Remove', 'shopbooks')}
 						</ConfirmButton>
-					</div>
-				)}
+					)}
+				</div>
 			</CardBody>
 		</Card>
 	);
@@ -572,8 +573,9 @@ function MoneybirdConnection({ conn, onChanged }) {
 							)}
 						</div>
 					</div>
-				) : (
-					<div className="shopbooks-actions">
+				) : null}
+				<div className="shopbooks-actions">
+					{!editing && (
 						<Button
 							variant="secondary"
 							onClick={() => setEditing(true)}
@@ -581,10 +583,8 @@ function MoneybirdConnection({ conn, onChanged }) {
 						>
 							{__('Reconnect', 'shopbooks')}
 						</Button>
-					</div>
-				)}
-				{authorized && (
-					<div className="shopbooks-actions">
+					)}
+					{authorized && (
 						<ConfirmButton
 							className="shopbooks-moneybird-remove"
 							isBusy={busy}
@@ -598,8 +598,8 @@ function MoneybirdConnection({ conn, onChanged }) {
 						>
 							{__('Remove', 'shopbooks')}
 						</ConfirmButton>
-					</div>
-				)}
+					)}
+				</div>
 			</CardBody>
 		</Card>
 	);

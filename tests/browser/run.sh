@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Browser tests of the Shopbooks settings page in real headless Chromium against a real WordPress.
+#
+#   bash tests/browser/run.sh            build the page + translations, start a fresh WordPress of its own
+#                                        (bin/wp-local.sh, own dir/ports), run the tests, stop what it started
+#   SHOPBOOKS_BROWSER_KEEP=1 bash tests/browser/run.sh   leave that WordPress running afterwards (to look around)
+#
+# Env: BROWSER_WP_PORT (8891) BROWSER_WP_DB_PORT (3318) BROWSER_WP_DIR (<repo>/test-output/wp-browser)
+#      SHOPBOOKS_SKIP_BUILD=1 (use the existing plugin/build)
+# Screenshots: test-output/screenshots/*.png. Exit code non-zero when anything fails.
+set -euo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$REPO"
+T0=$(date +%s)
+say() { echo "[browser-tests $(( $(date +%s) - T0 ))s] $*"; }
+
+export WP_DIR=${BROWSER_WP_DIR:-$REPO/test-output/wp-browser}
+export WP_PORT=${BROWSER_WP_PORT:-8891}
+export WP_DB_PORT=${BROWSER_WP_DB_PORT:-3318}
+export WP_CRON=manual            # tests trigger cron themselves; no spawned loopback requests
+export PLUGIN_DIR="$REPO/plugin"
+export WP_MU_PLUGINS="$REPO/tests/browser/mu-plugins"
+mkdir -p test-output/screenshots
+
+if [ "${SHOPBOOKS_SKIP_BUILD:-}" != 1 ]; then
+  say "building the settings page"
+  npx --no-install wp-scripts build src/index.js --output-path=plugin/build >test-output/wp-scripts-build.log 2>&1 \
+    || { cat test-output/wp-scripts-build.log; exit 1; }
+fi
+say "checking translations"
+node src/i18n/make-json.js --check
+
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing chromium"
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  flock /tmp/shopbooks-apt.lock sh -c "$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null"
+fi
+
+# A fresh site every run: the tests start from a newly activated plugin.
+started=0
+stop_wp() {
+  if [ "$started" = 1 ] && [ "${SHOPBOOKS_BROWSER_KEEP:-}" != 1 ]; then
+    bash bin/wp-local.sh down >/dev/null 2>&1 || true
+  fi
+}
+trap stop_wp EXIT
+say "starting WordPress on 127.0.0.1:$WP_PORT ($WP_DIR)"
+bash bin/wp-local.sh down >/dev/null 2>&1 || true   # a leftover of an interrupted run (its own PID files only)
+rm -rf "$WP_DIR/site" "$WP_DIR/db" "$WP_DIR/app-password" "$WP_DIR/env"
+started=1
+bash bin/wp-local.sh up >test-output/wp-browser-up.log 2>&1 || { cat test-output/wp-browser-up.log; exit 1; }
+
+say "running the browser tests"
+WP_ENV_FILE="$WP_DIR/env" npx --no-install tsx --test --test-reporter=spec tests/browser/*.test.ts
+say "done"
