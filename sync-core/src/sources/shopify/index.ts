@@ -1,0 +1,199 @@
+/**
+ * Shopify source (Admin GraphQL API). Orders are read with
+ * `orders(first, after, sortKey: UPDATED_AT, query: "updated_at:>='…'")`, so every change
+ * (payment, refund, cancellation, edit) brings the order back; POS orders are included.
+ */
+import { ShopbooksError, asShopbooksError } from '../../model/errors';
+import type { Order, TaxRate } from '../../model/order';
+import type { OrderPage, OrderQuery, Source, SourceOrder } from '../port';
+import { ShopifySourceConfig, type ShopifySourceConfigInput } from './config';
+import { QueryTooCostly, ShopifyGraphqlClient } from './graphql-client';
+import { mapShopifyOrder } from './map-order';
+import {
+  GqlOrder,
+  GqlRefund,
+  ORDER_LINE_ITEMS_QUERY,
+  ORDER_QUERY,
+  ORDERS_COUNT_QUERY,
+  ORDERS_PAGE_QUERY,
+  OrderData,
+  OrderLineItemsData,
+  OrdersCountData,
+  OrdersPageData,
+  REFUND_QUERY,
+  RefundData,
+  type GqlOrder as GqlOrderT,
+  type GqlRefund as GqlRefundT,
+} from './orders-query';
+
+export { ShopifySourceConfig } from './config';
+export { mapShopifyOrder } from './map-order';
+
+export interface ShopifySource extends Source {
+  /** Requests answered THROTTLED so far, and milliseconds spent waiting for the cost bucket. */
+  readonly throttledCount: number;
+  readonly waitedMs: number;
+}
+
+/** Shopify search syntax for the query; dates floored to whole seconds (Shopify's precision). */
+export function shopifySearchQuery(q: OrderQuery): string {
+  const terms: string[] = ['status:any'];
+  const sec = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  if (q.modifiedAfter) terms.push(`updated_at:>='${sec(q.modifiedAfter)}'`);
+  if (q.modifiedBefore) terms.push(`updated_at:<='${sec(q.modifiedBefore)}'`);
+  if (q.createdAfter) terms.push(`created_at:>='${sec(q.createdAfter)}'`);
+  if (q.createdBefore) terms.push(`created_at:<='${sec(q.createdBefore)}'`);
+  return terms.join(' ');
+}
+
+function inWindow(o: Order | null, raw: { updatedAt: string; createdAt: string }, q: OrderQuery): boolean {
+  const u = Date.parse(raw.updatedAt);
+  const c = Date.parse(raw.createdAt);
+  if (q.modifiedAfter && !(u > Date.parse(q.modifiedAfter))) return false;
+  if (q.modifiedBefore && !(u < Date.parse(q.modifiedBefore))) return false;
+  if (q.createdAfter && !(c > Date.parse(q.createdAfter))) return false;
+  if (q.createdBefore && !(c < Date.parse(q.createdBefore))) return false;
+  if (q.statuses && o && !q.statuses.includes(o.status)) return false;
+  return true;
+}
+
+export function createShopifySource(input: ShopifySourceConfigInput): ShopifySource {
+  const parsed = ShopifySourceConfig.safeParse(input);
+  if (!parsed.success) {
+    throw new ShopbooksError('ConfigInvalid', `Shopify settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  }
+  const config = parsed.data;
+  const base = (config.baseUrl ?? `https://${config.shopDomain}`).replace(/\/+$/, '');
+  const client = new ShopifyGraphqlClient({
+    endpoint: `${base}/admin/api/${config.apiVersion}/graphql.json`,
+    accessToken: config.accessToken,
+    maxAttempts: config.maxAttempts,
+    timeoutMs: config.timeoutMs,
+  });
+  const shopId = config.shopId ?? config.shopDomain;
+  let pageSize = config.pageSize;
+  let lineItemsPerOrder = config.lineItemsPerOrder;
+
+  async function completeLineItems(o: GqlOrderT): Promise<GqlOrderT> {
+    let conn = o.lineItems;
+    const nodes = [...conn.nodes];
+    while (conn.pageInfo.hasNextPage) {
+      const data = OrderLineItemsData.parse(await client.request('ShopbooksOrderLineItems', ORDER_LINE_ITEMS_QUERY, { id: o.id, first: 50, after: conn.pageInfo.endCursor ?? null }));
+      if (!data.order) throw new ShopbooksError('RemoteNotFound', `Shopify order ${o.name} disappeared while reading its lines.`);
+      conn = data.order.lineItems;
+      nodes.push(...conn.nodes);
+    }
+    return { ...o, lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes } };
+  }
+
+  async function loadRefunds(o: GqlOrderT): Promise<GqlRefundT[]> {
+    const out: GqlRefundT[] = [];
+    for (const { id } of o.refunds) {
+      const data = RefundData.parse(await client.request('ShopbooksRefund', REFUND_QUERY, { id, lines: 50 }));
+      if (!data.refund) throw new ShopbooksError('RemoteNotFound', `Refund ${id} of Shopify order ${o.name} could not be read.`);
+      const r = GqlRefund.safeParse(data.refund);
+      if (!r.success) throw new ShopbooksError('RemoteBadResponse', `Shopify sent refund ${id} in an unexpected shape: ${r.error.issues[0]?.message ?? ''}`);
+      out.push(r.data);
+    }
+    return out;
+  }
+
+  async function toSourceOrder(rawNode: unknown): Promise<{ so: SourceOrder; node: GqlOrderT | null }> {
+    const r = GqlOrder.safeParse(rawNode);
+    const rec = (rawNode ?? {}) as Record<string, unknown>;
+    const id = typeof rec.legacyResourceId === 'string' ? rec.legacyResourceId : String(rec.id ?? '?');
+    const number = typeof rec.name === 'string' ? rec.name.replace(/^#/, '') : null;
+    const modifiedAt = typeof rec.updatedAt === 'string' ? rec.updatedAt : null;
+    if (!r.success) {
+      const error = new ShopbooksError('MalformedOrder', `Shopify order ${number ?? id} has an unexpected shape: ${r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).slice(0, 3).join('; ')}`);
+      return { so: { ok: false, id, number, modifiedAt, error }, node: null };
+    }
+    try {
+      const full = await completeLineItems(r.data);
+      const refunds = await loadRefunds(full);
+      return { so: { ok: true, order: mapShopifyOrder(full, refunds, { shopId }) }, node: full };
+    } catch (e) {
+      const error = asShopbooksError(e);
+      // Transport failures end the run (the cursor must not move past this order); data problems are per order.
+      if (error.retryable || error.code === 'AuthFailed') throw error;
+      return { so: { ok: false, id, number, modifiedAt, error }, node: r.data };
+    }
+  }
+
+  async function fetchPage(vars: Record<string, unknown>) {
+    for (;;) {
+      try {
+        return OrdersPageData.parse(await client.request('ShopbooksOrders', ORDERS_PAGE_QUERY, { ...vars, first: pageSize, lineItems: lineItemsPerOrder }));
+      } catch (e) {
+        if (e instanceof QueryTooCostly && (pageSize > 1 || lineItemsPerOrder > 1)) {
+          // Shrink the page to fit Shopify's single-query cost limit, then line items if needed.
+          const factor = e.maxCost / Math.max(e.cost, 1);
+          if (pageSize > 1) pageSize = Math.max(1, Math.floor(pageSize * factor * 0.9));
+          else lineItemsPerOrder = Math.max(1, Math.floor(lineItemsPerOrder * factor * 0.9));
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  const source: ShopifySource = {
+    platform: 'shopify',
+    shopId,
+    get callCount() {
+      return client.callCount;
+    },
+    get throttledCount() {
+      return client.throttledCount;
+    },
+    get waitedMs() {
+      return client.waitedMs;
+    },
+
+    async *listOrders(query: OrderQuery): AsyncIterable<OrderPage> {
+      if (query.ids?.length) {
+        const orders: SourceOrder[] = [];
+        for (const id of query.ids) orders.push(await source.getOrder(id));
+        yield { orders, page: 1, totalPages: 1, totalOrders: orders.length };
+        return;
+      }
+      const search = shopifySearchQuery(query);
+      const count = OrdersCountData.parse(await client.request('ShopbooksOrdersCount', ORDERS_COUNT_QUERY, { query: search }));
+      const totalOrders = count.ordersCount?.count ?? 0;
+      let after: string | null = null;
+      let page = 0;
+      for (;;) {
+        const data = await fetchPage({ after, query: search });
+        page += 1;
+        const orders: SourceOrder[] = [];
+        for (const node of data.orders.nodes) {
+          const rec = node as { test?: unknown; updatedAt?: string; createdAt?: string };
+          if (rec.test === true) continue; // test orders are never booked
+          const { so } = await toSourceOrder(node);
+          if (!inWindow(so.ok ? so.order : null, { updatedAt: rec.updatedAt ?? '', createdAt: rec.createdAt ?? '' }, query)) continue;
+          orders.push(so);
+        }
+        const totalPages = Math.max(page, Math.ceil(totalOrders / pageSize));
+        const more = data.orders.pageInfo.hasNextPage && !!data.orders.pageInfo.endCursor;
+        yield { orders, page, totalPages: more ? totalPages : page, totalOrders };
+        if (!more) return;
+        after = data.orders.pageInfo.endCursor ?? null;
+      }
+    },
+
+    async getOrder(id: string): Promise<SourceOrder> {
+      const gid = id.startsWith('gid://') ? id : `gid://shopify/Order/${id}`;
+      const data = OrderData.parse(await client.request('ShopbooksOrder', ORDER_QUERY, { id: gid, lineItems: lineItemsPerOrder }));
+      if (!data.order) {
+        return { ok: false, id, number: null, modifiedAt: null, error: new ShopbooksError('RemoteNotFound', `Shopify has no order ${id} (or it is older than 60 days and the app lacks read_all_orders).`) };
+      }
+      return (await toSourceOrder(data.order)).so;
+    },
+
+    /** Shopify has no tax-rate list in the Admin API; rates are read from each order's tax lines. */
+    async listTaxRates(): Promise<TaxRate[]> {
+      return [];
+    },
+  };
+  return source;
+}
