@@ -6,6 +6,7 @@ import { D, dec, fixed } from '../../model/money';
 import { computeOrder, type DraftItem } from './totals';
 import { dutchShopTaxRates, type WcTaxRate } from './tax-rates';
 import { restOrder } from './rest';
+import { generateShop } from './generate';
 import { DEFAULT_SHOP_SETTINGS, type WcShopSettings } from './types';
 
 const table = dutchShopTaxRates();
@@ -150,8 +151,6 @@ describe('WooCommerce totals (shops.md 2.10)', () => {
 });
 
 describe('generated orders follow WooCommerce formulas', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { generateShop } = require('./generate') as typeof import('./generate');
   const modes: Partial<WcShopSettings>[] = [
     { pricesIncludeTax: true, roundAtSubtotal: false },
     { pricesIncludeTax: true, roundAtSubtotal: true },

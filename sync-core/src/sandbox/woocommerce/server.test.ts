@@ -1,0 +1,181 @@
+/** The WooCommerce simulator's REST behaviour, checked over HTTP with the official JS client. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import WooCommerceRestApi from '@woocommerce/woocommerce-rest-api';
+import axios from 'axios';
+import { startWooCommerceSimulator, type WooSimulator } from './index';
+
+const FIX = join(__dirname, '../../../../../shared/fixtures/public');
+const fixture = (f: string) => JSON.parse(readFileSync(join(FIX, f), 'utf8'));
+
+describe('WooCommerce simulator', () => {
+  let sim: WooSimulator;
+  let api: WooCommerceRestApi;
+  beforeAll(async () => {
+    sim = await startWooCommerceSimulator({ seed: 9, orderCount: 60, includeFixtures: true });
+    api = new WooCommerceRestApi({ url: sim.url, ...sim.credentials, version: 'wc/v3', axiosConfig: { validateStatus: () => true } });
+  });
+  afterAll(() => sim.close());
+
+  it('serves the documentation examples verbatim (order 727, order 723 and its refunds)', async () => {
+    const o = await api.get('orders/727');
+    expect(o.status).toBe(200);
+    expect(o.data).toEqual(fixture('woocommerce-orders-list-example.json')[0]);
+    expect((await api.get('orders/15')).data).toEqual(fixture('woocommerce-order-webhook-wc8-example.json'));
+    const r = await api.get('orders/723/refunds');
+    expect(r.data).toEqual(fixture('woocommerce-refunds-list-example.json'));
+    const one = await api.get('orders/723/refunds/726');
+    expect(one.data).toEqual(fixture('woocommerce-refund-example.json'));
+    const taxes = await api.get('taxes', { per_page: 100 });
+    const { _links: _a, ...rate75 } = taxes.data.find((t: { id: number }) => t.id === 75);
+    const { _links: _b, ...expected75 } = fixture('woocommerce-tax-rates-list-example.json')[3];
+    expect(rate75).toEqual(expected75);
+  });
+
+  it('per_page beyond 100 and page 0 are refused like WordPress does', async () => {
+    const r = await api.get('orders', { per_page: 101 });
+    expect(r.status).toBe(400);
+    expect(r.data).toEqual({
+      code: 'rest_invalid_param',
+      message: 'Invalid parameter(s): per_page',
+      data: { status: 400, params: { per_page: 'per_page must be between 1 (inclusive) and 100 (inclusive)' }, details: { per_page: { code: 'rest_out_of_bounds', message: 'per_page must be between 1 (inclusive) and 100 (inclusive)', data: null } } },
+    });
+    const p0 = await api.get('orders', { page: 0 });
+    expect(p0.data.data.params.page).toBe('page must be greater than or equal to 1');
+    const bad = await api.get('orders', { orderby: 'total' });
+    expect(bad.data.data.params.orderby).toBe('orderby is not one of date, id, include, title, slug, and modified.');
+    const badDate = await api.get('orders', { modified_after: 'yesterday' });
+    expect(badDate.data.data.details.modified_after).toEqual({ code: 'rest_invalid_date', message: 'Invalid date.', data: null });
+  });
+
+  it('paging headers, Link with only prev/next echoing every parameter, past-the-end page = 200 []', async () => {
+    const total = [...sim.shop.orders.values()].length;
+    const p2 = await api.get('orders', { per_page: 20, page: 2 });
+    expect(p2.status).toBe(200);
+    expect(p2.headers['x-wp-total']).toBe(String(total));
+    expect(p2.headers['x-wp-totalpages']).toBe(String(Math.ceil(total / 20)));
+    const link = String(p2.headers.link);
+    expect(link).toMatch(/rel="prev"/);
+    expect(link).toMatch(/rel="next"/);
+    expect(link).not.toMatch(/rel="(first|last)"/);
+    expect(link).toMatch(/oauth_consumer_key=ck_/); // credentials echoed: clients must not log it
+    const past = await api.get('orders', { per_page: 20, page: 99 });
+    expect(past.status).toBe(200);
+    expect(past.data).toEqual([]);
+    expect(past.headers['x-wp-total']).toBe(String(total));
+    expect(String(past.headers.link)).toMatch(new RegExp(`page=${Math.ceil(total / 20)}[^>]*>; rel="prev"`));
+  });
+
+  it('default order is date desc with id tie-break; orderby=modified asc; the raw body escapes slashes', async () => {
+    const r = await api.get('orders', { per_page: 100 });
+    const dates = r.data.map((o: { date_created_gmt: string }) => o.date_created_gmt);
+    expect([...dates].sort().reverse()).toEqual(dates);
+    const m = await api.get('orders', { per_page: 100, orderby: 'modified', order: 'asc' });
+    const mods = m.data.map((o: { date_modified_gmt: string; id: number }) => `${o.date_modified_gmt}#${String(o.id).padStart(8, '0')}`);
+    expect([...mods].sort()).toEqual(mods);
+    const rawApi = new WooCommerceRestApi({ url: sim.url, ...sim.credentials, version: 'wc/v3', axiosConfig: { validateStatus: () => true, transformResponse: [(x: unknown) => x] } });
+    const text = String((await rawApi.get('orders/1001')).data);
+    expect(text).toContain('http:\\/\\/127.0.0.1');
+    expect(text).not.toContain('http://');
+    expect(JSON.parse(text)._links.self[0].href).toBe(`${sim.url}/wp-json/wc/v3/orders/1001`);
+  });
+
+  it('status filter accepts arrays, CSV and any; checkout-draft under any is a knob', async () => {
+    const arr = await api.get('orders', { status: ['completed', 'refunded'], per_page: 100 });
+    expect(arr.data.every((o: { status: string }) => ['completed', 'refunded'].includes(o.status))).toBe(true);
+    expect(Number(arr.headers['x-wp-total'])).toBe([...sim.shop.orders.values()].filter((o) => ['completed', 'refunded'].includes(o.status)).length);
+    const csv = await api.get('orders', { status: 'completed,refunded', per_page: 1 });
+    expect(csv.headers['x-wp-total']).toBe(arr.headers['x-wp-total']);
+    const bad = await api.get('orders', { status: ['shipped'] });
+    expect(bad.status).toBe(400);
+    for (const draftInAny of [true, false]) {
+      const s2 = await startWooCommerceSimulator({ seed: 3, orderCount: 5, checkoutDraftInAny: draftInAny });
+      try {
+        s2.shop.setStatus([...s2.shop.orders.keys()][0], 'checkout-draft');
+        const a2 = new WooCommerceRestApi({ url: s2.url, ...s2.credentials, version: 'wc/v3', axiosConfig: { validateStatus: () => true } });
+        expect((await a2.get('orders')).headers['x-wp-total']).toBe(draftInAny ? '5' : '4');
+        expect((await a2.get('orders', { status: ['checkout-draft'] })).headers['x-wp-total']).toBe('1');
+      } finally {
+        await s2.close();
+      }
+    }
+  });
+
+  it('rest_route= (plain permalinks) reaches the same API; unknown routes -> rest_no_route', async () => {
+    const plain = new WooCommerceRestApi({ url: sim.url, ...sim.credentials, version: 'wc/v3', axiosConfig: { validateStatus: () => true } });
+    const viaQuery = await axios.get(`${sim.url}/?rest_route=/wc/v3/orders/727`, { validateStatus: () => true });
+    expect(viaQuery.data.code).toBe('woocommerce_rest_cannot_view');
+    const nr = await plain.get('bogus');
+    expect(nr.status).toBe(404);
+    expect(nr.data).toEqual(fixture('woocommerce-error-examples.json').wp_rest_api_error);
+    const inv = await plain.get('orders/999999');
+    expect(inv.data).toEqual({ code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.', data: { status: 404 } });
+    const refundAsOrder = await plain.get('orders/726');
+    expect(refundAsOrder.status).toBe(404);
+  });
+
+  it('creating refunds: validation, gateway support, remaining amount, order summary and modification date', async () => {
+    const order = [...sim.shop.orders.values()].find((o) => o.refunds.length === 0 && o.status === 'processing' && o.payment_method === 'bacs' && Number(o.total) > 5);
+    expect(order).toBeDefined();
+    const id = order!.id;
+    const before = order!.date_modified_gmt;
+    expect((await api.post(`orders/${id}/refunds`, { amount: 5 })).data.data.params.amount).toBe('amount is not of type string.');
+    expect((await api.post(`orders/${id}/refunds`, { amount: '-1.00' })).data).toEqual({ code: 'woocommerce_rest_invalid_order_refund', message: 'Refund amount must be greater than zero.', data: { status: 400 } });
+    expect((await api.post(`orders/${id}/refunds`, { amount: '1.00' })).data).toEqual({ code: 'woocommerce_rest_cannot_create_order_refund', message: 'The payment gateway for this order does not support automatic refunds.', data: { status: 500 } });
+    expect((await api.post(`orders/${id}/refunds`, { amount: '99999.00', api_refund: false })).data.message).toBe('Invalid refund amount.');
+    const li = order!.line_items[0];
+    const created = await api.post(`orders/${id}/refunds`, { amount: '2.00', reason: 'Kapot', api_refund: false, line_items: [{ id: li.id, quantity: 1, refund_total: '1.50', refund_tax: [{ id: li.taxes[0]?.id ?? 1, refund_total: '0.50' }] }] });
+    expect(created.status).toBe(201);
+    expect(created.headers.location).toMatch(new RegExp(`/wp-json/wc/v3/orders/${id}/refunds/${created.data.id}$`));
+    expect(created.data).toMatchObject({ amount: '2.00', reason: 'Kapot', refunded_payment: false });
+    expect(created.data.line_items[0]).toMatchObject({ quantity: -1, total: '-1.50', meta_data: [expect.objectContaining({ key: '_refunded_item_id', value: String(li.id) })] });
+    const after = (await api.get(`orders/${id}`)).data;
+    expect(after.refunds[0]).toEqual({ id: created.data.id, reason: 'Kapot', total: '-2.00' });
+    expect(after.total).toBe((await api.get(`orders/${id}`)).data.total);
+    expect(after.date_modified_gmt > before).toBe(true);
+    expect(after.status).toBe('processing');
+    // the rest: status becomes refunded
+    const rest = (Number(order!.total) - 2).toFixed(2);
+    await api.post(`orders/${id}/refunds`, { amount: rest, api_refund: false });
+    expect((await api.get(`orders/${id}`)).data.status).toBe('refunded');
+    // WC 9 /refunds lists refunds across orders with parent_id
+    const all = await api.get('refunds', { per_page: 100 });
+    expect(all.data.find((r: { id: number }) => r.id === created.data.id)).toMatchObject({ parent_id: id });
+    // delete needs force=true
+    expect((await api.delete(`orders/${id}/refunds/${created.data.id}`)).status).toBe(501);
+    expect((await api.delete(`orders/${id}/refunds/${created.data.id}`, { force: true })).status).toBe(200);
+  });
+
+  it('setting status refunded creates the automatic "Order fully refunded." refund', async () => {
+    const order = [...sim.shop.orders.values()].find((o) => o.refunds.length === 0 && o.status === 'completed');
+    const r = await api.put(`orders/${order!.id}`, { status: 'refunded' });
+    expect(r.status).toBe(200);
+    expect(r.data.refunds).toHaveLength(1);
+    expect(r.data.refunds[0]).toMatchObject({ reason: 'Order fully refunded.', total: `-${r.data.total}` });
+    expect((await api.put('orders/999999', { status: 'completed' })).data).toEqual({ code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.', data: { status: 400 } });
+  });
+
+  it('HPOS view bump moves date_modified without a change; customers and products (sku=) are served', async () => {
+    const o = [...sim.shop.orders.values()][3];
+    const before = JSON.stringify({ ...o, date_modified_gmt: '' });
+    sim.shop.viewOrder(o.id);
+    expect(JSON.stringify({ ...o, date_modified_gmt: '' })).toBe(before);
+    expect(o.date_modified_gmt.slice(0, 4)).toBe(String(new Date().getUTCFullYear()));
+    const p = await api.get('products', { sku: 'MOK-DB' });
+    expect(p.data).toHaveLength(1);
+    expect(p.data[0]).toMatchObject({ id: 21, sku: 'MOK-DB', price: '14.99', tax_class: '' });
+    const c = await api.get('customers', { per_page: 5 });
+    expect(c.status).toBe(200);
+    expect(Number(c.headers['x-wp-total'])).toBeGreaterThan(0);
+  });
+
+  it('older WooCommerce: no /refunds route before 9.0', async () => {
+    const old = await startWooCommerceSimulator({ seed: 1, orderCount: 2, wcVersion: '8.9.0' });
+    try {
+      const a = new WooCommerceRestApi({ url: old.url, ...old.credentials, version: 'wc/v3', axiosConfig: { validateStatus: () => true } });
+      expect((await a.get('refunds')).data.code).toBe('rest_no_route');
+    } finally {
+      await old.close();
+    }
+  });
+});
