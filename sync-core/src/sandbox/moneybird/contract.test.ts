@@ -199,6 +199,13 @@ const FIXTURES: Record<string, (example: string) => Promise<ReplayFixture>> = {
     return { path: `/sales_invoices/${credit.body.id}/register_payment_creditinvoice.json`, ids: {} };
   },
   'patch /{administration_id}/sales_invoices/{id}/mark_as_uncollectible{format}': async () => ({ path: `/sales_invoices/${(await newSent((await newContact()).id)).id}/mark_as_uncollectible.json`, ids: {} }),
+  'post /{administration_id}/sales_invoices/{id}/pause{format}': async () => ({ path: `/sales_invoices/${(await newSent((await newContact()).id)).id}/pause.json`, ids: {} }),
+  'post /{administration_id}/sales_invoices/{id}/resume{format}': async () => {
+    const inv = await newSent((await newContact()).id);
+    await call('POST', `/sales_invoices/${inv.id}/pause.json`, {});
+    return { path: `/sales_invoices/${inv.id}/resume.json`, ids: {} };
+  },
+  'patch /{administration_id}/sales_invoices/{id}/mark_as_dubious{format}': async () => ({ path: `/sales_invoices/${(await newSent((await newContact()).id)).id}/mark_as_dubious.json`, ids: {} }),
   'post /{administration_id}/sales_invoices/synchronization{format}': async () => {
     const c = (await newContact()).id;
     return { path: '/sales_invoices/synchronization.json', ids: { ids: [(await newDraft(c)).id, (await newDraft(c)).id] } };
@@ -223,7 +230,7 @@ const FIXTURES: Record<string, (example: string) => Promise<ReplayFixture>> = {
 };
 
 /** Fields compared with the SPEC's response example of the same name (money and state semantics). */
-const COMPARED = ['state', 'total_price_excl_tax', 'total_price_incl_tax', 'total_unpaid', 'total_paid', 'total_price_incl_tax_base', 'discount', 'currency', 'prices_are_incl_tax', 'reference', 'price', 'payment_date', 'invoice_id', 'invoice_date', 'due_date', 'date', 'origin', 'company_name', 'sepa_sequence_type', 'si_identifier', 'si_identifier_type', 'name', 'account_type'];
+const COMPARED = ['paused', 'state', 'total_price_excl_tax', 'total_price_incl_tax', 'total_unpaid', 'total_paid', 'total_price_incl_tax_base', 'discount', 'currency', 'prices_are_incl_tax', 'reference', 'price', 'payment_date', 'invoice_id', 'invoice_date', 'due_date', 'date', 'origin', 'company_name', 'sepa_sequence_type', 'si_identifier', 'si_identifier_type', 'name', 'account_type'];
 
 const FIXTURE_DEPENDENT = ['reference', 'company_name', 'si_identifier', 'si_identifier_type', 'sepa_sequence_type', 'date', 'origin'];
 

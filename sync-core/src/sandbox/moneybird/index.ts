@@ -372,6 +372,12 @@ export async function startMoneybirdSimulator(opts: MoneybirdSimulatorOptions = 
     stats.requests += 1;
     const key = `${method} ${url.pathname}`;
     stats.byPath[key] = (stats.byPath[key] ?? 0) + 1;
+    // Faults apply to the token endpoints too, e.g. a refresh whose answer is lost after the old
+    // refresh token was already spent (the client must then re-authorize, not loop).
+    if (takeFault(['500'], method, url.pathname)) {
+      send(res, 500, { error: 'server_error', error_description: 'The authorization server encountered an unexpected condition.' });
+      return;
+    }
     try {
       if (url.pathname === '/oauth/authorize' && method === 'GET') {
         const q = url.searchParams;
@@ -394,12 +400,20 @@ export async function startMoneybirdSimulator(opts: MoneybirdSimulatorOptions = 
         for (const [k, v] of Object.entries(parsed)) if (v !== null && v !== undefined) params.set(k, String(v));
       }
       const basic = basicAuth(req.headers.authorization);
+      const committedButLost = () => {
+        if (!takeFault(['timeoutAfterCommit'], method, url.pathname)) return false;
+        req.socket.destroy();
+        return true;
+      };
       if (url.pathname === '/oauth/token' && method === 'POST') {
-        send(res, 200, authority.token(params, basic), { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+        const answer = authority.token(params, basic);
+        if (committedButLost()) return;
+        send(res, 200, answer, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
         return;
       }
       if (url.pathname === '/oauth/revoke' && method === 'POST') {
         authority.revoke(params, basic);
+        if (committedButLost()) return;
         send(res, 200, {});
         return;
       }

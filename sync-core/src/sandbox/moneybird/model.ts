@@ -259,7 +259,7 @@ export class AdministrationState {
     const today = this.today();
     if (inv.kind === 'sales' && inv.state === 'scheduled' && inv.invoice_date && inv.invoice_date <= today) sendScheduled(inv);
     const due = inv.kind === 'sales' ? (inv.invoice_id ? this.dueDate(inv) : null) : inv.due_date;
-    if ((inv.state === 'open' || inv.state === 'reminded') && due && due < today) {
+    if (inv.state === 'open' && due && due < today) {
       inv.state = 'late';
       this.event(inv, `${inv.kind === 'sales' ? 'sales_invoice' : 'external_sales_invoice'}_state_changed_to_late`);
       this.touch(inv);

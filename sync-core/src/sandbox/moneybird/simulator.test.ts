@@ -198,6 +198,21 @@ describe('authentication (must-have 2)', () => {
     expect((await oauth('revoke', { ...base, token: 'unknown' })).status).toBe(200);
   });
 
+  it('can lose a refresh answer after the old refresh token was spent (fault on /oauth/token)', async () => {
+    await start();
+    const form = (f: Record<string, string>) => ({ method: 'POST', token: null, contentType: 'application/x-www-form-urlencoded', rawBody: new URLSearchParams(f).toString() });
+    const base = { client_id: 'sandbox-client', client_secret: 'sandbox-secret' };
+    const code = new URL(sim.authorize({ clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback', scope: 'sales_invoices' })).searchParams.get('code')!;
+    const tok = await request(`${sim.url}/oauth/token`, form({ ...base, grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/callback' }));
+    sim.faults.inject('timeoutAfterCommit', { path: '/oauth/token' });
+    await expect(request(`${sim.url}/oauth/token`, form({ ...base, grant_type: 'refresh_token', refresh_token: tok.body.refresh_token }))).rejects.toThrow();
+    const retry = await request(`${sim.url}/oauth/token`, form({ ...base, grant_type: 'refresh_token', refresh_token: tok.body.refresh_token }));
+    expect(retry.status).toBe(400);
+    expect(retry.body.error).toBe('invalid_grant');
+    sim.faults.inject('500', { path: '/oauth/token' });
+    expect((await request(`${sim.url}/oauth/token`, form({ ...base, grant_type: 'refresh_token', refresh_token: 'x' }))).status).toBe(500);
+  });
+
   it('grants only sales_invoices when no scope is requested', async () => {
     await start();
     const code = new URL(sim.authorize({ clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback' })).searchParams.get('code')!;
@@ -437,6 +452,34 @@ describe('sending and the state machine (must-haves 10, 11)', () => {
   });
 });
 
+describe('reminders, pause, dubious (must-have 11)', () => {
+  beforeEach(() => start());
+
+  it('reminds only late invoices, counts reminders and keeps them reminded until paid', async () => {
+    const inv = await sentInvoice();
+    const group = { contact_id: inv.contact_id, workflow_id: inv.workflow_id, document_style_id: inv.document_style_id, identity_id: inv.identity_id, sales_invoice_ids: [inv.id], delivery_method: 'Manual' };
+    const early = await post('/sales_invoices/send_reminders.json', { sales_invoice_reminders: [group] });
+    expect(early.status).toBe(422);
+    clock += 20 * DAY;
+    expect((await post('/sales_invoices/send_reminders.json', { sales_invoice_reminders: [group] })).status).toBe(200);
+    clock += 1 * DAY;
+    const reminded = (await get(`/sales_invoices/${inv.id}.json`)).body;
+    expect(reminded).toEqual(expect.objectContaining({ state: 'reminded', reminder_count: 1 }));
+    await post(`/sales_invoices/${inv.id}/payments.json`, { payment: { payment_date: '2026-09-10', price: reminded.total_unpaid } });
+    expect((await get(`/sales_invoices/${inv.id}.json`)).body.state).toBe('paid');
+    expect((await post('/sales_invoices/send_reminders.json', {})).status).toBe(400);
+  });
+
+  it('pauses, resumes and marks as dubious', async () => {
+    const inv = await sentInvoice();
+    expect((await post(`/sales_invoices/${inv.id}/pause.json`, {})).body.paused).toBe(true);
+    expect((await post(`/sales_invoices/${inv.id}/resume.json`, {})).body.paused).toBe(false);
+    expect((await patch(`/sales_invoices/${inv.id}/mark_as_dubious.json`, { dubious_date: '2026-08-30' })).body.marked_dubious_on).toBe('2026-08-30');
+    const d = await draft([{ description: 'x', price: 1 }]);
+    expect((await patch(`/sales_invoices/${d.id}/mark_as_dubious.json`, {})).status).toBe(400);
+  });
+});
+
 describe('payments (must-have 12)', () => {
   beforeEach(() => start());
 
@@ -543,6 +586,16 @@ describe('external sales invoices (must-have 14)', () => {
     expect(Buffer.from(await file.arrayBuffer()).toString()).toBe('%PDF-1.4 test');
     expect((await request(`${api}/external_sales_invoices/${r.body.id}/attachment.json`, { method: 'POST', rawBody: new FormData() })).status).toBe(400);
     expect((await get('/external_sales_invoices/1.json')).body).toEqual({ error: 'Record not found for model name: External invoice' });
+  });
+
+  it('creates a `new` invoice from an uploaded document, which cannot be paid yet', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from('%PDF-1.4 scan')], { type: 'application/pdf' }), 'scan.pdf');
+    expect((await request(`${api}/external_sales_invoices/attachment.json`, { method: 'POST', rawBody: form })).status).toBe(200);
+    const [inv] = sim.state.externalSalesInvoices;
+    expect(inv).toEqual(expect.objectContaining({ state: 'new', reference: null, contact_id: null }));
+    expect((inv.attachments as unknown[]).length).toBe(1);
+    expect((await post(`/external_sales_invoices/${inv.id}/payments.json`, { payment: { payment_date: '2026-08-21', price: 1 } })).status).toBe(422);
   });
 
   it('has no reference filter; unknown contact filter is a 404; mark_as_uncollectible only when open', async () => {

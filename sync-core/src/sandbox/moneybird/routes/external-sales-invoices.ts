@@ -145,6 +145,49 @@ export function externalSalesInvoiceRoutes(strict: Strictness, storageUrl: (adm:
       },
     },
     { method: 'POST', path: 'external_sales_invoices', scopes: S, handler: (ctx) => create(ctx, strict) },
+    {
+      // A document upload: Moneybird creates a `new` (incomplete) external invoice from it.
+      method: 'POST',
+      path: 'external_sales_invoices/attachment',
+      scopes: S,
+      multipart: true,
+      handler: (ctx) => {
+        const { adm } = ctx;
+        const at = adm.nowIso();
+        const inv: ExternalSalesInvoiceRecord = {
+          kind: 'external',
+          id: adm.ids.id(),
+          contact_id: null,
+          date: adm.today(),
+          state: 'new',
+          due_date: null,
+          reference: null,
+          entry_number: 0,
+          origin: 'upload',
+          source: null,
+          source_url: null,
+          currency: adm.administration.currency,
+          prices_are_incl_tax: false,
+          paid_at: null,
+          created_at: at,
+          updated_at: at,
+          version: adm.nextVersion(null),
+          details: [],
+          payments: [],
+          marked_dubious_on: null,
+          marked_uncollectible_on: null,
+          notes: [],
+          attachments: [],
+          events: [],
+        };
+        addAttachment(adm, inv, ctx);
+        adm.entryNumberSeq += 1;
+        inv.entry_number = adm.entryNumberSeq;
+        adm.event(inv, 'external_sales_invoice_created');
+        adm.externalSalesInvoices.set(inv.id, inv);
+        return ok(200);
+      },
+    },
     { method: 'GET', path: 'external_sales_invoices/synchronization', scopes: S, handler: (ctx) => ok(list(ctx, null).map((i) => ({ id: i.id, version: i.version }))) },
     {
       method: 'POST',

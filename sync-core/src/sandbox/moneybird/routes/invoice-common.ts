@@ -184,6 +184,7 @@ export function createPayment(adm: AdministrationState, inv: InvoiceRecord, body
     throw new Validation().add('state', 'Payment can only be registered for a sent invoice', 'invoice_not_sent').toError();
   }
   if (inv.state === 'uncollectible') throw badRequest('Invoice is uncollectible', { invoice: 'uncollectible' });
+  if (inv.state === 'new') throw new Validation().add('state', 'Payment can only be registered for a complete invoice', 'invoice_incomplete').toError();
   const at = adm.nowIso();
   const p: PaymentRecord = {
     id: adm.ids.id(),

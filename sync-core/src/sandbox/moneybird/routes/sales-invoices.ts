@@ -448,6 +448,51 @@ function markUncollectible(ctx: RouteContext) {
   return ok(adm.serializeSalesInvoice(inv));
 }
 
+/** `POST /sales_invoices/send_reminders`: due invoices of one contact become `reminded`. */
+function sendReminders(ctx: RouteContext, strict: Strictness) {
+  const { adm } = ctx;
+  checkPermitted(ctx.body, ['sales_invoice_reminders'], strict);
+  const groups = ctx.body.sales_invoice_reminders;
+  if (!Array.isArray(groups) || groups.length === 0) throw badRequest('Sales invoice reminders is required', { sales_invoice_reminders: 'required' });
+  const v = new Validation();
+  const plan: Array<{ invoices: SalesInvoiceRecord[]; method: string }> = [];
+  for (const g of groups) {
+    if (!isObject(g)) throw badRequest('Sales invoice reminders is invalid', { sales_invoice_reminders: 'invalid' });
+    checkPermitted(g, ['contact_id', 'workflow_id', 'document_style_id', 'identity_id', 'sales_invoice_ids', 'reminder_text', 'delivery_method', 'email_address'], strict);
+    for (const req of ['contact_id', 'workflow_id', 'document_style_id', 'identity_id', 'sales_invoice_ids']) {
+      if (g[req] === undefined || g[req] === null || g[req] === '') throw badRequest(`${req} is required`, { [req]: 'required' });
+    }
+    const contactId = parseId(g.contact_id);
+    const contact = contactId ? adm.contacts.get(contactId) : undefined;
+    if (!contact) throw notFound('contact_id');
+    if (!Array.isArray(g.sales_invoice_ids)) throw badRequest('sales_invoice_ids is invalid', { sales_invoice_ids: 'invalid' });
+    const invoices: SalesInvoiceRecord[] = [];
+    for (const raw of g.sales_invoice_ids) {
+      const id = parseId(raw);
+      const inv = id ? adm.salesInvoices.get(id) : undefined;
+      if (!inv || inv.contact_id !== contactId) throw notFound('sales_invoice_ids');
+      // Only invoices past their due date can be reminded.
+      if (!['late', 'reminded'].includes(inv.state)) v.add('sales_invoice_ids', 'contains an invoice that is not due', 'not_due');
+      invoices.push(inv);
+    }
+    const method = asText(g.delivery_method) ?? (contact.delivery_method === 'Email' ? 'Email' : 'Manual');
+    if (!['Email', 'Manual'].includes(method)) v.add('delivery_method', 'is not included in the list', 'inclusion');
+    if (method === 'Email' && !(asText(g.email_address) || contact.send_invoices_to_email)) v.blank('email_address');
+    plan.push({ invoices, method });
+  }
+  v.throwIfAny();
+  for (const { invoices, method } of plan) {
+    for (const inv of invoices) {
+      inv.state = 'reminded';
+      inv.reminder_count += 1;
+      adm.event(inv, 'sales_invoice_state_changed_to_reminded');
+      adm.event(inv, method === 'Email' ? 'sales_invoice_reminder_sent_email' : 'sales_invoice_reminder_sent_manually');
+      adm.touch(inv);
+    }
+  }
+  return ok(200);
+}
+
 function list(ctx: RouteContext, defaultPeriod: string | null) {
   ctx.refreshAll();
   const match = invoiceFilter(ctx, { states: STATES, defaultPeriod, contactNotFound: 'empty', referenceFilter: true });
@@ -579,6 +624,57 @@ export function salesInvoiceRoutes(strict: Strictness, storageUrl: (adm: Adminis
       handler: (ctx) => {
         ctx.refreshAll();
         return markUncollectible(ctx);
+      },
+    },
+    {
+      method: 'POST',
+      path: 'sales_invoices/send_reminders',
+      scopes: S,
+      handler: (ctx) => {
+        ctx.refreshAll();
+        return sendReminders(ctx, strict);
+      },
+    },
+    {
+      method: 'POST',
+      path: 'sales_invoices/:id/pause',
+      scopes: S,
+      handler: (ctx) => {
+        checkPermitted(ctx.body, [], strict);
+        const inv = get(ctx);
+        inv.paused = true;
+        ctx.adm.event(inv, 'sales_invoice_paused');
+        ctx.adm.touch(inv);
+        return ok(ctx.adm.serializeSalesInvoice(inv), 201);
+      },
+    },
+    {
+      method: 'POST',
+      path: 'sales_invoices/:id/resume',
+      scopes: S,
+      handler: (ctx) => {
+        checkPermitted(ctx.body, [], strict);
+        const inv = get(ctx);
+        inv.paused = false;
+        ctx.adm.event(inv, 'sales_invoice_resumed');
+        ctx.adm.touch(inv);
+        return ok(ctx.adm.serializeSalesInvoice(inv), 201);
+      },
+    },
+    {
+      method: 'PATCH',
+      path: 'sales_invoices/:id/mark_as_dubious',
+      scopes: S,
+      handler: (ctx) => {
+        checkPermitted(ctx.body, ['dubious_date'], strict);
+        const inv = get(ctx);
+        if (!['open', 'late', 'reminded'].includes(inv.state)) throw badRequest('Sales invoice should be open or late', { invoice: 'not_open' });
+        const date = ctx.body.dubious_date === undefined ? ctx.adm.today() : parseDate(ctx.body.dubious_date);
+        if (!date) throw new Validation().add('dubious_date', 'is not a valid date', 'is not a valid date').toError();
+        inv.marked_dubious_on = date;
+        ctx.adm.event(inv, 'sales_invoice_marked_as_dubious');
+        ctx.adm.touch(inv);
+        return ok(ctx.adm.serializeSalesInvoice(inv));
       },
     },
     {
