@@ -1,0 +1,150 @@
+/**
+ * `shopbooks demo` (what `npm start` runs): the sandbox shop's orders booked into the simulated
+ * books, then an independent reconciliation — the documents as the simulated books computed them,
+ * against the shop's own totals and tax lines.
+ */
+import { parseConfig } from '../config';
+import { D, dec, fixed } from '../model/money';
+import type { Order } from '../model/order';
+import { normalisePercent } from '../plan/vat';
+import { runSync, type SyncSummary } from '../engine/sync';
+import { startSandbox, type SandboxOptions } from '../sandbox';
+import type { BooksDocument } from '../sandbox/books';
+import { createSource, createStore, createTarget } from './wiring';
+import { printJson, table } from './output';
+
+export interface DemoOptions {
+  target: SandboxOptions['target'];
+  platform: SandboxOptions['platform'];
+  orders: number;
+  seed: number;
+  json: boolean;
+  documentKind?: string;
+  realisticLimits?: boolean;
+}
+
+export interface Reconciliation {
+  ok: boolean;
+  documents: number;
+  duplicates: string[];
+  missing: string[];
+  orphans: string[];
+  centDifferences: Array<{ reference: string; field: string; shop: string; books: string }>;
+  byRate: Array<{ percent: string; shop: string; books: string }>;
+  grossShop: string;
+  grossBooks: string;
+}
+
+/** Compare what the books hold with what the shop says, for every booked ledger entry. */
+export function reconcileBooks(orders: Order[], booked: Array<{ key: string; kind: string; reference: string; orderId: string; refundId: string | null }>, books: Map<string, BooksDocument>): Reconciliation {
+  const byId = new Map(orders.map((o) => [o.id, o]));
+  const r: Reconciliation = { ok: true, documents: 0, duplicates: [], missing: [], orphans: [], centDifferences: [], byRate: [], grossShop: '0.00', grossBooks: '0.00' };
+  const rateShop = new Map<string, InstanceType<typeof D>>();
+  const rateBooks = new Map<string, InstanceType<typeof D>>();
+  let grossShop = new D(0);
+  let grossBooks = new D(0);
+  const refs = new Set<string>();
+  for (const e of booked) {
+    refs.add(e.reference);
+    const doc = books.get(e.reference);
+    const order = byId.get(e.orderId);
+    if (!doc) {
+      r.missing.push(e.reference);
+      continue;
+    }
+    r.documents++;
+    if (doc.count > 1) r.duplicates.push(e.reference);
+    if (!order) continue;
+    let shopGross: InstanceType<typeof D>;
+    if (e.kind === 'order') {
+      shopGross = dec(order.totals.total);
+      const shopVat = new Map<string, InstanceType<typeof D>>();
+      for (const t of order.taxes) {
+        const rate = order.taxRates.find((x) => x.id === t.rateId);
+        const p = rate ? normalisePercent(rate.percent) : '?';
+        shopVat.set(p, (shopVat.get(p) ?? new D(0)).plus(t.itemsTax).plus(t.shippingTax));
+      }
+      for (const p of new Set([...shopVat.keys(), ...Object.keys(doc.vatByPercent)])) {
+        const s = fixed(shopVat.get(p) ?? '0');
+        const b = fixed(doc.vatByPercent[p] ?? '0');
+        if (s !== b) r.centDifferences.push({ reference: e.reference, field: `VAT ${p}%`, shop: s, books: b });
+        rateShop.set(p, (rateShop.get(p) ?? new D(0)).plus(s));
+        rateBooks.set(p, (rateBooks.get(p) ?? new D(0)).plus(b));
+      }
+    } else if (e.kind === 'refund') {
+      const refund = order.refunds.find((x) => x.id === e.refundId);
+      shopGross = dec(refund?.amount ?? '0').negated();
+    } else {
+      const refunded = booked.filter((x) => x.kind === 'refund' && x.orderId === e.orderId).map((x) => order.refunds.find((rf) => rf.id === x.refundId)?.amount ?? '0');
+      shopGross = dec(order.totals.total).minus(refunded.reduce((a, b) => a.plus(b), new D(0))).negated();
+    }
+    if (fixed(shopGross) !== doc.gross) r.centDifferences.push({ reference: e.reference, field: 'gross', shop: fixed(shopGross), books: doc.gross });
+    grossShop = grossShop.plus(shopGross);
+    grossBooks = grossBooks.plus(doc.gross);
+  }
+  for (const ref of books.keys()) if (!refs.has(ref)) r.orphans.push(ref);
+  r.byRate = [...new Set([...rateShop.keys(), ...rateBooks.keys()])]
+    .sort((a, b) => Number(b) - Number(a))
+    .map((p) => ({ percent: p, shop: fixed(rateShop.get(p) ?? '0'), books: fixed(rateBooks.get(p) ?? '0') }));
+  r.grossShop = fixed(grossShop);
+  r.grossBooks = fixed(grossBooks);
+  r.ok = !r.duplicates.length && !r.missing.length && !r.orphans.length && !r.centDifferences.length;
+  return r;
+}
+
+export async function runDemo(o: DemoOptions): Promise<boolean> {
+  const sb = await startSandbox({ target: o.target, platform: o.platform, orders: o.orders, seed: o.seed, documentKind: o.documentKind, fastLimits: !o.realisticLimits });
+  try {
+    const config = parseConfig(sb.config);
+    const store = createStore(config);
+    const say = (s: string) => !o.json && process.stdout.write(s + '\n');
+    say(`Shopbooks demo: a simulated ${o.platform} shop with ${o.orders} orders, booked into a simulated ${o.target === 'exact' ? 'Exact Online' : 'Moneybird'}.`);
+    if (!o.realisticLimits) say(`(The simulated books allow ${o.target === 'exact' ? '300 calls a minute instead of Exact\'s 60' : '150 calls per 15 s instead of per 5 minutes'} so the demo is quick; the client paces by the same rate-limit headers. --realistic-limits keeps the real ones.)`);
+    const summary: SyncSummary = await runSync({ source: createSource(config), target: createTarget(config), store, plan: config.plan, rules: config.rules }, { mode: 'sync' });
+
+    // The shop's own figures, read afresh.
+    const source = createSource(config);
+    const orders: Order[] = [];
+    for await (const page of source.listOrders({ modifiedAfter: '2000-01-01T00:00:00Z' })) for (const so of page.orders) if (so.ok) orders.push(so.order);
+    const entries = (await store.listEntries()).filter((e) => e.status === 'booked');
+    const rec = reconcileBooks(orders, entries, sb.books());
+    const stats = sb.booksStats();
+    const customers = sb.customerCount();
+    const failures = (await store.listEntries()).filter((e) => e.status === 'failed');
+    const skipped = (await store.listEntries()).filter((e) => e.status === 'skipped');
+    const booksCalls = Object.entries(summary.targetCalls).map(([k, v]) => `${k} ${v}`).join(', ');
+    const ok = rec.ok && stats.tooManyRequests === 0;
+
+    if (o.json) {
+      printJson({ ok, summary, reconciliation: rec, customers, booksRequests: stats, failures: failures.map((f) => ({ order: f.orderNumber, ...f.lastError })), skipped: skipped.map((s) => ({ order: s.orderNumber, reason: s.skipReason })) });
+      return ok;
+    }
+    say('');
+    say(table(['Result', 'Count'], [
+      ['Orders read from the shop', summary.ordersSeen],
+      ['Orders booked', summary.booked.order],
+      ['Credit notes (refunds)', summary.booked.refund],
+      ['Credit notes (cancellations)', summary.booked.cancellation],
+      ['Customers in the books', customers],
+      ['Skipped (nothing to book)', summary.skipped],
+      ['Not sold (pending, on hold, failed payment)', summary.ignored],
+      ['Failed, with a reason', summary.failed],
+    ], ['left', 'right']));
+    if (failures.length) say(table(['Order', 'Why it was not booked'], failures.map((f) => [f.orderNumber, `${f.lastError?.code}: ${f.lastError?.message}`])));
+    say('');
+    say('Reconciliation: the documents as the books computed them, against the shop\'s own figures');
+    say(table(['', 'Shop', 'Books', ''], [
+      ['Gross total (orders - credits)', rec.grossShop, rec.grossBooks, rec.grossShop === rec.grossBooks ? 'equal' : 'DIFFERENT'],
+      ...rec.byRate.map((v) => [`VAT ${v.percent}% on orders`, v.shop, v.books, v.shop === v.books ? 'equal' : 'DIFFERENT']),
+      ['Documents per booked order/refund', '1', rec.duplicates.length ? `duplicates: ${rec.duplicates.join(', ')}` : '1', rec.duplicates.length ? 'DUPLICATES' : 'exactly once'],
+      ['Orders or refunds missing in the books', '0', String(rec.missing.length), rec.missing.length ? 'MISSING' : 'none'],
+      ['Documents differing by a cent or more', '0', String(rec.centDifferences.length), rec.centDifferences.length ? 'DIFFERENT' : 'none'],
+    ], ['left', 'right', 'right', 'left']));
+    if (rec.centDifferences.length) say(table(['Reference', 'Field', 'Shop', 'Books'], rec.centDifferences.slice(0, 20).map((d) => [d.reference, d.field, d.shop, d.books])));
+    say(`API calls: shop ${summary.sourceCalls}; books ${stats.requests} (${booksCalls}); 429 responses: ${stats.tooManyRequests}.`);
+    say(ok ? 'Every booked order and refund is in the books exactly once, to the cent.' : 'RECONCILIATION FAILED: see above.');
+    return ok;
+  } finally {
+    await sb.close();
+  }
+}

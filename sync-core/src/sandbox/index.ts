@@ -1,0 +1,183 @@
+/**
+ * The bundled sandbox: a simulated shop and simulated books on loopback, wired into a complete
+ * Shopbooks configuration. `npm start` (the demo), `--sandbox` and the plugin's tests run on it.
+ */
+import type { ShopbooksConfigInput } from '../config';
+import type { Platform } from '../model/order';
+import { startWooCommerceSimulator, SANDBOX_CONSUMER_KEY, SANDBOX_CONSUMER_SECRET, type WooSimulator } from './woocommerce';
+import { startExactSimulator, type ExactSimulator } from './exact';
+import { startMoneybirdSimulator, type MoneybirdSimulator } from './moneybird';
+import { booksFromExact, booksFromMoneybird, type BooksDocument } from './books';
+import { startShopSource, type SandboxShop } from './shops';
+
+export interface SandboxOptions {
+  target: 'exact' | 'moneybird';
+  platform: Platform;
+  orders?: number;
+  seed?: number;
+  /** Fixed ports (serveSandbox); 0 = free ports. */
+  ports?: { shop?: number; exact?: number; moneybird?: number };
+  /** Exact / Moneybird document kind. */
+  documentKind?: string;
+  /** Scale the books' rate limits up (Exact 300/min, Moneybird 150 per 15 s) for a quick demo. */
+  fastLimits?: boolean;
+}
+
+export interface Sandbox {
+  config: ShopbooksConfigInput;
+  shop: SandboxShop;
+  exact: ExactSimulator | null;
+  moneybird: MoneybirdSimulator | null;
+  /** The documents in the simulated books, by reference. */
+  books(): Map<string, BooksDocument>;
+  /** Customers (accounts / contacts) in the simulated books. */
+  customerCount(): number;
+  /** Requests the simulated books served, and how many of them were 429s. */
+  booksStats(): { requests: number; writes: number; tooManyRequests: number };
+  close(): Promise<void>;
+}
+
+/** VAT codes of the Exact simulator's Dutch master data (a typical Exact NL administration). */
+export const SANDBOX_EXACT_VAT_CODES: Record<string, string> = {
+  'domestic:21': '2',
+  'domestic:9': '1',
+  'domestic:0': '5',
+  'reverse_charge:0': '6',
+  'export:0': '7',
+  'exempt:0': '0',
+  'oss:DE:19': 'D19',
+  'oss:DE:7': 'D7',
+  'oss:BE:21': 'B21',
+  'oss:BE:6': 'B6',
+  'oss:FR:20': 'F20',
+  'oss:FR:5.5': 'F55',
+  'oss:AT:20': 'A20',
+  'oss:IT:22': 'I22',
+  'oss:ES:21': 'E21',
+};
+
+const OSS_RATES = [
+  { country: 'DE', percentage: '19.0' },
+  { country: 'DE', percentage: '7.0' },
+  { country: 'BE', percentage: '21.0' },
+  { country: 'BE', percentage: '6.0' },
+  { country: 'FR', percentage: '20.0' },
+  { country: 'FR', percentage: '5.5' },
+  { country: 'AT', percentage: '20.0' },
+  { country: 'IT', percentage: '22.0' },
+  { country: 'ES', percentage: '21.0' },
+];
+
+export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  const seed = opts.seed ?? 2026;
+  const orders = opts.orders ?? 60;
+  const shop = await startShopSource(opts.platform, { seed, orders, port: opts.ports?.shop ?? 0 });
+  let exact: ExactSimulator | null = null;
+  let moneybird: MoneybirdSimulator | null = null;
+  const config: ShopbooksConfigInput = {
+    source: shop.sourceConfig,
+    target: opts.target,
+    plan: { referencePrefix: '' },
+    rules: { startDate: '2000-01-01' },
+    store: { kind: 'memory' },
+  };
+  try {
+    if (opts.target === 'exact') {
+      exact = await startExactSimulator({ port: opts.ports?.exact ?? 0, ...(opts.fastLimits ? { rateLimit: { minutely: 300 } } : {}) });
+      config.exact = exactConfig(exact, opts.documentKind);
+    } else {
+      moneybird = await startMoneybirdSimulator({ port: opts.ports?.moneybird ?? 0, administrations: [{ foreignTaxRates: OSS_RATES }], ...(opts.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {}) });
+      config.moneybird = { ...moneybirdConfig(moneybird, opts.documentKind), ...(opts.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {}) };
+      // Moneybird books foreign-currency invoices itself
+      config.plan = { ...config.plan, acceptedCurrencies: ['USD', 'GBP'] };
+    }
+  } catch (e) {
+    await shop.close();
+    if (exact) await exact.close();
+    throw e;
+  }
+  return {
+    config,
+    shop,
+    exact,
+    moneybird,
+    books: () => (exact ? booksFromExact(exact) : booksFromMoneybird(moneybird!)),
+    customerCount: () => (exact ? exact.state.accounts.length : moneybird!.state.contacts.length),
+    booksStats: () => {
+      const s = exact ? exact.stats : moneybird!.stats;
+      return { requests: s.requests, writes: s.writes, tooManyRequests: s.tooManyRequests };
+    },
+    close: async () => {
+      await shop.close();
+      if (exact) await exact.close();
+      if (moneybird) await moneybird.close();
+    },
+  };
+}
+
+export function exactConfig(sim: ExactSimulator, documentKind?: string): Record<string, unknown> {
+  return {
+    baseUrl: sim.url,
+    clientId: 'sandbox-client',
+    clientSecret: 'sandbox-secret',
+    redirectUri: 'http://127.0.0.1/callback',
+    division: sim.state.division,
+    refreshToken: sim.issueRefreshToken('sandbox-client'),
+    documentKind: documentKind ?? 'salesEntry',
+    journalCode: '70',
+    glAccounts: { revenue: '8000', shipping: '8090', fees: '8000', discount: '8100', rounding: '8900' },
+    vatCodeMap: SANDBOX_EXACT_VAT_CODES,
+    genericItemCode: 'WEBSHOP',
+    paymentConditionCode: '14',
+  };
+}
+
+export function moneybirdConfig(sim: MoneybirdSimulator, documentKind?: string): Record<string, unknown> {
+  const rates = sim.state.taxRates.filter((r) => r.tax_rate_type === 'sales_invoice' && r.active !== false);
+  const pct = (p: unknown) => String(Number(p));
+  const find = (pred: (r: Record<string, unknown>) => boolean) => rates.find(pred)?.id as string | undefined;
+  const map: Record<string, string> = {};
+  const set = (key: string, id: string | undefined) => {
+    if (id) map[key] = id;
+  };
+  set('domestic:21', find((r) => !r.country && pct(r.percentage) === '21'));
+  set('domestic:9', find((r) => !r.country && pct(r.percentage) === '9'));
+  set('domestic:0', find((r) => r.name === '0% btw'));
+  set('reverse_charge:0', find((r) => r.name === '0% btw intracommunautair'));
+  set('export:0', find((r) => r.name === '0% btw export buiten de EU'));
+  set('exempt:0', find((r) => r.name === '0% btw'));
+  for (const r of rates.filter((x) => x.country)) map[`oss:${r.country}:${pct(r.percentage)}`] = r.id as string;
+  const ledger = (name: string) => sim.state.ledgerAccounts.find((l) => l.name === name)?.id as string;
+  return {
+    baseUrl: sim.url,
+    auth: { kind: 'token', token: 'sandbox-token' },
+    administrationId: sim.administrationId,
+    documentKind: documentKind ?? 'salesInvoice',
+    ledgerAccounts: { revenue: ledger('Omzet'), shipping: ledger('Verzendkosten') },
+    taxRateMap: map,
+  };
+}
+
+/**
+ * Serve the sandbox on fixed loopback ports for manual tries and the WordPress tests: the shop on
+ * portBase+1, Exact on +2, Moneybird on +3. Prints one JSON line with URLs, credentials and ready
+ * target configurations, then runs until SIGTERM/SIGINT.
+ */
+export async function serveSandbox(o: { portBase: number; orders: number; seed: number }): Promise<void> {
+  const shop: WooSimulator = await startWooCommerceSimulator({ port: o.portBase + 1, seed: o.seed, orderCount: o.orders });
+  const exact = await startExactSimulator({ port: o.portBase + 2 });
+  const moneybird = await startMoneybirdSimulator({ port: o.portBase + 3, administrations: [{ foreignTaxRates: OSS_RATES }] });
+  const info = {
+    woocommerce: { url: shop.url, consumerKey: SANDBOX_CONSUMER_KEY, consumerSecret: SANDBOX_CONSUMER_SECRET },
+    exact: exactConfig(exact),
+    moneybird: moneybirdConfig(moneybird),
+    pid: process.pid,
+  };
+  process.stdout.write(JSON.stringify(info) + '\n');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await Promise.all([shop.close(), exact.close(), moneybird.close()]);
+}

@@ -1,0 +1,36 @@
+/** The simulated shop of the sandbox, per platform, with the source configuration that reads it. */
+import type { Platform } from '../model/order';
+import { ShopbooksError } from '../model/errors';
+import { startWooCommerceSimulator, SANDBOX_CONSUMER_KEY, SANDBOX_CONSUMER_SECRET } from './woocommerce';
+
+export interface SandboxShop {
+  platform: Platform;
+  url: string;
+  sourceConfig: { platform: Platform } & Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+export type ShopStarter = (o: { seed: number; orders: number; port: number }) => Promise<SandboxShop>;
+
+const starters: Partial<Record<Platform, ShopStarter>> = {
+  woocommerce: async ({ seed, orders, port }) => {
+    const sim = await startWooCommerceSimulator({ port, seed, orderCount: orders });
+    return {
+      platform: 'woocommerce',
+      url: sim.url,
+      sourceConfig: { platform: 'woocommerce', url: sim.url, consumerKey: SANDBOX_CONSUMER_KEY, consumerSecret: SANDBOX_CONSUMER_SECRET, shopId: 'sandbox-woocommerce' },
+      close: () => sim.close(),
+    };
+  },
+};
+
+/** Other platforms register their simulated shop here. */
+export function registerShopStarter(platform: Platform, starter: ShopStarter): void {
+  starters[platform] = starter;
+}
+
+export async function startShopSource(platform: Platform, o: { seed: number; orders: number; port: number }): Promise<SandboxShop> {
+  const start = starters[platform];
+  if (!start) throw new ShopbooksError('ConfigInvalid', `The sandbox has no simulated ${platform} shop in this build.`);
+  return start(o);
+}
