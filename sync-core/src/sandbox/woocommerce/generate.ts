@@ -318,7 +318,8 @@ export function generateShop(opts: GenerateOptions): GeneratedShop {
         [5, 5],
         [12, 3],
       ] as const);
-      const entered = settings.pricesIncludeTax ? p.priceIncl : priceExcl(p, settings.decimals);
+      // prices are entered with the shop's number of decimals
+      const entered = settings.pricesIncludeTax ? fixed(p.priceIncl, settings.decimals) : priceExcl(p, settings.decimals);
       const unitPrice = currency === 'EUR' ? entered : fixed(dec(entered).times(fx), settings.decimals);
       items.push({
         name: variation ? `${p.name} - ${variation.value}` : p.name,

@@ -3,10 +3,30 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WooCommerceRestApi from '@woocommerce/woocommerce-rest-api';
 import axios from 'axios';
+import { createHmac, randomBytes } from 'node:crypto';
 import { startWooCommerceSimulator, type WooSimulator } from './index';
 
 const FIX = join(__dirname, '../../../../../shared/fixtures/public');
 const fixture = (f: string) => JSON.parse(readFileSync(join(FIX, f), 'utf8'));
+
+/** RFC 5849 one-legged signing, written from the RFC (not from the simulator's code). */
+function rfc5849(method: string, url: string, params: Record<string, string>, key: string, secret: string, algo: 'sha1' | 'sha256') {
+  const enc = (x: string) => encodeURIComponent(x).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const oauth: Record<string, string> = {
+    oauth_consumer_key: key,
+    oauth_nonce: randomBytes(8).toString('hex'),
+    oauth_signature_method: algo === 'sha1' ? 'HMAC-SHA1' : 'HMAC-SHA256',
+    oauth_timestamp: String(Math.floor(Date.now() / 1000)),
+  };
+  const all = { ...params, ...oauth };
+  const norm = Object.keys(all)
+    .map((k) => [enc(k), enc(all[k])])
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const base = `${method}&${enc(url)}&${enc(norm)}`;
+  return { ...oauth, oauth_signature: createHmac(algo, `${enc(secret)}&`).update(base).digest('base64') };
+}
 
 describe('WooCommerce simulator', () => {
   let sim: WooSimulator;
@@ -30,6 +50,39 @@ describe('WooCommerce simulator', () => {
     const { _links: _a, ...rate75 } = taxes.data.find((t: { id: number }) => t.id === 75);
     const { _links: _b, ...expected75 } = fixture('woocommerce-tax-rates-list-example.json')[3];
     expect(rate75).toEqual(expected75);
+  });
+
+  it('OAuth 1.0a per RFC 5849: HMAC-SHA1 and HMAC-SHA256, in the query string or the Authorization header', async () => {
+    const url = `${sim.url}/wp-json/wc/v3/orders`;
+    const { consumerKey, consumerSecret } = sim.credentials;
+    for (const algo of ['sha1', 'sha256'] as const) {
+      const q = rfc5849('GET', url, { per_page: '3', status: 'completed' }, consumerKey, consumerSecret, algo);
+      const viaQuery = await axios.get(url, { params: { per_page: '3', status: 'completed', ...q }, validateStatus: () => true });
+      expect(viaQuery.status).toBe(200);
+      expect(viaQuery.data).toHaveLength(3);
+      const h = rfc5849('GET', url, { per_page: '2' }, consumerKey, consumerSecret, algo);
+      const header = `OAuth ${Object.entries(h)
+        .map(([k, v]) => `${k}="${encodeURIComponent(v)}"`)
+        .join(', ')}`;
+      const viaHeader = await axios.get(url, { params: { per_page: '2' }, headers: { Authorization: header }, validateStatus: () => true });
+      expect(viaHeader.status).toBe(200);
+      expect(viaHeader.data).toHaveLength(2);
+    }
+    // a parameter changed after signing breaks the signature
+    const q = rfc5849('GET', url, { per_page: '3' }, consumerKey, consumerSecret, 'sha1');
+    const changed = await axios.get(url, { params: { ...q, per_page: '4' }, validateStatus: () => true });
+    expect(changed.data.message).toBe('Invalid signature - provided signature does not match.');
+  });
+
+  it('dp formats top-level money but leaves raw taxes alone', async () => {
+    const o = [...sim.shop.orders.values()].find((x) => x.line_items.some((l) => l.taxes.some((t) => /\.\d{3,}/.test(t.total))));
+    expect(o).toBeDefined();
+    const r = (await api.get(`orders/${o!.id}`, { dp: 4 })).data;
+    expect(r.total).toMatch(/^\d+\.\d{4}$/);
+    const li = r.line_items.find((l: { taxes: { total: string }[] }) => l.taxes.some((t) => /\.\d{3,}/.test(t.total)));
+    expect(li.total).toMatch(/\.\d{4}$/);
+    const stored = o!.line_items.find((l) => l.id === li.id)!;
+    expect(li.taxes.map((t: { total: string }) => t.total)).toEqual(stored.taxes.map((t) => t.total));
   });
 
   it('per_page beyond 100 and page 0 are refused like WordPress does', async () => {
