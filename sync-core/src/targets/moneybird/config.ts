@@ -62,6 +62,11 @@ export const MoneybirdTargetConfig = z
     taxRateMap: z.record(z.string(), MoneybirdId).default({}),
     /** Used for keys not in `taxRateMap`, but only when its percentage equals the key's. */
     defaultTaxRateId: MoneybirdId.optional(),
+    /**
+     * Currencies besides the administration's own (and its invoice workflows' currencies) that may
+     * be invoiced; Moneybird converts them with its own exchange rate (`_base` amounts).
+     */
+    extraCurrencies: z.array(z.string().regex(/^[A-Z]{3}$/)).default([]),
     customerMode: z.enum(['per-customer', 'collective']).default('per-customer'),
     collectiveContactId: MoneybirdId.optional(),
     /** Shown as `source` on external sales invoices. */

@@ -331,6 +331,12 @@ export function createMoneybirdTarget(
     const payment = {
       payment_date: plan.date,
       price: fixed(doc.total_unpaid),
+      ...(doc.currency &&
+      master &&
+      doc.currency !== master.data.administration.currency &&
+      doc.total_unpaid_base
+        ? { price_base: fixed(doc.total_unpaid_base) }
+        : {}),
       ...(config.financialAccountId ? { financial_account_id: config.financialAccountId } : {}),
     };
     try {

@@ -261,11 +261,12 @@ export class MoneybirdMasterData {
     return this.zeroRate;
   }
 
-  /** Currencies this administration can invoice in: its own, and those of its active invoice workflows. */
+  /** Currencies this administration can invoice in: its own, its active invoice workflows', and `extraCurrencies`. */
   currencies(): Set<string> {
     const s = new Set<string>([this.data.administration.currency]);
     for (const w of this.data.workflows)
       if (w.type === 'InvoiceWorkflow' && w.active !== false && w.currency) s.add(w.currency);
+    for (const c of this.config.extraCurrencies) s.add(c);
     return s;
   }
 }

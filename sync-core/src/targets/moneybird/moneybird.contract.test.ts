@@ -195,6 +195,43 @@ describe('Moneybird target against the simulator', () => {
     expect(inv.contact_id).toBe(hand.id);
   });
 
+  it('books every order on one collective contact when set so', async () => {
+    h = await startHarness();
+    const res = await fetch(`${h.sim.url}/api/v2/${h.sim.administrationId}/contacts.json`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ contact: { company_name: 'Webshop klanten' } }),
+    });
+    const collective = (await res.json()) as Json;
+    const target = createMoneybirdTarget({
+      ...h.target.config,
+      customerMode: 'collective',
+      collectiveContactId: String(collective.id),
+    });
+    expect((await target.prepare(h.ctx)).problems).toEqual([]);
+    await target.bookDocument(
+      roundingOrder('WC-2201', { email: 'a@example.com' }),
+      { mayExist: false, original: null },
+      h.ctx,
+    );
+    await target.bookDocument(
+      roundingOrder('WC-2202', { email: 'b@example.com' }),
+      { mayExist: false, original: null },
+      h.ctx,
+    );
+    expect(h.sim.state.contacts).toHaveLength(1);
+    expect((h.sim.state.salesInvoices as Json[]).map((i) => i.contact_id)).toEqual([
+      collective.id,
+      collective.id,
+    ]);
+    const missing = createMoneybirdTarget({
+      ...h.target.config,
+      customerMode: 'collective',
+      collectiveContactId: '123456789012345678',
+    });
+    expect((await missing.prepare(h.ctx)).problems.map((p) => p.key)).toEqual(['collectiveContactId']);
+  });
+
   it('finds the contact again when the remembered one was deleted in Moneybird', async () => {
     h = await startHarness();
     await h.target.bookDocument(
@@ -308,6 +345,56 @@ describe('Moneybird target against the simulator', () => {
     expect(again).toMatchObject({ id: ref.id, recovered: true });
     expect(h.sim.state.salesInvoices).toHaveLength(1);
     expect((h.sim.state.salesInvoices as Json[])[0].payments).toHaveLength(1);
+  });
+
+  it.each([
+    ['send', '/send_invoice', 'PATCH'],
+    ['payment', '/payments', 'POST'],
+  ])('a %s that times out after commit is checked, not repeated', async (_label, path, method) => {
+    h = await startHarness({}, { timeoutMs: 5000 });
+    h.sim.faults.inject('timeoutAfterCommit', { path, method });
+    const plan = roundingOrder('WC-3003');
+    const ref = await h.target.bookDocument(plan, { mayExist: false, original: null }, h.ctx);
+    const inv = (h.sim.state.salesInvoices as Json[])[0];
+    expect(h.sim.state.salesInvoices).toHaveLength(1);
+    expect(inv.state).toBe('paid');
+    expect(inv.payments).toHaveLength(1);
+    expect(ref.number).toBe(inv.invoice_id);
+  });
+
+  it('dry run writes nothing and explains the lines', async () => {
+    h = await startHarness();
+    const ref = await h.target.bookDocument(
+      roundingOrder('WC-3004'),
+      { mayExist: false, original: null },
+      { ...h.ctx, dryRun: true },
+    );
+    expect(ref.id).toBe('');
+    expect(h.sim.stats.writes).toBe(0);
+    const log = h.logs.find((l) => l.event === 'moneybird.dryRun')!;
+    expect(log.data).toMatchObject({ reference: 'WC-3004', document: 'sales invoice' });
+    expect((log.data!.details as unknown[]).length).toBe(11); // 9 plan lines + correction pair
+  });
+
+  it('findDocument finds a booked invoice by reference and nothing for an unknown one', async () => {
+    h = await startHarness();
+    const plan = roundingOrder('WC-3005');
+    const ref = await h.target.bookDocument(plan, { mayExist: false, original: null }, h.ctx);
+    expect(await h.target.findDocument(plan, h.ctx)).toMatchObject({ id: ref.id, number: ref.number });
+    expect(await h.target.findDocument(roundingOrder('WC-3006'), h.ctx)).toBeNull();
+  });
+
+  it('books a USD order when allowed, paying with the base amount', async () => {
+    h = await startHarness({}, { extraCurrencies: ['USD'] });
+    const plan = roundingOrder('WC-3007', { currency: 'USD' });
+    await h.target.bookDocument(plan, { mayExist: false, original: null }, h.ctx);
+    const inv = (h.sim.state.salesInvoices as Json[])[0];
+    expect(inv.currency).toBe('USD');
+    expect(inv.state).toBe('paid');
+    expectToTheCent(h, inv, plan);
+    const payment = (inv.payments as Json[])[0];
+    expect(money(payment.price)).toBe(plan.totals.gross);
+    expect(money(payment.price_base)).toBe(money(inv.total_price_incl_tax_base));
   });
 
   it('a draft left unsent by a crash is completed on the retry, not duplicated', async () => {

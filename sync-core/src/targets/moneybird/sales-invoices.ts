@@ -36,6 +36,8 @@ export type SalesInvoiceUpdate = z.infer<typeof SalesInvoiceUpdate>;
 export const PaymentCreate = z.object({
   payment_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   price: MoneyString,
+  /** In the administration's currency; Moneybird requires it when the document is in another currency. */
+  price_base: MoneyString.optional(),
   financial_account_id: IdString.optional(),
   transaction_identifier: z.string().optional(),
 });

@@ -121,6 +121,7 @@ const invoiceFields = {
   payments: z.array(Payment).default([]),
   total_paid: MoneyOut,
   total_unpaid: MoneyOut,
+  total_unpaid_base: MoneyOut.optional(),
   total_price_excl_tax: MoneyOut,
   total_price_incl_tax: MoneyOut,
   tax_totals: z.array(TaxTotal).default([]),
