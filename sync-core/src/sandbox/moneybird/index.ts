@@ -21,6 +21,7 @@ import { contactRoutes } from './routes/contacts';
 import { externalSalesInvoiceRoutes } from './routes/external-sales-invoices';
 import { salesInvoiceRoutes, sendScheduled } from './routes/sales-invoices';
 import { settingsRoutes } from './routes/settings';
+import { WebhookHub, type WebhookDelivery, type WebhookOptions } from './routes/webhooks';
 import type { Route, RouteContext, RouteResult, UploadedFile } from './routing';
 import { seedAdministration, type AdministrationSeed, type Json } from './seed';
 
@@ -57,6 +58,8 @@ export interface MoneybirdSimulatorOptions {
   unknownAdministrationStatus?: 401 | 404;
   /** Also send RateLimit-* headers on successful responses (default false: Moneybird documents them on 429). */
   rateLimitHeadersOnEveryResponse?: boolean;
+  /** Webhook delivery settings (verification at registration, retry delays, timeout). */
+  webhooks?: WebhookOptions;
 }
 
 export type FaultKind = '429' | '500' | 'timeoutAfterCommit';
@@ -96,6 +99,8 @@ export interface MoneybirdSimulator {
   state: SimulatorStateView & { forAdministration(id: string): SimulatorStateView };
   faults: { inject(kind: FaultKind, opts?: FaultOptions): void; clear(): void; delayMs: number };
   stats: MoneybirdSimulatorStats;
+  /** Webhook deliveries made so far (every attempt), and a way to wait for those in flight. */
+  webhooks: { deliveries: WebhookDelivery[]; settle(): Promise<void> };
 }
 
 interface ActiveFault {
@@ -216,7 +221,15 @@ export async function startMoneybirdSimulator(opts: MoneybirdSimulatorOptions = 
   };
   const stats: MoneybirdSimulatorStats = { requests: 0, writes: 0, tooManyRequests: 0, byPath: {} };
   const storageUrl = (adm: AdministrationState, attachmentId: string) => `${baseUrl}/storage/${adm.id}/${attachmentId}`;
-  const routes: Route[] = [...settingsRoutes(strict), ...contactRoutes(strict), ...salesInvoiceRoutes(strict, storageUrl), ...externalSalesInvoiceRoutes(strict, storageUrl)];
+  const hub = new WebhookHub(opts.webhooks ?? {}, clock);
+  for (const adm of administrations.values()) hub.attach(adm);
+  const routes: Route[] = [
+    ...settingsRoutes(strict),
+    ...contactRoutes(strict),
+    ...salesInvoiceRoutes(strict, storageUrl),
+    ...externalSalesInvoiceRoutes(strict, storageUrl),
+    ...hub.routes(strict),
+  ];
 
   const refreshAll = (adm: AdministrationState) => {
     const sendNow = (inv: SalesInvoiceRecord) => sendScheduled(adm, inv);
@@ -346,7 +359,7 @@ export async function startMoneybirdSimulator(opts: MoneybirdSimulatorOptions = 
         requestUrl: url,
         refreshAll: () => refreshAll(adm),
       };
-      const result: RouteResult = found.route.handler(ctx);
+      const result: RouteResult = await found.route.handler(ctx);
       if (method !== 'GET' && result.status < 400) stats.writes += 1;
       if (takeFault(['timeoutAfterCommit'], method, url.pathname)) {
         // The change is committed; the client never hears about it.
@@ -490,6 +503,7 @@ export async function startMoneybirdSimulator(opts: MoneybirdSimulatorOptions = 
     administrationId: defaultAdm.id,
     close: () =>
       new Promise<void>((resolve) => {
+        hub.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -497,5 +511,6 @@ export async function startMoneybirdSimulator(opts: MoneybirdSimulatorOptions = 
     state,
     faults: faultControl,
     stats,
+    webhooks: { deliveries: hub.deliveries, settle: () => hub.settle() },
   };
 }

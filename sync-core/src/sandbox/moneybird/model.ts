@@ -206,8 +206,17 @@ export class AdministrationState {
     rec.version = this.nextVersion(rec.version);
   }
 
-  event(rec: InvoiceCommon, action: string, data: Json = {}): void {
+  /** Webhook fan-out (set by the webhooks module); called for every recorded event. */
+  onEvent: ((e: { action: string; entityType: string; entityId: string; serialize: () => Json }) => void) | null = null;
+
+  event(rec: InvoiceRecord, action: string, data: Json = {}): void {
     rec.events.push({ action, data, at: this.nowIso(), link_entity_id: null, link_entity_type: null });
+    this.onEvent?.({
+      action,
+      entityType: rec.kind === 'sales' ? 'SalesInvoice' : 'ExternalSalesInvoice',
+      entityId: rec.id,
+      serialize: () => (rec.kind === 'sales' ? this.serializeSalesInvoice(rec) : this.serializeExternalSalesInvoice(rec)),
+    });
   }
 
   defaultSalesTaxRate(): TaxRateRecord {

@@ -57,7 +57,7 @@ export interface Route {
   path: string;
   scopes: Scope[];
   multipart?: boolean;
-  handler(ctx: RouteContext): RouteResult;
+  handler(ctx: RouteContext): RouteResult | Promise<RouteResult>;
 }
 
 export function ok(body: unknown, status = 200, headers?: Record<string, string>): RouteResult {

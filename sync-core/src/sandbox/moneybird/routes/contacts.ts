@@ -72,6 +72,10 @@ function serializeContact(adm: AdministrationState, c: Json): Json {
   return { ...c, events };
 }
 
+function emitContact(adm: AdministrationState, c: Json, action: string): void {
+  adm.onEvent?.({ action, entityType: 'Contact', entityId: c.id as string, serialize: () => serializeContact(adm, c) });
+}
+
 function nextCustomerId(adm: AdministrationState): string {
   // Sequential like Moneybird ("3"), skipping numbers that are already taken by hand.
   for (;;) {
@@ -262,6 +266,7 @@ function createContact(ctx: RouteContext, strict: Strictness) {
   if (c.customer_id === '') c.customer_id = nextCustomerId(adm);
   adm.contacts.set(id, c);
   contactEvents.set(c, [{ action: 'contact_created', created_at: at, updated_at: at }]);
+  emitContact(adm, c, 'contact_created');
   return ok(serializeContact(adm, c), 201);
 }
 
@@ -279,6 +284,7 @@ function updateContact(ctx: RouteContext, strict: Strictness) {
   adm.touch(c as { updated_at: string; version: number });
   const at = adm.nowIso();
   contactEvents.get(c)?.push({ action: 'contact_changed', created_at: at, updated_at: at });
+  emitContact(adm, c, 'contact_changed');
   return ok(serializeContact(adm, c));
 }
 
@@ -403,6 +409,7 @@ export function contactRoutes(strict: Strictness): Route[] {
         ctx.adm.touch(c as { updated_at: string; version: number });
         const at = ctx.adm.nowIso();
         contactEvents.get(c)?.push({ action: 'contact_archived', created_at: at, updated_at: at });
+        emitContact(ctx.adm, c, 'contact_archived');
         return noContent();
       },
     },
@@ -413,6 +420,7 @@ export function contactRoutes(strict: Strictness): Route[] {
       handler: (ctx) => {
         const c = findContact(ctx.adm, ctx.params.id, true);
         ctx.adm.contacts.delete(c.id as string);
+        emitContact(ctx.adm, c, 'contact_destroyed');
         return noContent();
       },
     },

@@ -207,6 +207,7 @@ export function createPayment(adm: AdministrationState, inv: InvoiceRecord, body
     updated_at: at,
   };
   inv.payments.push(p);
+  adm.onEvent?.({ action: 'payment_registered', entityType: 'Payment', entityId: p.id, serialize: () => adm.serializePayment(p) });
   adm.settleState(inv);
   adm.touch(inv);
   return p;
@@ -217,6 +218,7 @@ export function deletePayment(adm: AdministrationState, inv: InvoiceRecord, rawI
   const p = id ? inv.payments.find((x) => x.id === id) : undefined;
   if (!p) throw notFound('id');
   inv.payments = inv.payments.filter((x) => x !== p);
+  adm.onEvent?.({ action: 'payment_destroyed', entityType: 'Payment', entityId: p.id, serialize: () => adm.serializePayment(p) });
   adm.settleState(inv);
   adm.touch(inv);
 }
