@@ -62,6 +62,7 @@ export {
   MONEYBIRD_SCOPES,
 } from './transport';
 export { customerIdFor } from './contacts';
+export { listAdministrationsWithAccessToken } from './master-data';
 
 export const SALES_INVOICE_TYPE = 'SalesInvoice(moneybird)';
 export const EXTERNAL_SALES_INVOICE_TYPE = 'ExternalSalesInvoice';

@@ -7,8 +7,8 @@ import type { GlRole } from '../../plan/types';
 import type { VatMapProblem } from '../port';
 import { dec } from '../../model/money';
 import { ShopbooksError } from '../../model/errors';
-import type { MoneybirdTargetConfig } from './config';
-import type { MoneybirdTransport } from './transport';
+import { parseMoneybirdConfig, type MoneybirdTargetConfig } from './config';
+import { MoneybirdTransport } from './transport';
 import type { ResolvedTaxRate } from './invoice-lines';
 import { Administration, DocumentStyle, FinancialAccount, LedgerAccount, TaxRate, Workflow } from './schemas';
 
@@ -269,4 +269,24 @@ export class MoneybirdMasterData {
     for (const c of this.config.extraCurrencies) s.add(c);
     return s;
   }
+}
+
+/**
+ * The administration picker right after the OAuth code exchange, before an administration (and so
+ * the token's store name) is chosen: lists what the fresh access token can reach.
+ */
+export async function listAdministrationsWithAccessToken(opts: {
+  baseUrl?: string;
+  accessToken: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}): Promise<Administration[]> {
+  const config = parseMoneybirdConfig({
+    baseUrl: opts.baseUrl ?? 'https://moneybird.com',
+    auth: { kind: 'token', token: opts.accessToken },
+    administrationId: '0',
+    ledgerAccounts: { revenue: '0' },
+    ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+  });
+  return listAdministrations(new MoneybirdTransport(config, { fetch: opts.fetch }));
 }

@@ -8,7 +8,12 @@ import { ShopbooksError } from '../../model/errors';
 import type { BookingPlan } from '../../plan/types';
 import { startHarness, taxByRate, type Harness } from './test/harness';
 import { handPlan } from './test/plans';
-import { createMoneybirdTarget, exchangeAuthorizationCode, moneybirdTokenName } from './index';
+import {
+  createMoneybirdTarget,
+  exchangeAuthorizationCode,
+  listAdministrationsWithAccessToken,
+  moneybirdTokenName,
+} from './index';
 import { MemoryStore } from '../../store/memory-store';
 
 type Json = Record<string, unknown>;
@@ -195,6 +200,18 @@ describe('Moneybird target against the simulator', () => {
     expect(inv.contact_id).toBe(hand.id);
   });
 
+  it('a contact create that times out after commit is found again, not duplicated', async () => {
+    h = await startHarness({}, { timeoutMs: 5000 });
+    h.sim.faults.inject('timeoutAfterCommit', { path: '/contacts', method: 'POST' });
+    await h.target.bookDocument(
+      roundingOrder('WC-2301', { email: 'traag@example.com' }),
+      { mayExist: false, original: null },
+      h.ctx,
+    );
+    expect(h.sim.state.contacts).toHaveLength(1);
+    expect((h.sim.state.salesInvoices as Json[])[0].contact_id).toBe((h.sim.state.contacts as Json[])[0].id);
+  });
+
   it('books every order on one collective contact when set so', async () => {
     h = await startHarness();
     const res = await fetch(`${h.sim.url}/api/v2/${h.sim.administrationId}/contacts.json`, {
@@ -305,6 +322,11 @@ describe('Moneybird target against the simulator', () => {
         tokenName,
       );
       const first = await store.getToken(tokenName);
+      const picked = await listAdministrationsWithAccessToken({
+        baseUrl: sim.url,
+        accessToken: String(first!.value.accessToken),
+      });
+      expect(picked.map((x) => x.id)).toEqual([sim.administrationId]);
       const ctx = { store, dryRun: false, log: () => undefined };
       const a = createMoneybirdTarget(config, { now: clock });
       const b = createMoneybirdTarget(config, { now: clock }); // a second worker sharing the store
