@@ -1,0 +1,83 @@
+import { errorMessage, fieldErrors } from '../api';
+import { VAT_KEY_PATTERN, vatKeyLabel, vatKeysToShow } from '../components/MappingTab';
+
+describe('REST errors in plain words', () => {
+	test('rest_invalid_param lists the field messages after the summary', () => {
+		const error = {
+			code: 'rest_invalid_param',
+			message: 'Some settings are not valid: rules.notifyEmail',
+			data: {
+				status: 400,
+				params: { 'rules.notifyEmail': 'Enter a valid e-mail address.' },
+			},
+		};
+		expect(errorMessage(error)).toBe(
+			'Some settings are not valid: rules.notifyEmail Enter a valid e-mail address.',
+		);
+		expect(fieldErrors(error)).toEqual({
+			'rules.notifyEmail': 'Enter a valid e-mail address.',
+		});
+	});
+
+	test('other errors keep their message and have no field errors', () => {
+		const error = {
+			code: 'shopbooks_token_rejected',
+			message: 'Moneybird did not accept this API token.',
+		};
+		expect(errorMessage(error)).toBe('Moneybird did not accept this API token.');
+		expect(fieldErrors(error)).toEqual({});
+		expect(errorMessage(null)).toBe('');
+	});
+});
+
+describe('VAT keys on the Mapping tab', () => {
+	test('the same keys as sync-core/src/plan/vat.ts are accepted; others are not', () => {
+		for (const key of [
+			'domestic:21',
+			'domestic:9',
+			'domestic:0',
+			'oss:DE:19',
+			'oss:FR:5.5',
+			'reverse_charge:0',
+			'export:0',
+			'exempt:0',
+		]) {
+			expect(VAT_KEY_PATTERN.test(key)).toBe(true);
+		}
+		for (const key of [
+			'domestic',
+			'oss:de:19',
+			'oss:DE',
+			'domestic:21%',
+			'vat:21',
+			' domestic:21',
+			'oss:DEU:19',
+		]) {
+			expect(VAT_KEY_PATTERN.test(key)).toBe(false);
+		}
+	});
+
+	test('rows: common keys, the shop rates and mapped keys, by treatment, higher rate first', () => {
+		const keys = vatKeysToShow({ 'oss:DE:7': 'D7', 'domestic:9': '1' }, [
+			{ vatKey: 'oss:DE:19' },
+			{ vatKey: 'oss:BE:21' },
+		]);
+		expect(keys).toEqual([
+			'domestic:21',
+			'domestic:9',
+			'domestic:0',
+			'oss:BE:21',
+			'oss:DE:19',
+			'oss:DE:7',
+			'reverse_charge:0',
+			'export:0',
+			'exempt:0',
+		]);
+	});
+
+	test('labels', () => {
+		expect(vatKeyLabel('domestic:21')).toBe('Domestic 21 %');
+		expect(vatKeyLabel('oss:FR:5.5')).toBe('OSS FR 5.5 %');
+		expect(vatKeyLabel('reverse_charge:0')).toBe('Reverse charge (EU business)');
+	});
+});

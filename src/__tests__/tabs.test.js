@@ -1,0 +1,303 @@
+/**
+ * The tabs against a mocked `shopbooks/v1` (the browser tests in tests/browser/ use the real one).
+ */
+import { createRoot } from '@wordpress/element';
+// React itself comes with @wordpress/element; `act` is only needed by tests.
+// eslint-disable-next-line import/no-extraneous-dependencies
+import { act } from 'react';
+import apiFetch from '@wordpress/api-fetch';
+
+import RulesTab from '../components/RulesTab';
+import MappingTab from '../components/MappingTab';
+import ConnectionTab from '../components/ConnectionTab';
+
+jest.mock('@wordpress/api-fetch', () => jest.fn());
+
+global.IS_REACT_ACT_ENVIRONMENT = true;
+
+const SETTINGS = {
+	target: 'exact',
+	rules: {
+		bookStatuses: ['processing', 'completed'],
+		paidOnly: true,
+		documentKind: 'salesEntry',
+		documentState: 'final',
+		startDate: '2026-01-01',
+		intervalMinutes: 15,
+		notifyEmail: '',
+		customerMode: 'perCustomer',
+		collectiveCustomer: '',
+		itemMode: 'glOnly',
+		referencePrefix: '',
+	},
+	mapping: {
+		journal: '70',
+		glAccounts: { revenue: '8000', shipping: '', fees: '', discount: '', rounding: '' },
+		vatMap: { 'domestic:21': '2' },
+		defaultVatCode: '',
+	},
+};
+
+let container;
+let root;
+
+beforeEach(() => {
+	apiFetch.mockReset();
+	container = document.createElement('div');
+	document.body.appendChild(container);
+	root = createRoot(container);
+});
+
+afterEach(async () => {
+	await act(async () => root.unmount());
+	container.remove();
+});
+
+async function render(element) {
+	await act(async () => root.render(element));
+}
+
+/**
+ * Set a controlled input's value the way React notices it.
+ *
+ * @param {HTMLInputElement|HTMLSelectElement} input
+ * @param {string}                             value
+ */
+async function type(input, value) {
+	const proto =
+		input.tagName === 'SELECT' ? window.HTMLSelectElement.prototype : window.HTMLInputElement.prototype;
+	Object.getOwnPropertyDescriptor(proto, 'value').set.call(input, value);
+	await act(async () => {
+		input.dispatchEvent(
+			new window.Event(input.tagName === 'SELECT' ? 'change' : 'input', { bubbles: true }),
+		);
+	});
+}
+
+async function click(el) {
+	await act(async () => {
+		el.dispatchEvent(new window.MouseEvent('click', { bubbles: true }));
+	});
+}
+
+const q = (sel) => container.querySelector(sel);
+
+describe('Rules', () => {
+	test('Save posts exactly the edited rules and reports success', async () => {
+		const onSaved = jest.fn();
+		apiFetch.mockImplementation(({ path, method, data }) => {
+			expect(path).toBe('/shopbooks/v1/settings');
+			expect(method).toBe('POST');
+			return Promise.resolve({ ...SETTINGS, rules: data.rules });
+		});
+		await render(<RulesTab settings={SETTINGS} onSaved={onSaved} />);
+		await click(q('.shopbooks-status-on-hold input'));
+		await click(q('.shopbooks-status-processing input'));
+		await type(q('.shopbooks-interval select'), '60');
+		await type(q('.shopbooks-reference-prefix input'), 'WEB-');
+		await click(q('.shopbooks-save-rules'));
+
+		expect(apiFetch).toHaveBeenCalledTimes(1);
+		expect(apiFetch.mock.calls[0][0].data).toEqual({
+			rules: {
+				...SETTINGS.rules,
+				bookStatuses: ['on-hold', 'completed'],
+				intervalMinutes: 60,
+				referencePrefix: 'WEB-',
+			},
+		});
+		expect(onSaved).toHaveBeenCalledWith(
+			expect.objectContaining({ rules: expect.objectContaining({ intervalMinutes: 60 }) }),
+		);
+		expect(q('.shopbooks-notice-success .components-notice__content').textContent).toBe('Rules saved.');
+	});
+
+	test("the server's message for a field is shown next to that field", async () => {
+		apiFetch.mockRejectedValue({
+			code: 'rest_invalid_param',
+			message: 'Some settings are not valid: rules.notifyEmail',
+			data: {
+				status: 400,
+				params: {
+					'rules.notifyEmail':
+						'Enter a valid e-mail address, or leave it empty for the site admin.',
+				},
+			},
+		});
+		await render(<RulesTab settings={SETTINGS} onSaved={jest.fn()} />);
+		await type(q('.shopbooks-notify-email input'), 'nope');
+		await click(q('.shopbooks-save-rules'));
+		expect(q('.shopbooks-notify-email .shopbooks-field-error').textContent).toMatch(/valid e-mail/);
+		expect(q('.shopbooks-notice-error')).not.toBeNull();
+	});
+
+	test('no status left: refused before asking the server', async () => {
+		await render(<RulesTab settings={SETTINGS} onSaved={jest.fn()} />);
+		await click(q('.shopbooks-status-processing input'));
+		await click(q('.shopbooks-status-completed input'));
+		await click(q('.shopbooks-save-rules'));
+		expect(apiFetch).not.toHaveBeenCalled();
+		expect(q('.shopbooks-book-statuses .shopbooks-field-error').textContent).toMatch(/at least one/);
+	});
+});
+
+describe('Mapping', () => {
+	const connected = { exact: { connected: true } };
+	const answer =
+		(validation) =>
+		({ path }) => {
+			if (path === '/shopbooks/v1/mapping/tax-rates') {
+				return Promise.resolve({
+					woocommerceActive: true,
+					rates: [{ id: 1, country: 'NL', rate: '21.0000', name: 'BTW', vatKey: 'domestic:21' }],
+				});
+			}
+			if (path === '/shopbooks/v1/mapping/vat/validate') {
+				return Promise.resolve(validation);
+			}
+			return Promise.reject(new Error(`unexpected ${path}`));
+		};
+
+	test("with the administration's codes: a picker per rate, and an unknown code is flagged live", async () => {
+		apiFetch.mockImplementation(
+			answer({
+				checked: true,
+				problems: [],
+				codes: [
+					{ code: '2', description: 'BTW hoog' },
+					{ code: '1', description: 'BTW laag' },
+				],
+			}),
+		);
+		await render(
+			<MappingTab
+				settings={{
+					...SETTINGS,
+					mapping: { ...SETTINGS.mapping, vatMap: { 'domestic:21': '2', 'domestic:9': 'X9' } },
+				}}
+				connections={connected}
+				onSaved={jest.fn()}
+			/>,
+		);
+		const row21 = q('.shopbooks-vat-row[data-vat-key="domestic:21"]');
+		expect(row21.querySelector('select').value).toBe('2');
+		expect(row21.querySelector('.shopbooks-vat-check').textContent).toBe('OK');
+		expect(row21.textContent).toContain('BTW (NL 21.0000 %)');
+		const row9 = q('.shopbooks-vat-row[data-vat-key="domestic:9"]');
+		expect(row9.querySelector('.shopbooks-field-error').textContent).toMatch(/X9 does not exist/);
+		await type(row9.querySelector('select'), '1');
+		expect(row9.querySelector('.shopbooks-field-error')).toBeNull();
+	});
+
+	test("not connected: free text codes and the server's reason", async () => {
+		apiFetch.mockImplementation(
+			answer({
+				checked: false,
+				problems: [
+					{
+						key: '',
+						code: 'not_connected',
+						message: 'Connect Exact Online and choose an administration first.',
+					},
+				],
+				codes: [],
+			}),
+		);
+		await render(
+			<MappingTab
+				settings={SETTINGS}
+				connections={{ exact: { connected: false } }}
+				onSaved={jest.fn()}
+			/>,
+		);
+		expect(q('.shopbooks-vat-row[data-vat-key="domestic:21"] input').value).toBe('2');
+		expect(q('.shopbooks-vat-problem-not_connected').textContent).toMatch(/Connect Exact Online/);
+	});
+
+	test('an invalid new VAT key is refused; a valid one adds a row', async () => {
+		apiFetch.mockImplementation(answer({ checked: false, problems: [], codes: [] }));
+		await render(<MappingTab settings={SETTINGS} connections={connected} onSaved={jest.fn()} />);
+		await type(q('.shopbooks-new-vat-key input'), 'oss-de-19');
+		await click(q('.shopbooks-add-vat-key'));
+		expect(q('.shopbooks-new-vat-key .shopbooks-field-error')).not.toBeNull();
+		expect(q('.shopbooks-vat-row[data-vat-key="oss-de-19"]')).toBeNull();
+		await type(q('.shopbooks-new-vat-key input'), 'oss:DE:19');
+		await click(q('.shopbooks-add-vat-key'));
+		expect(q('.shopbooks-vat-row[data-vat-key="oss:DE:19"]')).not.toBeNull();
+	});
+});
+
+describe('Connection', () => {
+	const connections = {
+		exact: {
+			connected: false,
+			authorized: false,
+			clientIdSet: false,
+			secretSet: true,
+			secretHint: '••••ab12',
+			redirectUri: 'http://site/wp-json/shopbooks/v1/connections/exact/callback',
+		},
+		moneybird: { connected: false, tokenSet: false },
+		woocommerce: { connected: false },
+	};
+
+	test('Exact: a saved secret shows only as "set" with its hint; Connect needs the client ID', async () => {
+		await render(
+			<ConnectionTab
+				settings={SETTINGS}
+				connections={connections}
+				onSettingsSaved={jest.fn()}
+				setConnections={jest.fn()}
+			/>,
+		);
+		expect(q('.shopbooks-exact-client-secret').textContent).toBe('Client secretset••••ab12');
+		expect(q('.shopbooks-exact-client-secret-input input').value).toBe('');
+		await click(q('.shopbooks-exact-connect'));
+		expect(apiFetch).not.toHaveBeenCalled();
+		expect(q('.shopbooks-exact .shopbooks-error').textContent).toMatch(/client ID/);
+	});
+
+	test('Exact: Connect sends country and client ID, and no secret when one is saved', async () => {
+		apiFetch.mockRejectedValue({
+			code: 'rest_invalid_param',
+			message: 'The client ID of an Exact app looks like a GUID.',
+		});
+		await render(
+			<ConnectionTab
+				settings={SETTINGS}
+				connections={connections}
+				onSettingsSaved={jest.fn()}
+				setConnections={jest.fn()}
+			/>,
+		);
+		await type(q('.shopbooks-exact-country select'), 'BE');
+		await type(q('.shopbooks-exact-client-id-input input'), ' abc ');
+		await click(q('.shopbooks-exact-connect'));
+		expect(apiFetch).toHaveBeenCalledWith({
+			path: '/shopbooks/v1/connections/exact',
+			method: 'POST',
+			data: { country: 'BE', clientId: 'abc' },
+		});
+		expect(q('.shopbooks-exact .shopbooks-error').textContent).toMatch(/GUID/);
+	});
+
+	test('choosing Moneybird saves the target', async () => {
+		const onSettingsSaved = jest.fn();
+		apiFetch.mockImplementation(({ data }) => Promise.resolve({ ...SETTINGS, target: data.target }));
+		await render(
+			<ConnectionTab
+				settings={SETTINGS}
+				connections={connections}
+				onSettingsSaved={onSettingsSaved}
+				setConnections={jest.fn()}
+			/>,
+		);
+		await type(q('.shopbooks-target-select select'), 'moneybird');
+		expect(apiFetch).toHaveBeenCalledWith({
+			path: '/shopbooks/v1/settings',
+			method: 'POST',
+			data: { target: 'moneybird' },
+		});
+		expect(onSettingsSaved).toHaveBeenCalledWith(expect.objectContaining({ target: 'moneybird' }));
+	});
+});
