@@ -140,6 +140,21 @@ describe('routing and formats (must-haves 1, 4, 6)', () => {
   });
 });
 
+describe('several administrations', () => {
+  it('lists them all and keeps their records apart', async () => {
+    await start({ administrations: [{ name: 'Winkel A' }, { name: 'Winkel B', country: 'BE', language: 'nl-be' }] });
+    const list = (await request(`${sim.url}/api/v2/administrations.json`)).body;
+    expect(list.map((a: { name: string }) => a.name)).toEqual(['Winkel A', 'Winkel B']);
+    const other = list[1].id;
+    expect(other).not.toBe(sim.administrationId);
+    const r = await request(`${sim.url}/api/v2/${other}/contacts.json`, { method: 'POST', body: { contact: { company_name: 'Belg BV' } } });
+    expect(r.body).toEqual(expect.objectContaining({ country: 'BE', customer_id: '1', administration_id: other }));
+    expect(sim.state.contacts).toHaveLength(0);
+    expect(sim.state.forAdministration(other).contacts).toHaveLength(1);
+    expect(() => sim.state.forAdministration('1')).toThrow();
+  });
+});
+
 describe('authentication (must-have 2)', () => {
   it('rejects missing and unknown tokens with 401', async () => {
     await start();
