@@ -18,3 +18,6 @@ export type { ApiKey, KeyPermission, WcError } from './auth';
 export { DEFAULT_SHOP_SETTINGS } from './types';
 export type { WcOrderRecord, WcRefundRecord, WcShopSettings, WcLineItemRecord } from './types';
 export { wooRecordToOrder, generateCanonicalOrders } from './canonical';
+export { WebhookDispatcher } from './webhooks';
+export type { Webhook, WebhookTopic, WebhookDelivery } from './webhooks';
+export type { OrderEvent } from './shop';

@@ -19,6 +19,7 @@ import { WooShop } from './shop';
 import type { WcTaxRate } from './tax-rates';
 import type { WcOrderRecord, WcRefundRecord, WcShopSettings } from './types';
 import type { RefundRequest } from './refunds';
+import { WebhookDispatcher } from './webhooks';
 
 export const SANDBOX_CONSUMER_KEY = `ck_${createHash('sha1').update('shopbooks-sandbox-consumer-key').digest('hex')}`;
 export const SANDBOX_CONSUMER_SECRET = `cs_${createHash('sha1').update('shopbooks-sandbox-consumer-secret').digest('hex')}`;
@@ -77,6 +78,8 @@ export interface WooSimulator {
   /** The default API key. */
   credentials: { consumerKey: string; consumerSecret: string };
   faults: { inject(f: Fault): void; clear(): void; readonly pending: number };
+  /** WooCommerce webhooks: add one (it is pinged), then order saves deliver to it; flush() waits. */
+  webhooks: WebhookDispatcher;
   requests: { readonly count: number; readonly log: RequestLogEntry[]; clear(): void };
   close(): Promise<void>;
 }
@@ -803,10 +806,12 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
   });
   const port = (server.address() as AddressInfo).port;
   hostPort = `127.0.0.1:${port}`;
+  const webhooks = new WebhookDispatcher(shop, () => restCtx(`${opts.assumeHttps ? 'https' : 'http'}://${hostPort}`), wcVersion);
 
   return {
     url: `http://${hostPort}`,
     shop,
+    webhooks,
     credentials: { consumerKey: shop.keys[0]?.consumerKey ?? '', consumerSecret: shop.keys[0]?.consumerSecret ?? '' },
     faults: {
       inject(f: Fault) {
@@ -832,6 +837,7 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
     },
     close: () =>
       new Promise<void>((resolve) => {
+        shop.listeners.length = 0;
         server.closeAllConnections();
         server.close(() => resolve());
       }),

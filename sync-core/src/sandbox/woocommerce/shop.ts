@@ -41,8 +41,13 @@ export interface WcProductRecord {
   date_modified_gmt: string;
 }
 
+export type OrderEvent = 'created' | 'updated' | 'deleted' | 'restored';
+export type OrderListener = (event: OrderEvent, order: WcOrderRecord) => void;
+
 export class WooShop {
   readonly orders = new Map<number, WcOrderRecord>();
+  /** Called on every order save (webhooks listen here). */
+  readonly listeners: OrderListener[] = [];
   readonly customers: WcCustomerRecord[] = [];
   readonly products: WcProductRecord[] = [];
   readonly keys: ApiKey[] = [];
@@ -93,12 +98,41 @@ export class WooShop {
     u.appPasswords.push({ name, password });
   }
 
-  /** Add an order record (e.g. from the generator); its id must be free. */
-  addOrder(o: WcOrderRecord): WcOrderRecord {
+  private emit(event: OrderEvent, o: WcOrderRecord): void {
+    for (const l of this.listeners) l(event, o);
+  }
+
+  /**
+   * Add an order record (e.g. from the generator); its id must be free. `notify` fires
+   * order.created (a new checkout), seeding does not.
+   */
+  addOrder(o: WcOrderRecord, opts: { notify?: boolean } = {}): WcOrderRecord {
     if (this.orders.has(o.id)) throw new Error(`order ${o.id} exists`);
     this.orders.set(o.id, o);
     if (o.id >= this.nextPostId) this.nextPostId = o.id + 1;
     for (const r of o.refunds) if (r.id >= this.nextPostId) this.nextPostId = r.id + 1;
+    if (opts.notify) this.emit('created', o);
+    return o;
+  }
+
+  /** Move to the trash (order.deleted) and back (order.restored). */
+  trashOrder(id: number): WcOrderRecord {
+    const o = this.mustGet(id);
+    (o as WcOrderRecord & { _previousStatus?: string })._previousStatus = o.status;
+    o.status = 'trash';
+    const now = this.nowGmt();
+    o.date_modified_gmt = now > o.date_modified_gmt ? now : o.date_modified_gmt;
+    this.emit('deleted', o);
+    return o;
+  }
+
+  restoreOrder(id: number): WcOrderRecord {
+    const o = this.mustGet(id) as WcOrderRecord & { _previousStatus?: string };
+    o.status = o._previousStatus ?? 'pending';
+    delete o._previousStatus;
+    const now = this.nowGmt();
+    o.date_modified_gmt = now > o.date_modified_gmt ? now : o.date_modified_gmt;
+    this.emit('restored', o);
     return o;
   }
 
@@ -112,14 +146,15 @@ export class WooShop {
     return o;
   }
 
-  /** A save: date_modified = now (never backwards). */
-  touch(o: WcOrderRecord): void {
+  /** A save: date_modified = now (never backwards), order.updated fires. */
+  touch(o: WcOrderRecord, opts: { notify?: boolean } = {}): void {
     const now = this.nowGmt();
     o.date_modified_gmt = now > o.date_modified_gmt ? now : o.date_modified_gmt;
     if (o.verbatim) {
       o.verbatim.date_modified_gmt = o.date_modified_gmt;
       o.verbatim.date_modified = o.date_modified_gmt;
     }
+    if (opts.notify !== false) this.emit('updated', o);
   }
 
   /** Change fields without WooCommerce's logic (a plugin or a manual DB edit); bumps date_modified unless told not to. */
@@ -152,7 +187,7 @@ export class WooShop {
   /** HPOS quirk: opening the order in wp-admin bumps date_modified without any change. */
   viewOrder(id: number): WcOrderRecord {
     const o = this.mustGet(id);
-    this.touch(o);
+    this.touch(o, { notify: false });
     return o;
   }
 
