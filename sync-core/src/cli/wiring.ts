@@ -1,5 +1,5 @@
 /** From a validated configuration to live Source, Target and Store objects. */
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { ShopbooksConfig } from '../config';
 import { ShopbooksError } from '../model/errors';
 import type { Source } from '../sources/port';
@@ -46,5 +46,5 @@ export function createStore(config: ShopbooksConfig, cwd = process.cwd()): Store
   const s = config.store;
   if (s.kind === 'memory') return new MemoryStore();
   if (s.kind === 'wordpress') return createWordPressStore({ url: s.url, username: s.username, applicationPassword: s.applicationPassword });
-  return new FileStore(join(cwd, s.dir));
+  return new FileStore(resolve(cwd, s.dir));
 }

@@ -45,7 +45,7 @@ export function booksFromExact(sim: ExactSimulator): Map<string, BooksDocument> 
       const vat = new Map<string, InstanceType<typeof D>>();
       let gross = new D(0);
       for (const l of lines) {
-        const v = dec(String(l.VATAmountFC ?? '0'));
+        const v = dec(String(l.VATAmountFC ?? l.VATAmount ?? '0'));
         gross = gross.plus(String(l.AmountFC ?? '0')).plus(v);
         const p = pctKey(dec(String(l.VATPercentage ?? '0')).times(100));
         vat.set(p, (vat.get(p) ?? new D(0)).plus(v));

@@ -5,8 +5,8 @@
 import type { ShopbooksConfigInput } from '../config';
 import type { Platform } from '../model/order';
 import { startWooCommerceSimulator, SANDBOX_CONSUMER_KEY, SANDBOX_CONSUMER_SECRET, type WooSimulator } from './woocommerce';
-import { startExactSimulator, type ExactSimulator } from './exact';
-import { startMoneybirdSimulator, type MoneybirdSimulator } from './moneybird';
+import { startExactSimulator, type ExactSimulator, type ExactSimulatorOptions } from './exact';
+import { startMoneybirdSimulator, type MoneybirdSimulator, type MoneybirdSimulatorOptions } from './moneybird';
 import { booksFromExact, booksFromMoneybird, type BooksDocument } from './books';
 import { startShopSource, type SandboxShop } from './shops';
 
@@ -21,6 +21,9 @@ export interface SandboxOptions {
   documentKind?: string;
   /** Scale the books' rate limits up (Exact 300/min, Moneybird 150 per 15 s) for a quick demo. */
   fastLimits?: boolean;
+  /** Extra simulator options (tests: token lifetimes, limits, race modes). */
+  exactSim?: Partial<ExactSimulatorOptions>;
+  moneybirdSim?: Partial<MoneybirdSimulatorOptions>;
 }
 
 export interface Sandbox {
@@ -83,10 +86,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   };
   try {
     if (opts.target === 'exact') {
-      exact = await startExactSimulator({ port: opts.ports?.exact ?? 0, ...(opts.fastLimits ? { rateLimit: { minutely: 300 } } : {}) });
+      exact = await startExactSimulator({ port: opts.ports?.exact ?? 0, ...(opts.fastLimits ? { rateLimit: { minutely: 300 } } : {}), ...opts.exactSim });
+      await seedExactGenericItem(exact);
       config.exact = exactConfig(exact, opts.documentKind);
     } else {
-      moneybird = await startMoneybirdSimulator({ port: opts.ports?.moneybird ?? 0, administrations: [{ foreignTaxRates: OSS_RATES }], ...(opts.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {}) });
+      moneybird = await startMoneybirdSimulator({ port: opts.ports?.moneybird ?? 0, administrations: [{ foreignTaxRates: OSS_RATES }], ...(opts.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {}), ...opts.moneybirdSim });
       config.moneybird = { ...moneybirdConfig(moneybird, opts.documentKind), ...(opts.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {}) };
       // Moneybird books foreign-currency invoices itself
       config.plan = { ...config.plan, acceptedCurrencies: ['USD', 'GBP'] };
@@ -113,6 +117,24 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       if (moneybird) await moneybird.close();
     },
   };
+}
+
+/**
+ * The sandbox administration gets the generic item that invoice and order lines without a SKU
+ * (shipping, fees, rounding) are booked on — created through the API, as a shop owner would.
+ */
+export async function seedExactGenericItem(sim: ExactSimulator): Promise<void> {
+  const token = await fetch(`${sim.url}/api/oauth2/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.issueRefreshToken('sandbox-client'), client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
+  }).then((r) => r.json() as Promise<{ access_token: string }>);
+  const r = await fetch(`${sim.url}/api/v1/${sim.state.division}/logistics/Items`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token.access_token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ Code: 'WEBSHOP', Description: 'Webshop: verzending, kosten en afronding', IsSalesItem: true, StartDate: '2000-01-01T00:00:00Z' }),
+  });
+  if (r.status !== 201) throw new Error(`sandbox: could not create the generic item (${r.status} ${await r.text()})`);
 }
 
 export function exactConfig(sim: ExactSimulator, documentKind?: string): Record<string, unknown> {
