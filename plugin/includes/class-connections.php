@@ -274,7 +274,11 @@ final class Connections {
 		if ( null !== $secret ) {
 			Secrets::set( 'exact_client_secret', trim( $secret ) );
 		}
-		$m            = self::meta()['exact'];
+		$m = self::meta()['exact'];
+		if ( null !== $old_id && $old_id !== $client_id ) {
+			// The chosen administration and "authorized by" belonged to the other app's consent.
+			$m = array();
+		}
 		$m['country'] = $country;
 		self::put_meta( 'exact', $m );
 		$state = Oauth_State::create( 'exact' );

@@ -36,6 +36,9 @@ afterAll(async () => {
   const out = join(REPO, 'test-output', 'wp');
   mkdirSync(out, { recursive: true });
   appendFileSync(join(out, 'secrets.txt'), [...seenSecrets].join('\n') + '\n');
+  // Leave no connection to simulators that are about to stop.
+  await api('DELETE', '/connections/moneybird');
+  await api('DELETE', '/connections/exact');
   await exact?.close();
   await moneybird?.close();
 });
@@ -106,7 +109,7 @@ describe('Exact Online connect flow', () => {
     const again = await fetch(back, { headers: { Cookie: cookie }, redirect: 'manual' });
     expect(again.status).toBe(403);
 
-    let view = ((await api('GET', '/connections')).body as { exact: Record<string, unknown> }).exact;
+    const view = ((await api('GET', '/connections')).body as { exact: Record<string, unknown> }).exact;
     expect(view).toMatchObject({ authorized: true, connected: false, country: 'NL', clientIdSet: true, secretSet: true, secretHint: `••••${CLIENT_SECRET.slice(-4)}` });
     expect(typeof view.authorizedBy).toBe('string');
     expect(String(view.authorizedAt)).toMatch(/^\d{4}-\d\d-\d\dT/);

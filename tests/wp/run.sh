@@ -68,7 +68,7 @@ echo "== phpunit (plugin classes inside WordPress, WP-CLI command through a mini
 WP_SITE_DIR="$WP_DIR/site" WP_URL="$WP_URL" phpunit -c tests/wp/phpunit/phpunit.xml --log-junit "$OUT/phpunit.xml" || fail=1
 
 echo "== REST, permissions, secrets, OAuth, store, cron, ledger (jest against $WP_URL)"
-npx jest -c tests/wp/jest.config.js --runInBand --testPathIgnorePatterns 'zz-' 2>&1 | tee "$OUT/jest.log"
+npx jest -c tests/wp/jest.config.js --runInBand --verbose --testPathIgnorePatterns 'zz-' 2>&1 | tee "$OUT/jest.log"
 [ "${PIPESTATUS[0]}" = 0 ] || fail=1
 
 echo "== uninstall, and the zip on a clean WordPress"

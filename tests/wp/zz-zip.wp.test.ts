@@ -19,7 +19,7 @@ const ports = { WP_PORT: freePort(), WP_DB_PORT: freePort() };
 const wpLocal = (args: string[], extra: Record<string, string> = {}) =>
   execFileSync('bash', [join(REPO, 'bin', 'wp-local.sh'), ...args], { env: { ...process.env, WP_DIR: CLEAN, WP_MU_PLUGINS: '', ...ports, ...extra }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-let env: Record<string, string> = {};
+const env: Record<string, string> = {};
 
 beforeAll(() => {
   execFileSync('bash', [join(REPO, 'bin', 'plugin-zip.sh')], { env: { ...process.env, OUT: ZIP }, stdio: 'pipe' });
