@@ -92,7 +92,7 @@ export function buildRefund(
     }
     const fee = order.fee_lines.find((x) => x.id === l.id);
     if (fee) {
-      feeLines.push({ ...fee, id: ids.nextItemId(), amount: raw(total, p), total: raw(total, p), total_tax: raw(itemTaxTotal(map, s), p), taxes, meta_data: refMeta });
+      feeLines.push({ ...fee, id: ids.nextItemId(), amount: raw(total, p), total: raw(total, p), total_tax: raw(itemTaxTotal(map, s), p), taxes: taxes.map((t) => ({ id: t.id, total: t.total })), meta_data: refMeta });
     }
     // unknown item ids are skipped, as wc_create_refund does
   }

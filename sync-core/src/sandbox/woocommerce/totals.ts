@@ -337,7 +337,7 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
       amount: raw(amount, p),
       total: raw(amount, p),
       total_tax: raw(itemTaxTotal(taxes, s), p),
-      taxes: toStored(taxes, p, taxes),
+      taxes: toStored(taxes, p), // fee items store no subtotal taxes
       meta_data: [],
     });
   }
