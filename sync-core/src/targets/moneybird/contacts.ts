@@ -92,6 +92,23 @@ export class ContactResolver {
       this.cache.set(mappingKey, mapped);
       return mapped;
     }
+    // Two bookings for one new customer at once (same process or another worker) must not both
+    // create a contact: look up and create under a lock, re-checking the mapping inside it.
+    return store.withLock(`moneybird-contact:${mappingKey}`, async () => {
+      const now = await store.getMapping(CONTACT_MAPPING, mappingKey);
+      if (now) {
+        this.cache.set(mappingKey, now);
+        return now;
+      }
+      return this.lookUpOrCreate(plan, customerId, remember);
+    });
+  }
+
+  private async lookUpOrCreate(
+    plan: BookingPlan,
+    customerId: string,
+    remember: (id: string) => Promise<string>,
+  ): Promise<string> {
     const byCustomerId = await this.findByCustomerId(customerId);
     if (byCustomerId) return remember(byCustomerId.id);
 

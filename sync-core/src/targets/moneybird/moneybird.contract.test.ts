@@ -200,6 +200,21 @@ describe('Moneybird target against the simulator', () => {
     expect(inv.contact_id).toBe(hand.id);
   });
 
+  it('two bookings for one new customer at once create one contact', async () => {
+    h = await startHarness();
+    await Promise.all(
+      ['WC-2401', 'WC-2402', 'WC-2403'].map((r) =>
+        h.target.bookDocument(
+          roundingOrder(r, { email: 'tegelijk@example.com' }),
+          { mayExist: false, original: null },
+          h.ctx,
+        ),
+      ),
+    );
+    expect(h.sim.state.contacts).toHaveLength(1);
+    expect(h.sim.state.salesInvoices).toHaveLength(3);
+  });
+
   it('a contact create that times out after commit is found again, not duplicated', async () => {
     h = await startHarness({}, { timeoutMs: 5000 });
     h.sim.faults.inject('timeoutAfterCommit', { path: '/contacts', method: 'POST' });
