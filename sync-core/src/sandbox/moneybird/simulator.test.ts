@@ -303,6 +303,8 @@ describe('contacts (must-haves 5, 8)', () => {
       details: { firstname: [{ error: 'is required' }], lastname: [{ error: 'is required' }], company_name: [{ error: 'is required' }] },
     });
     expect((await post('/contacts.json', {})).body).toEqual({ error: 'Contact is required', symbolic: { contact: 'required' } });
+    const long = await post('/contacts.json', { contact: { company_name: 'x'.repeat(256) } });
+    expect(long.body).toEqual({ error: { company_name: ['is too long (maximum is 255 characters)'] }, details: { company_name: [{ error: 'too_long', count: 255 }] } });
   });
 
   it('finds contacts by customer_id, by query across fields and by filter; archives', async () => {

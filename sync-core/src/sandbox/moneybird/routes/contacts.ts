@@ -52,6 +52,7 @@ const CREATE_PERMITTED = [
 ];
 const UPDATE_PERMITTED = CREATE_PERMITTED.filter((k) => k !== 'contact_person');
 
+export const MAX_STRING = 255;
 const DELIVERY_METHODS = ['Email', 'Simplerinvoicing', 'Peppol', 'Manual', 'Post'];
 const SEQUENCE_TYPES = ['RCUR', 'FRST', 'OOFF', 'FNAL'];
 const EMAIL_RE = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
@@ -90,7 +91,11 @@ function applyContactAttributes(adm: AdministrationState, c: Json, attrs: Json, 
     if (f in attrs) {
       const t = asText(attrs[f]);
       if (t === null && attrs[f] !== null) v.add(f, 'is invalid', 'invalid');
-      else c[f] = t ?? '';
+      // [U] Rails string columns: 255 characters (the exact limit per field is not documented).
+      else {
+        if (t !== null && t.length > MAX_STRING) v.add(f, `is too long (maximum is ${MAX_STRING} characters)`, 'too_long', { count: MAX_STRING });
+        c[f] = t ?? ''; // kept on the (discarded) draft so the name rule sees it
+      }
     }
   }
   if ('country' in attrs) {

@@ -11,7 +11,7 @@ import type { AdministrationState, ExternalSalesInvoiceRecord } from '../model';
 import { asText, checkPermitted, wrapper, type Strictness } from '../params';
 import { noContent, ok, paginate, SCOPES, type Route, type RouteContext } from '../routing';
 import type { Json } from '../seed';
-import { syncIds } from './contacts';
+import { MAX_STRING, syncIds } from './contacts';
 import { addAttachment, applyDetails, createPayment, deletePayment, findAttachment, invoiceFilter, validCurrency } from './invoice-common';
 
 const PERMITTED = ['contact_id', 'reference', 'date', 'due_date', 'currency', 'prices_are_incl_tax', 'source', 'source_url', 'details_attributes'];
@@ -31,7 +31,11 @@ function applyHeader(adm: AdministrationState, inv: ExternalSalesInvoiceRecord, 
     if (!id || !adm.contacts.has(id)) throw badRequest('Contact ID is invalid', { external_sales_invoice: { contact_id: 'contact_invalid' } });
     inv.contact_id = id;
   }
-  if ('reference' in attrs) inv.reference = asText(attrs.reference);
+  if ('reference' in attrs) {
+    const ref = asText(attrs.reference);
+    if (ref !== null && ref.length > MAX_STRING) v.add('reference', `is too long (maximum is ${MAX_STRING} characters)`, 'too_long', { count: MAX_STRING });
+    else inv.reference = ref;
+  }
   if ('date' in attrs) {
     const d = parseDate(attrs.date);
     if (!d) v.add('date', 'is not a valid date', 'is not a valid date');

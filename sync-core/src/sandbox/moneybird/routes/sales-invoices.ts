@@ -11,7 +11,7 @@ import type { AdministrationState, PaymentRecord, SalesInvoiceRecord } from '../
 import { asText, attributesList, checkPermitted, customFieldNotFound, isObject, wrapper, type Strictness } from '../params';
 import { noContent, ok, paginate, SCOPES, type Route, type RouteContext } from '../routing';
 import type { Json } from '../seed';
-import { syncIds } from './contacts';
+import { MAX_STRING, syncIds } from './contacts';
 import { addAttachment, applyDetails, createPayment, deletePayment, findAttachment, invoiceFilter, negatedAmountText, validCurrency } from './invoice-common';
 
 const CREATE_PERMITTED = [
@@ -107,7 +107,11 @@ function applyHeader(ctx: RouteContext, inv: SalesInvoiceRecord, attrs: Json, v:
     inv.language = wf.language as string;
     inv.first_due_interval = ((wf.steps as Json[])[0]?.due_interval as number) ?? 14;
   }
-  if ('reference' in attrs) inv.reference = asText(attrs.reference);
+  if ('reference' in attrs) {
+    const ref = asText(attrs.reference);
+    if (ref !== null && ref.length > MAX_STRING) v.add('reference', `is too long (maximum is ${MAX_STRING} characters)`, 'too_long', { count: MAX_STRING });
+    else inv.reference = ref;
+  }
   if ('invoice_date' in attrs) {
     if (attrs.invoice_date === null || attrs.invoice_date === '') inv.invoice_date = null;
     else {
