@@ -145,6 +145,25 @@ describe('Moneybird target against the simulator', () => {
     expect(inv.state).toBe('paid');
   });
 
+  it('when Moneybird rounds per line instead: a wrong assumption stops cleanly, the right setting books to the cent', async () => {
+    h = await startHarness({ vatRounding: { strategy: 'perLine' } });
+    const plan = roundingOrder('WC-1010');
+    const e = (await h.target
+      .bookDocument(plan, { mayExist: false, original: null }, h.ctx)
+      .catch((x: unknown) => x)) as ShopbooksError;
+    expect(e.code).toBe('TotalsDoNotReconcile');
+    expect(e.message).toMatch(/removed again, nothing was sent or paid/);
+    expect(h.sim.state.salesInvoices).toHaveLength(0);
+    const right = createMoneybirdTarget({
+      ...h.target.config,
+      vatRounding: { strategy: 'perLine', mode: 'halfUp' },
+    });
+    await right.bookDocument(plan, { mayExist: true, original: null }, h.ctx);
+    const inv = (h.sim.state.salesInvoices as Json[])[0];
+    expect(inv.state).toBe('paid');
+    expectToTheCent(h, inv, plan);
+  });
+
   it('leaves an unpaid order open with its number', async () => {
     h = await startHarness();
     const plan = roundingOrder('WC-1003', { paid: false });
