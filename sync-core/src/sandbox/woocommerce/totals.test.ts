@@ -150,6 +150,16 @@ describe('WooCommerce totals (shops.md 2.10)', () => {
   });
 });
 
+describe('negative fees', () => {
+  it('are capped at -(items + earlier fees + shipping), so a total never goes below zero', () => {
+    const s = settings({ pricesIncludeTax: true });
+    const c = computeOrder({ items: [item('1.15')], shipping: [{ methodId: 'free_shipping', methodTitle: 'Gratis', instanceId: '2', cost: '0' }], fees: [{ name: 'Korting', amount: '-1.50', taxClass: 'standard', taxable: true }], country: 'NL', vatExempt: false }, table, s, ids());
+    expect(c.fee_lines[0].total).toBe('-0.95');
+    expect(c.fee_lines[0].taxes).toEqual([{ id: 1, total: '-0.1995' }]);
+    expect(c.total).toBe('0');
+  });
+});
+
 describe('generated orders follow WooCommerce formulas', () => {
   const modes: Partial<WcShopSettings>[] = [
     { pricesIncludeTax: true, roundAtSubtotal: false },
@@ -170,6 +180,7 @@ describe('generated orders follow WooCommerce formulas', () => {
       const fees = o.fee_lines.reduce((a, f) => a.plus(dec(f.total)), new D(0));
       const expected = fixed(lineTotals.plus(fees).plus(dec(o.shipping_total)).plus(dec(o.cart_tax)).plus(dec(o.shipping_tax)), dp);
       expect(fixed(o.total, dp)).toBe(expected);
+      expect(dec(o.total).isNegative()).toBe(false);
       expect(fixed(o.total_tax, dp)).toBe(fixed(dec(o.cart_tax).plus(dec(o.shipping_tax)), dp));
       // tax lines carry the per-rate sums
       expect(fixed(o.tax_lines.reduce((a, t) => a.plus(dec(t.tax_total)), new D(0)), 6)).toBe(fixed(o.cart_tax, 6));

@@ -307,12 +307,42 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
     });
   }
 
-  // 4. Fees (entered excl. tax). Negative taxable fees are taxed over the cart's tax classes in
+  // 4. Shipping (WC_Cart_Totals computes it before fees): tax class "inherit" = standard when any taxed item is standard, else the first
+  // class found among the items.
+  const shippingTaxes = new Map<number, Dec>();
+  const shippingLines: WcShippingLineRecord[] = [];
+  let shippingTotal = zero;
+  const classes = work.filter((w) => w.rates.length).map((w) => w.d.taxClass);
+  const shipClass: WcTaxClass | null = classes.includes('standard') ? 'standard' : (classes[0] ?? null);
+  for (const sh of draft.shipping) {
+    const cost = dec(sh.cost);
+    const rates = sh.taxable !== false && shipClass && !draft.vatExempt && !cost.isZero() ? findShippingRates(table, draft.country, shipClass) : [];
+    const taxes = calcExclusiveTax(cost, rates, p);
+    for (const [id, v] of taxes) add(shippingTaxes, id, s.roundAtSubtotal ? v : roundTo(v, s.decimals));
+    shippingTotal = shippingTotal.plus(roundTo(cost, s.decimals));
+    shippingLines.push({
+      id: nextItemId(),
+      method_title: sh.methodTitle,
+      method_id: sh.methodId,
+      instance_id: sh.instanceId,
+      total: raw(cost, p),
+      total_tax: raw(itemTaxTotal(taxes, s), p),
+      taxes: toStored(taxes, p),
+      meta_data: [],
+    });
+  }
+
+  // 5. Fees (entered excl. tax). Negative taxable fees are taxed over the cart's tax classes in
   // proportion to their cost (WC_Cart_Fees / WC_Cart_Totals).
   const feeLines: WcFeeLineRecord[] = [];
   let sumFees = zero;
   for (const f of draft.fees) {
-    const amount = roundTo(f.amount, s.decimals);
+    let amount = roundTo(f.amount, s.decimals);
+    if (amount.isNegative()) {
+      // a negative fee is capped at -(items + earlier fees + shipping), excl. tax (WC_Cart_Totals::calculate_fee_totals)
+      const maxDiscount = roundTo(sumTotal.plus(sumFees).plus(shippingTotal), s.decimals).negated();
+      if (amount.lt(maxDiscount)) amount = maxDiscount;
+    }
     let taxes = new Map<number, Dec>();
     if (f.taxable && !draft.vatExempt) {
       if (amount.isNegative()) {
@@ -338,31 +368,6 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
       total: raw(amount, p),
       total_tax: raw(itemTaxTotal(taxes, s), p),
       taxes: toStored(taxes, p), // fee items store no subtotal taxes
-      meta_data: [],
-    });
-  }
-
-  // 5. Shipping: tax class "inherit" = standard when any taxed item is standard, else the first
-  // class found among the items.
-  const shippingTaxes = new Map<number, Dec>();
-  const shippingLines: WcShippingLineRecord[] = [];
-  let shippingTotal = zero;
-  const classes = work.filter((w) => w.rates.length).map((w) => w.d.taxClass);
-  const shipClass: WcTaxClass | null = classes.includes('standard') ? 'standard' : (classes[0] ?? null);
-  for (const sh of draft.shipping) {
-    const cost = dec(sh.cost);
-    const rates = sh.taxable !== false && shipClass && !draft.vatExempt && !cost.isZero() ? findShippingRates(table, draft.country, shipClass) : [];
-    const taxes = calcExclusiveTax(cost, rates, p);
-    for (const [id, v] of taxes) add(shippingTaxes, id, s.roundAtSubtotal ? v : roundTo(v, s.decimals));
-    shippingTotal = shippingTotal.plus(roundTo(cost, s.decimals));
-    shippingLines.push({
-      id: nextItemId(),
-      method_title: sh.methodTitle,
-      method_id: sh.methodId,
-      instance_id: sh.instanceId,
-      total: raw(cost, p),
-      total_tax: raw(itemTaxTotal(taxes, s), p),
-      taxes: toStored(taxes, p),
       meta_data: [],
     });
   }
