@@ -41,7 +41,15 @@ export interface CcvCustomerSpec {
   telephone?: string;
   btw?: string;
   customertype?: 'b2c' | 'b2b';
-  delivery?: { firstName: string; lastName: string; street: string; housenumber: number; zipcode: string; city: string; countryCode: string } | null;
+  delivery?: {
+    firstName: string;
+    lastName: string;
+    street: string;
+    housenumber: number;
+    zipcode: string;
+    city: string;
+    countryCode: string;
+  } | null;
 }
 
 export interface CcvOrderSpec {
@@ -81,7 +89,12 @@ function num(d: Dec | string): number {
 
 export function computeTotals(spec: CcvOrderSpec) {
   const incl = spec.rowsIncludeTax ?? true;
-  const rowTotals = spec.rows.map((r) => dec(r.price).minus(r.discount ?? '0').times(r.count).toDecimalPlaces(2, D.ROUND_HALF_UP));
+  const rowTotals = spec.rows.map((r) =>
+    dec(r.price)
+      .minus(r.discount ?? '0')
+      .times(r.count)
+      .toDecimalPlaces(2, D.ROUND_HALF_UP),
+  );
   const rowsTotal = sum(rowTotals);
   const coupon = spec.coupon
     ? spec.coupon.type === 'percentage'
@@ -99,7 +112,9 @@ export function computeTotals(spec: CcvOrderSpec) {
   rowTotals.forEach((t, i) => {
     if (i === rowTotals.length - 1) shares.push(coupon.minus(used));
     else {
-      const s = rowsTotal.isZero() ? new D(0) : coupon.times(t).div(rowsTotal).toDecimalPlaces(2, D.ROUND_HALF_UP);
+      const s = rowsTotal.isZero()
+        ? new D(0)
+        : coupon.times(t).div(rowsTotal).toDecimalPlaces(2, D.ROUND_HALF_UP);
       shares.push(s);
       used = used.plus(s);
     }
@@ -111,7 +126,12 @@ export function computeTotals(spec: CcvOrderSpec) {
   let tax = new D(0);
   for (const [rate, amount] of base) {
     const r = dec(rate);
-    tax = tax.plus((incl ? amount.times(r).div(r.plus(100)) : amount.times(r).div(100)).toDecimalPlaces(2, D.ROUND_HALF_UP));
+    tax = tax.plus(
+      (incl ? amount.times(r).div(r.plus(100)) : amount.times(r).div(100)).toDecimalPlaces(
+        2,
+        D.ROUND_HALF_UP,
+      ),
+    );
   }
   const beforeTax = rowsTotal.plus(shipping).plus(payCosts).plus(extra).minus(coupon);
   const total = incl ? beforeTax : beforeTax.plus(tax);
@@ -144,8 +164,23 @@ function address(c: CcvCustomerSpec) {
 }
 
 const EMPTY_DELIVERY = {
-  gender: null, full_name: '', initials: '', company: '', address_line_1: '', address_line_2: '', street: '', housenumber: null,
-  housenumber_suffix: '', zipcode: '', city: '', province: '', telephone: '', mobile: '', comment: '', country: '', country_code: null,
+  gender: null,
+  full_name: '',
+  initials: '',
+  company: '',
+  address_line_1: '',
+  address_line_2: '',
+  street: '',
+  housenumber: null,
+  housenumber_suffix: '',
+  zipcode: '',
+  city: '',
+  province: '',
+  telephone: '',
+  mobile: '',
+  comment: '',
+  country: '',
+  country_code: null,
 };
 
 let rowSeq = 648_300_000;
@@ -203,14 +238,41 @@ export function buildCcvOrder(spec: CcvOrderSpec, apiRoot: string): CcvStoredOrd
     track_and_trace_deeplink: '',
     reservationnumber: '',
     delivery_option: null,
-    user: c.userId ? { id: String(c.userId), discount_percentage: 0, href: `${apiRoot}/users/${c.userId}` } : null,
+    user: c.userId
+      ? { id: String(c.userId), discount_percentage: 0, href: `${apiRoot}/users/${c.userId}` }
+      : null,
     discountcoupon: spec.coupon
-      ? { code: spec.coupon.code, discount: Number(spec.coupon.value), type: spec.coupon.type, enddate: null, onetimeuse: false, minimumprice: 0, givesfreeshipping: false }
-      : { code: '', discount: 0, type: '', enddate: null, onetimeuse: false, minimumprice: 0, givesfreeshipping: false },
+      ? {
+          code: spec.coupon.code,
+          discount: Number(spec.coupon.value),
+          type: spec.coupon.type,
+          enddate: null,
+          onetimeuse: false,
+          minimumprice: 0,
+          givesfreeshipping: false,
+        }
+      : {
+          code: '',
+          discount: 0,
+          type: '',
+          enddate: null,
+          onetimeuse: false,
+          minimumprice: 0,
+          givesfreeshipping: false,
+        },
     customer: {
       billingaddress: address(c),
       deliveryaddress: c.delivery
-        ? { ...EMPTY_DELIVERY, full_name: `${c.delivery.firstName} ${c.delivery.lastName}`, address_line_1: `${c.delivery.street} ${c.delivery.housenumber}`, street: c.delivery.street, housenumber: c.delivery.housenumber, zipcode: c.delivery.zipcode, city: c.delivery.city, country_code: c.delivery.countryCode }
+        ? {
+            ...EMPTY_DELIVERY,
+            full_name: `${c.delivery.firstName} ${c.delivery.lastName}`,
+            address_line_1: `${c.delivery.street} ${c.delivery.housenumber}`,
+            street: c.delivery.street,
+            housenumber: c.delivery.housenumber,
+            zipcode: c.delivery.zipcode,
+            city: c.delivery.city,
+            country_code: c.delivery.countryCode,
+          }
         : EMPTY_DELIVERY,
       email: c.email,
       customertype: c.customertype ?? (c.btw ? 'b2b' : 'b2c'),

@@ -1,5 +1,12 @@
 export { startCcvShopSimulator } from './server';
-export type { CcvShopSimulator, CcvShopSimulatorOptions, CcvShopControls, CcvShopFaults, CcvShopStats, CcvRateLimits } from './server';
+export type {
+  CcvShopSimulator,
+  CcvShopSimulatorOptions,
+  CcvShopControls,
+  CcvShopFaults,
+  CcvShopStats,
+  CcvRateLimits,
+} from './server';
 export { buildCcvOrder, computeTotals } from './build-order';
 export type { CcvOrderSpec, CcvRowSpec, CcvCustomerSpec, CcvStoredOrder, CcvJson } from './build-order';
 export { dutchCcvOrderSpecs } from './seed';

@@ -50,7 +50,12 @@ export interface CcvShopControls {
   /** Replace rows of a non-completed order and recompute its totals (like PATCH with orderrows). */
   editRows(id: number, rows: CcvOrderSpec['rows']): CcvStoredOrder;
   /** The slim webhook payload CCV would POST for an event. */
-  webhookPayload(id: number, event: 'orders.created' | 'orders.updated.ispaid' | 'orders.updated.status' | 'orders.updated.trackandtrace', previousStatus?: number): CcvJson;
+  webhookPayload(
+    id: number,
+    event:
+      'orders.created' | 'orders.updated.ispaid' | 'orders.updated.status' | 'orders.updated.trackandtrace',
+    previousStatus?: number,
+  ): CcvJson;
 }
 
 export interface CcvShopFaults {
@@ -95,7 +100,13 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
   const authCode = opts.authErrorCode ?? '401.10';
   const windowMs = opts.limits?.windowMs ?? 60_000;
   const orders = new Map<number, CcvStoredOrder>();
-  const stats: CcvShopStats = { requests: 0, authFailures: [], rateLimited: { '429.10': 0, '429.11': 0 }, byResource: {}, uris: [] };
+  const stats: CcvShopStats = {
+    requests: 0,
+    authFailures: [],
+    rateLimited: { '429.10': 0, '429.11': 0 },
+    byResource: {},
+    uris: [],
+  };
   let badSigs = 0;
   let failures = { n: 0, status: 503 };
   const counters = new Map<string, { window: number; count: number }>();
@@ -115,7 +126,12 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
       badSigs -= 1;
       hash = hash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
     }
-    return reply.code(status).header('content-type', 'application/json').header('x-date', date).header('x-hash', hash).send(body);
+    return reply
+      .code(status)
+      .header('content-type', 'application/json')
+      .header('x-date', date)
+      .header('x-hash', hash)
+      .send(body);
   };
 
   const limitFor = (key: string, method: string): number => {
@@ -139,7 +155,12 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
     stats.uris.push(req.url);
     if (failures.n > 0) {
       failures.n -= 1;
-      return send(req, reply, failures.status, errorBody(`${url}${req.url}`, `${failures.status}.00`, failures.status, 'Temporary failure'));
+      return send(
+        req,
+        reply,
+        failures.status,
+        errorBody(`${url}${req.url}`, `${failures.status}.00`, failures.status, 'Temporary failure'),
+      );
     }
     const pub = req.headers['x-public'];
     const date = req.headers['x-date'];
@@ -148,7 +169,8 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
       stats.authFailures.push({ reason, uri: req.url });
       return send(req, reply, 401, errorBody(`${url}${req.url}`, authCode, 401, reason));
     };
-    if (typeof pub !== 'string' || typeof date !== 'string' || typeof hash !== 'string') return fail('Missing x-public, x-date or x-hash header.');
+    if (typeof pub !== 'string' || typeof date !== 'string' || typeof hash !== 'string')
+      return fail('Missing x-public, x-date or x-hash header.');
     if (pub !== publicKey) return fail('Unknown public key.');
     const t = parseCcvDate(date);
     if (t === null) return fail('x-date is not an ISO-8601 date.');
@@ -162,53 +184,104 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
     stats.byResource[key] = (stats.byResource[key] ?? 0) + 1;
     if (hit(key) > limitFor(key, req.method)) {
       stats.rateLimited['429.10'] += 1;
-      return send(req, reply, 429, errorBody(`${url}${req.url}`, '429.10', 429, `Rate limit for ${req.method} ${resource} exceeded (${limitFor(key, req.method)} per minute).`));
+      return send(
+        req,
+        reply,
+        429,
+        errorBody(
+          `${url}${req.url}`,
+          '429.10',
+          429,
+          `Rate limit for ${req.method} ${resource} exceeded (${limitFor(key, req.method)} per minute).`,
+        ),
+      );
     }
     const total = opts.limits?.total ?? 1000;
     if (hit('total') > total) {
       stats.rateLimited['429.11'] += 1;
-      return send(req, reply, 429, errorBody(`${url}${req.url}`, '429.11', 429, `Total rate limit exceeded (${total} per minute).`));
+      return send(
+        req,
+        reply,
+        429,
+        errorBody(`${url}${req.url}`, '429.11', 429, `Total rate limit exceeded (${total} per minute).`),
+      );
     }
     return undefined;
   });
 
-  const notFound = (req: FastifyRequest, reply: FastifyReply, what: string) => send(req, reply, 404, errorBody(`${url}${req.url}`, '404.30', 404, `${what} not found.`));
+  const notFound = (req: FastifyRequest, reply: FastifyReply, what: string) =>
+    send(req, reply, 404, errorBody(`${url}${req.url}`, '404.30', 404, `${what} not found.`));
   const getOrder = (id: string) => orders.get(Number(id));
 
   app.get(`${PREFIX}/`, async (req, reply) =>
-    send(req, reply, 200, { href: `${apiRoot}/`, items: ['orders', 'orderrows', 'invoices', 'webhooks'].map((r) => ({ href: `${apiRoot}/${r}/`, name: r })) }),
+    send(req, reply, 200, {
+      href: `${apiRoot}/`,
+      items: ['orders', 'orderrows', 'invoices', 'webhooks'].map((r) => ({
+        href: `${apiRoot}/${r}/`,
+        name: r,
+      })),
+    }),
   );
 
   const listOrders = async (req: FastifyRequest, reply: FastifyReply) => {
     const q = req.query as Record<string, string | undefined>;
     const start = Math.max(0, Number(q.start ?? 0) || 0);
     const size = Math.min(250, Math.max(1, Number(q.size ?? 25) || 25)); // ⚠ max believed 250
-    const isCompleted = q.is_completed === undefined ? true : q.is_completed === 'true' || q.is_completed === '1';
+    const isCompleted =
+      q.is_completed === undefined ? true : q.is_completed === 'true' || q.is_completed === '1';
     let list = [...orders.values()].map((s) => s.order).filter((o) => o.is_completed === isCompleted);
     if (q.status !== undefined) list = list.filter((o) => String(o.status) === q.status);
-    if (q.is_paid !== undefined) list = list.filter((o) => o.paid === (q.is_paid === 'true' || q.is_paid === '1'));
+    if (q.is_paid !== undefined)
+      list = list.filter((o) => o.paid === (q.is_paid === 'true' || q.is_paid === '1'));
     if (q.ordernumber !== undefined) list = list.filter((o) => String(o.ordernumber) === q.ordernumber);
     if (q.min_create_date !== undefined) {
       const t = Date.parse(q.min_create_date);
-      if (Number.isNaN(t)) return send(req, reply, 400, errorBody(`${url}${req.url}`, '400.10', 400, 'min_create_date is not a date.'));
+      if (Number.isNaN(t))
+        return send(
+          req,
+          reply,
+          400,
+          errorBody(`${url}${req.url}`, '400.10', 400, 'min_create_date is not a date.'),
+        );
       list = list.filter((o) => Date.parse(String(o.create_date)) >= t);
     }
     if (q.max_create_date !== undefined) {
       const t = Date.parse(q.max_create_date);
-      if (Number.isNaN(t)) return send(req, reply, 400, errorBody(`${url}${req.url}`, '400.10', 400, 'max_create_date is not a date.'));
+      if (Number.isNaN(t))
+        return send(
+          req,
+          reply,
+          400,
+          errorBody(`${url}${req.url}`, '400.10', 400, 'max_create_date is not a date.'),
+        );
       list = list.filter((o) => Date.parse(String(o.create_date)) <= t);
     }
     const orderby = q.orderby ?? 'id';
     const m = /^(id|ordernumber|create_date|deliver_date)(_desc)?$/.exec(orderby);
-    if (!m) return send(req, reply, 400, errorBody(`${url}${req.url}`, '400.10', 400, `orderby must be id, ordernumber, create_date or deliver_date (optionally _desc).`));
+    if (!m)
+      return send(
+        req,
+        reply,
+        400,
+        errorBody(
+          `${url}${req.url}`,
+          '400.10',
+          400,
+          `orderby must be id, ordernumber, create_date or deliver_date (optionally _desc).`,
+        ),
+      );
     const field = m[1];
     const dir = m[2] ? -1 : 1;
-    const val = (o: CcvJson) => (field === 'create_date' || field === 'deliver_date' ? Date.parse(String(o[field] ?? '')) || 0 : Number(o[field] ?? 0));
+    const val = (o: CcvJson) =>
+      field === 'create_date' || field === 'deliver_date'
+        ? Date.parse(String(o[field] ?? '')) || 0
+        : Number(o[field] ?? 0);
     list.sort((a, b) => (val(a) - val(b) || Number(a.id) - Number(b.id)) * dir);
     const page = list.slice(start, start + size);
     const link = (s: number) => {
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(q)) if (v !== undefined && k !== 'start' && k !== 'size') params.set(k, v);
+      for (const [k, v] of Object.entries(q))
+        if (v !== undefined && k !== 'start' && k !== 'size') params.set(k, v);
       params.set('start', String(s));
       params.set('size', String(size));
       return `${apiRoot}/orders/?${params.toString()}`;
@@ -236,7 +309,15 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
   const rowsOf = async (req: FastifyRequest, reply: FastifyReply) => {
     const o = getOrder((req.params as { id: string }).id);
     if (!o) return notFound(req, reply, 'Order');
-    return send(req, reply, 200, { href: `${url}${req.url}`, start: 0, size: o.rows.length, first: null, previous: null, next: null, items: o.rows });
+    return send(req, reply, 200, {
+      href: `${url}${req.url}`,
+      start: 0,
+      size: o.rows.length,
+      first: null,
+      previous: null,
+      next: null,
+      items: o.rows,
+    });
   };
   app.get(`${PREFIX}/orders/:id/orderrows`, rowsOf);
   app.get(`${PREFIX}/orders/:id/orderrows/`, rowsOf);
@@ -263,20 +344,32 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
     }
     if (body.status !== undefined) {
       if (!Number.isInteger(body.status) || (body.status as number) < 1 || (body.status as number) > 14) {
-        return send(req, reply, 400, errorBody(`${url}${req.url}`, '400.10', 400, 'status must be an integer from 1 to 14.'));
+        return send(
+          req,
+          reply,
+          400,
+          errorBody(`${url}${req.url}`, '400.10', 400, 'status must be an integer from 1 to 14.'),
+        );
       }
       o.order.status = body.status;
     }
     if (body.paid !== undefined) {
-      if (typeof body.paid !== 'boolean') return send(req, reply, 400, errorBody(`${url}${req.url}`, '400.10', 400, 'paid must be a boolean.'));
+      if (typeof body.paid !== 'boolean')
+        return send(req, reply, 400, errorBody(`${url}${req.url}`, '400.10', 400, 'paid must be a boolean.'));
       o.order.paid = body.paid;
     }
-    return reply.code(204).header('x-date', ccvDate(now())).header('x-hash', ccvHash(secretKey, publicKey, req.method, req.url, '', ccvDate(now()))).send();
+    return reply
+      .code(204)
+      .header('x-date', ccvDate(now()))
+      .header('x-hash', ccvHash(secretKey, publicKey, req.method, req.url, '', ccvDate(now())))
+      .send();
   };
   app.patch(`${PREFIX}/orders/:id`, patchOrder);
   app.patch(`${PREFIX}/orders/:id/`, patchOrder);
 
-  app.setNotFoundHandler((req, reply) => send(req, reply, 404, errorBody(`${url}${req.url}`, '404.20', 404, 'Invalid resource name.')));
+  app.setNotFoundHandler((req, reply) =>
+    send(req, reply, 404, errorBody(`${url}${req.url}`, '404.20', 404, 'Invalid resource name.')),
+  );
 
   await app.listen({ host: '127.0.0.1', port: 0 });
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -336,9 +429,14 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
         ordernumber_full: o.ordernumber_full,
         total_price: o.total_price,
       };
-      if (event === 'orders.updated.status') Object.assign(base, { previous_status: previousStatus ?? 1, status: o.status });
+      if (event === 'orders.updated.status')
+        Object.assign(base, { previous_status: previousStatus ?? 1, status: o.status });
       if (event === 'orders.updated.ispaid') Object.assign(base, { paid: o.paid });
-      if (event === 'orders.updated.trackandtrace') Object.assign(base, { track_and_trace_code: o.track_and_trace_code, track_and_trace_carrier: o.track_and_trace_carrier });
+      if (event === 'orders.updated.trackandtrace')
+        Object.assign(base, {
+          track_and_trace_code: o.track_and_trace_code,
+          track_and_trace_carrier: o.track_and_trace_carrier,
+        });
       return { ...base, customer_email: customer.email ?? '', customer_mobile: '' };
     },
   };

@@ -93,7 +93,11 @@ export interface OrderSpec {
   test?: boolean;
 }
 
-export function money(amount: Dec | string, currency: string, presentment?: { currency: string; rate: string }): SimMoneyBag {
+export function money(
+  amount: Dec | string,
+  currency: string,
+  presentment?: { currency: string; rate: string },
+): SimMoneyBag {
   const shop = fixed(amount);
   const pres = presentment ? fixed(dec(shop).times(presentment.rate)) : shop;
   return {
@@ -108,7 +112,13 @@ function taxOn(gross: Dec, rate: string, included: boolean): Dec {
   return raw.toDecimalPlaces(2, D.ROUND_HALF_UP);
 }
 
-function taxLine(title: string, rate: string, amount: Dec, currency: string, pres?: OrderSpec['presentment']): SimTaxLine {
+function taxLine(
+  title: string,
+  rate: string,
+  amount: Dec,
+  currency: string,
+  pres?: OrderSpec['presentment'],
+): SimTaxLine {
   const r = dec(rate);
   return {
     title,
@@ -155,7 +165,14 @@ export function buildOrder(spec: OrderSpec): SimOrder {
 
   const lineSpecs: LineSpec[] = [...spec.lines];
   if (spec.tip && !dec(spec.tip).isZero()) {
-    lineSpecs.push({ title: 'Tip', unitPrice: spec.tip, quantity: 1, taxable: false, sku: null, productId: null });
+    lineSpecs.push({
+      title: 'Tip',
+      unitPrice: spec.tip,
+      quantity: 1,
+      taxable: false,
+      sku: null,
+      productId: null,
+    });
   }
   const originals = lineSpecs.map((l) => dec(l.unitPrice).times(l.quantity));
 
@@ -164,7 +181,12 @@ export function buildOrder(spec: OrderSpec): SimOrder {
   if (spec.discount) {
     const d = spec.discount;
     application = {
-      __typename: d.kind === 'code' ? 'DiscountCodeApplication' : d.kind === 'automatic' ? 'AutomaticDiscountApplication' : 'ManualDiscountApplication',
+      __typename:
+        d.kind === 'code'
+          ? 'DiscountCodeApplication'
+          : d.kind === 'automatic'
+            ? 'AutomaticDiscountApplication'
+            : 'ManualDiscountApplication',
       allocationMethod: 'ACROSS',
       index: 0,
       targetType: 'LINE_ITEM',
@@ -172,9 +194,14 @@ export function buildOrder(spec: OrderSpec): SimOrder {
       ...(d.kind === 'manual' ? { description: null } : {}),
     };
     // Tips are never discounted.
-    const weights = lineSpecs.map((l, i) => (l.title === 'Tip' && l.productId === null ? new D(0) : originals[i]));
+    const weights = lineSpecs.map((l, i) =>
+      l.title === 'Tip' && l.productId === null ? new D(0) : originals[i],
+    );
     const base = sum(weights);
-    const amount = d.type === 'percentage' ? base.times(d.value).div(100).toDecimalPlaces(2, D.ROUND_HALF_UP) : D.min(dec(d.value), base);
+    const amount =
+      d.type === 'percentage'
+        ? base.times(d.value).div(100).toDecimalPlaces(2, D.ROUND_HALF_UP)
+        : D.min(dec(d.value), base);
     allocations = allocate(amount, weights);
   }
 
@@ -182,8 +209,14 @@ export function buildOrder(spec: OrderSpec): SimOrder {
     const lineId = nextId();
     const discounted = originals[i].minus(allocations[i]);
     const taxable = l.taxable ?? true;
-    const taxes: SimTaxLine[] = taxable && l.taxRate !== undefined ? [taxLine(l.taxTitle ?? 'BTW', l.taxRate, taxOn(discounted, l.taxRate, inc), cur, pres)] : [];
-    const allocs: SimDiscountAllocation[] = application && !allocations[i].isZero() ? [{ allocatedAmountSet: m(allocations[i]), discountApplication: application }] : [];
+    const taxes: SimTaxLine[] =
+      taxable && l.taxRate !== undefined
+        ? [taxLine(l.taxTitle ?? 'BTW', l.taxRate, taxOn(discounted, l.taxRate, inc), cur, pres)]
+        : [];
+    const allocs: SimDiscountAllocation[] =
+      application && !allocations[i].isZero()
+        ? [{ allocatedAmountSet: m(allocations[i]), discountApplication: application }]
+        : [];
     const productId = l.productId === undefined ? 7_000_000 + i : l.productId;
     return {
       id: gid('LineItem', lineId),
@@ -202,7 +235,14 @@ export function buildOrder(spec: OrderSpec): SimOrder {
       totalDiscountSet: m(allocations[i]),
       discountAllocations: allocs,
       taxLines: taxes,
-      variant: productId === null ? null : { id: gid('ProductVariant', 40_000_000 + productId), sku: l.sku ?? null, title: l.variantTitle ?? 'Default Title' },
+      variant:
+        productId === null
+          ? null
+          : {
+              id: gid('ProductVariant', 40_000_000 + productId),
+              sku: l.sku ?? null,
+              title: l.variantTitle ?? 'Default Title',
+            },
       product: productId === null ? null : { id: gid('Product', productId), title: l.title },
     };
   });
@@ -218,7 +258,10 @@ export function buildOrder(spec: OrderSpec): SimOrder {
       originalPriceSet: m(price),
       discountedPriceSet: m(price),
       discountAllocations: [],
-      taxLines: s.taxRate !== undefined ? [taxLine(s.taxTitle ?? 'BTW', s.taxRate, taxOn(price, s.taxRate, inc), cur, pres)] : [],
+      taxLines:
+        s.taxRate !== undefined
+          ? [taxLine(s.taxTitle ?? 'BTW', s.taxRate, taxOn(price, s.taxRate, inc), cur, pres)]
+          : [],
     };
   });
 
@@ -327,11 +370,16 @@ function bagAmount(b: SimMoneyBag): Dec {
 /** displayFinancialStatus, totals received/refunded and current totals, from transactions and refunds. */
 export function recomputeFinancials(order: SimOrder): void {
   const cur = order.currencyCode;
-  const pres = order.presentmentCurrencyCode !== cur ? { currency: order.presentmentCurrencyCode, rate: presRate(order) } : undefined;
+  const pres =
+    order.presentmentCurrencyCode !== cur
+      ? { currency: order.presentmentCurrencyCode, rate: presRate(order) }
+      : undefined;
   const m = (a: Dec | string) => money(a, cur, pres);
   const all = [...order.transactions, ...order.refunds.flatMap((r) => r.transactions)];
   const ok = all.filter((t) => t.status === 'SUCCESS');
-  const received = sum(ok.filter((t) => t.kind === 'SALE' || t.kind === 'CAPTURE').map((t) => bagAmount(t.amountSet)));
+  const received = sum(
+    ok.filter((t) => t.kind === 'SALE' || t.kind === 'CAPTURE').map((t) => bagAmount(t.amountSet)),
+  );
   const refunded = sum(ok.filter((t) => t.kind === 'REFUND').map((t) => bagAmount(t.amountSet)));
   const authorized = ok.some((t) => t.kind === 'AUTHORIZATION');
   const due = bagAmount(order.totalPriceSet).plus(bagAmount(order.totalCashRoundingAdjustment.paymentSet));
@@ -348,11 +396,22 @@ export function recomputeFinancials(order: SimOrder): void {
   order.totalReceivedSet = m(received);
   order.totalRefundedSet = m(refunded);
   const refundedGross = sum(order.refunds.map((r) => refundGross(r, order.taxesIncluded)));
-  const refundedTax = sum(order.refunds.map((r) => sum([...r.refundLineItems.map((l) => bagAmount(l.totalTaxSet)), ...r.refundShippingLines.map((s) => bagAmount(s.taxAmountSet))])));
+  const refundedTax = sum(
+    order.refunds.map((r) =>
+      sum([
+        ...r.refundLineItems.map((l) => bagAmount(l.totalTaxSet)),
+        ...r.refundShippingLines.map((s) => bagAmount(s.taxAmountSet)),
+      ]),
+    ),
+  );
   order.currentTotalPriceSet = m(bagAmount(order.totalPriceSet).minus(refundedGross));
   order.currentTotalTaxSet = m(bagAmount(order.totalTaxSet).minus(refundedTax));
   for (const li of order.lineItems) {
-    const q = sum(order.refunds.flatMap((r) => r.refundLineItems.filter((x) => x.lineItem.id === li.id).map((x) => String(x.quantity))));
+    const q = sum(
+      order.refunds.flatMap((r) =>
+        r.refundLineItems.filter((x) => x.lineItem.id === li.id).map((x) => String(x.quantity)),
+      ),
+    );
     li.currentQuantity = li.quantity - q.toNumber();
   }
 }
@@ -365,8 +424,20 @@ function presRate(order: SimOrder): string {
 
 /** Gross value of a refund (incl. tax): its line subtotals (+ tax when prices exclude tax) and shipping. */
 export function refundGross(r: SimRefund, taxesIncluded: boolean): Dec {
-  const lines = sum(r.refundLineItems.map((l) => (taxesIncluded ? dec(l.subtotalSet.shopMoney.amount) : dec(l.subtotalSet.shopMoney.amount).plus(l.totalTaxSet.shopMoney.amount))));
-  const ship = sum(r.refundShippingLines.map((s) => (taxesIncluded ? dec(s.subtotalAmountSet.shopMoney.amount) : dec(s.subtotalAmountSet.shopMoney.amount).plus(s.taxAmountSet.shopMoney.amount))));
+  const lines = sum(
+    r.refundLineItems.map((l) =>
+      taxesIncluded
+        ? dec(l.subtotalSet.shopMoney.amount)
+        : dec(l.subtotalSet.shopMoney.amount).plus(l.totalTaxSet.shopMoney.amount),
+    ),
+  );
+  const ship = sum(
+    r.refundShippingLines.map((s) =>
+      taxesIncluded
+        ? dec(s.subtotalAmountSet.shopMoney.amount)
+        : dec(s.subtotalAmountSet.shopMoney.amount).plus(s.taxAmountSet.shopMoney.amount),
+    ),
+  );
   const adj = sum(r.orderAdjustments.map((a) => dec(a.amountSet.shopMoney.amount)));
   return lines.plus(ship).plus(adj);
 }
@@ -389,14 +460,23 @@ export interface RefundSpec {
  */
 export function addRefund(order: SimOrder, spec: RefundSpec): SimRefund {
   const cur = order.currencyCode;
-  const m = (a: Dec | string) => money(a, cur, order.presentmentCurrencyCode !== cur ? { currency: order.presentmentCurrencyCode, rate: presRate(order) } : undefined);
+  const m = (a: Dec | string) =>
+    money(
+      a,
+      cur,
+      order.presentmentCurrencyCode !== cur
+        ? { currency: order.presentmentCurrencyCode, rate: presRate(order) }
+        : undefined,
+    );
   const refundLineItems = (spec.lines ?? []).map((rl) => {
     const li = order.lineItems.find((l) => l.id === rl.lineItemId);
     if (!li) throw new Error(`line item ${rl.lineItemId} is not on order ${order.name}`);
-    if (!Number.isInteger(rl.quantity) || rl.quantity <= 0) throw new Error('refund quantity must be a positive whole number');
+    if (!Number.isInteger(rl.quantity) || rl.quantity <= 0)
+      throw new Error('refund quantity must be a positive whole number');
     const already = order.refunds.flatMap((r) => r.refundLineItems).filter((x) => x.lineItem.id === li.id);
     const alreadyQty = already.reduce((a, x) => a + x.quantity, 0);
-    if (alreadyQty + rl.quantity > li.quantity) throw new Error(`cannot refund ${rl.quantity} of ${li.name}: only ${li.quantity - alreadyQty} left`);
+    if (alreadyQty + rl.quantity > li.quantity)
+      throw new Error(`cannot refund ${rl.quantity} of ${li.name}: only ${li.quantity - alreadyQty} left`);
     const discounted = dec(li.originalTotalSet.shopMoney.amount).minus(li.totalDiscountSet.shopMoney.amount);
     const lineTax = sum(li.taxLines.map((t) => t.priceSet.shopMoney.amount));
     let subtotal: Dec;
@@ -422,7 +502,8 @@ export function addRefund(order: SimOrder, spec: RefundSpec): SimRefund {
   const refundShippingLines = (spec.shippingLineIds ?? []).map((sid) => {
     const sl = order.shippingLines.find((s) => s.id === sid);
     if (!sl) throw new Error(`shipping line ${sid} is not on order ${order.name}`);
-    if (order.refunds.some((r) => r.refundShippingLines.some((x) => x.shippingLine.id === sid))) throw new Error('shipping line already refunded');
+    if (order.refunds.some((r) => r.refundShippingLines.some((x) => x.shippingLine.id === sid)))
+      throw new Error('shipping line already refunded');
     return {
       id: gid('RefundShippingLine', nextId()),
       shippingLine: sl,
@@ -470,7 +551,9 @@ export function maxIso(a: string, b: string): string {
 
 /** Record a payment (SALE) for the outstanding amount. */
 export function markPaid(order: SimOrder, at: string, gateway?: string): void {
-  const due = dec(order.totalPriceSet.shopMoney.amount).plus(order.totalCashRoundingAdjustment.paymentSet.shopMoney.amount).minus(order.totalReceivedSet.shopMoney.amount);
+  const due = dec(order.totalPriceSet.shopMoney.amount)
+    .plus(order.totalCashRoundingAdjustment.paymentSet.shopMoney.amount)
+    .minus(order.totalReceivedSet.shopMoney.amount);
   if (due.lessThanOrEqualTo(0)) return;
   order.transactions.push({
     id: gid('OrderTransaction', nextId()),
@@ -487,7 +570,11 @@ export function markPaid(order: SimOrder, at: string, gateway?: string): void {
   recomputeFinancials(order);
 }
 
-export function cancelOrder(order: SimOrder, at: string, reason: 'CUSTOMER' | 'DECLINED' | 'FRAUD' | 'INVENTORY' | 'OTHER' | 'STAFF' = 'CUSTOMER'): void {
+export function cancelOrder(
+  order: SimOrder,
+  at: string,
+  reason: 'CUSTOMER' | 'DECLINED' | 'FRAUD' | 'INVENTORY' | 'OTHER' | 'STAFF' = 'CUSTOMER',
+): void {
   order.cancelledAt = at;
   order.cancelReason = reason;
   order.closedAt = at;

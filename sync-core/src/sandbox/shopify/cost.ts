@@ -43,7 +43,11 @@ function argValue(node: FieldNode, name: string, ctx: Ctx): unknown {
   return valueFromASTUntyped(a.value, ctx.variables);
 }
 
-function selectionCost(set: SelectionSetNode | undefined, type: GraphQLObjectType | GraphQLInterfaceType, ctx: Ctx): number {
+function selectionCost(
+  set: SelectionSetNode | undefined,
+  type: GraphQLObjectType | GraphQLInterfaceType,
+  ctx: Ctx,
+): number {
   if (!set) return 0;
   let total = 0;
   for (const sel of set.selections) {
@@ -54,11 +58,13 @@ function selectionCost(set: SelectionSetNode | undefined, type: GraphQLObjectTyp
       total += fieldCost(sel, def, ctx);
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
       const t = sel.typeCondition ? ctx.schema.getType(sel.typeCondition.name.value) : type;
-      if (t instanceof GraphQLObjectType || t instanceof GraphQLInterfaceType) total += selectionCost(sel.selectionSet, t, ctx);
+      if (t instanceof GraphQLObjectType || t instanceof GraphQLInterfaceType)
+        total += selectionCost(sel.selectionSet, t, ctx);
     } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
       const frag = ctx.fragments[sel.name.value];
       const t = frag ? ctx.schema.getType(frag.typeCondition.name.value) : null;
-      if (frag && (t instanceof GraphQLObjectType || t instanceof GraphQLInterfaceType)) total += selectionCost(frag.selectionSet, t, ctx);
+      if (frag && (t instanceof GraphQLObjectType || t instanceof GraphQLInterfaceType))
+        total += selectionCost(frag.selectionSet, t, ctx);
     }
   }
   return total;
@@ -72,8 +78,12 @@ function pageSize(node: FieldNode, ctx: Ctx, required: boolean): number {
     if (required) throw new CostError(`you must provide one of first or last (field '${node.name.value}')`);
     return 0;
   }
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new CostError(`'${node.name.value}' first/last must be a non-negative integer`);
-  if (n > 250) throw new CostError(`The maximum number of items that can be requested at once is 250 (field '${node.name.value}')`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+    throw new CostError(`'${node.name.value}' first/last must be a non-negative integer`);
+  if (n > 250)
+    throw new CostError(
+      `The maximum number of items that can be requested at once is 250 (field '${node.name.value}')`,
+    );
   return n;
 }
 
@@ -88,7 +98,11 @@ function fieldCost(node: FieldNode, def: GraphQLField<unknown, unknown>, ctx: Ct
       if (sel.kind !== Kind.FIELD) continue;
       const sub = named.getFields()[sel.name.value];
       if (!sub) continue;
-      if (sel.name.value === 'nodes') nodeCost = Math.max(nodeCost, 1 + selectionCost(sel.selectionSet, getNamedType(sub.type) as GraphQLObjectType, ctx));
+      if (sel.name.value === 'nodes')
+        nodeCost = Math.max(
+          nodeCost,
+          1 + selectionCost(sel.selectionSet, getNamedType(sub.type) as GraphQLObjectType, ctx),
+        );
       if (sel.name.value === 'edges') {
         const edgeType = getNamedType(sub.type) as GraphQLObjectType;
         for (const es of sel.selectionSet?.selections ?? []) {
@@ -109,7 +123,12 @@ function fieldCost(node: FieldNode, def: GraphQLField<unknown, unknown>, ctx: Ct
   return inner;
 }
 
-export function requestedQueryCost(schema: GraphQLSchema, op: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): number {
+export function requestedQueryCost(
+  schema: GraphQLSchema,
+  op: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): number {
   const root = schema.getQueryType();
   if (!root) return 0;
   return selectionCost(op.selectionSet, root, { schema, fragments, variables });
@@ -163,6 +182,10 @@ export class CostBucket {
   }
   status(): ThrottleStatus {
     this.refill();
-    return { maximumAvailable: this.size, currentlyAvailable: Math.floor(this.available), restoreRate: this.restoreRate };
+    return {
+      maximumAvailable: this.size,
+      currentlyAvailable: Math.floor(this.available),
+      restoreRate: this.restoreRate,
+    };
   }
 }

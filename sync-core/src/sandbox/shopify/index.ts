@@ -1,7 +1,20 @@
 export { startShopifySimulator } from './server';
-export type { ShopifySimulator, ShopifySimulatorOptions, ShopifyShopControls, ShopifySimulatorFaults, ShopifySimulatorStats } from './server';
+export type {
+  ShopifySimulator,
+  ShopifySimulatorOptions,
+  ShopifyShopControls,
+  ShopifySimulatorFaults,
+  ShopifySimulatorStats,
+} from './server';
 export { buildOrder, addRefund, markPaid, cancelOrder } from './build-order';
-export type { OrderSpec, LineSpec, ShippingSpec, DiscountSpec, RefundSpec, CustomerSpec } from './build-order';
+export type {
+  OrderSpec,
+  LineSpec,
+  ShippingSpec,
+  DiscountSpec,
+  RefundSpec,
+  CustomerSpec,
+} from './build-order';
 export { dutchShopifyOrderSpecs, seedDutchShop } from './seed';
 export { graphqlOrderFromRest } from './rest-order';
 export { SHOPIFY_SDL, shopifySchema } from './schema';

@@ -5,7 +5,16 @@
  * recomputed (documentation samples do not add up, and the source must cope with what it gets).
  */
 import { type Dec, dec, fixed, parseAmount } from '../../model/money';
-import type { SimDiscountApplication, SimLineItem, SimMailingAddress, SimMoneyBag, SimOrder, SimRefund, SimShippingLine, SimTaxLine } from './types';
+import type {
+  SimDiscountApplication,
+  SimLineItem,
+  SimMailingAddress,
+  SimMoneyBag,
+  SimOrder,
+  SimRefund,
+  SimShippingLine,
+  SimTaxLine,
+} from './types';
 
 type Json = Record<string, unknown>;
 
@@ -33,15 +42,31 @@ export function graphqlOrderFromRest(rest: Json, opts: RestConversionOptions = {
     if (!s.shop_money && Object.keys(s).length === 1) s = obj(Object.values(s)[0]);
     const shop = obj(s.shop_money);
     const pres = obj(s.presentment_money);
-    const shopAmount = shop.amount !== undefined ? parseAmount(shop.amount, 'shop_money') : parseAmount(fallback ?? '0', 'amount');
+    const shopAmount =
+      shop.amount !== undefined
+        ? parseAmount(shop.amount, 'shop_money')
+        : parseAmount(fallback ?? '0', 'amount');
     return {
-      shopMoney: { amount: shopAmount, currencyCode: opts.harmonizeCurrency ? currency : String(shop.currency_code ?? currency) },
-      presentmentMoney: { amount: pres.amount !== undefined ? parseAmount(pres.amount, 'presentment_money') : shopAmount, currencyCode: String(pres.currency_code ?? presentment) },
+      shopMoney: {
+        amount: shopAmount,
+        currencyCode: opts.harmonizeCurrency ? currency : String(shop.currency_code ?? currency),
+      },
+      presentmentMoney: {
+        amount: pres.amount !== undefined ? parseAmount(pres.amount, 'presentment_money') : shopAmount,
+        currencyCode: String(pres.currency_code ?? presentment),
+      },
     };
   };
   const taxLine = (t: Json): SimTaxLine => {
     const rate = dec(parseAmount(t.rate, 'rate'));
-    return { title: String(t.title ?? 'Tax'), rate: rate.toNumber(), ratePercentage: rate.times(100).toNumber(), priceSet: bag(t.price_set, t.price), channelLiable: t.channel_liable === true, source: null };
+    return {
+      title: String(t.title ?? 'Tax'),
+      rate: rate.toNumber(),
+      ratePercentage: rate.times(100).toNumber(),
+      priceSet: bag(t.price_set, t.price),
+      channelLiable: t.channel_liable === true,
+      source: null,
+    };
   };
   const apps: SimDiscountApplication[] = arr(obj(rest).discount_applications).length
     ? arr(rest.discount_applications).map((a, index) => toApplication(a, index))
@@ -52,7 +77,13 @@ export function graphqlOrderFromRest(rest: Json, opts: RestConversionOptions = {
     const unit = bag(l.price_set, l.price);
     const total: Dec = dec(unit.shopMoney.amount).times(qty);
     const discount = bag(l.total_discount_set, l.total_discount);
-    const totalBag: SimMoneyBag = { shopMoney: { ...unit.shopMoney, amount: fixed(total) }, presentmentMoney: { ...unit.presentmentMoney, amount: fixed(dec(unit.presentmentMoney.amount).times(qty)) } };
+    const totalBag: SimMoneyBag = {
+      shopMoney: { ...unit.shopMoney, amount: fixed(total) },
+      presentmentMoney: {
+        ...unit.presentmentMoney,
+        amount: fixed(dec(unit.presentmentMoney.amount).times(qty)),
+      },
+    };
     return {
       id: `gid://shopify/LineItem/${String(l.id)}`,
       name: String(l.name ?? l.title ?? ''),
@@ -69,11 +100,21 @@ export function graphqlOrderFromRest(rest: Json, opts: RestConversionOptions = {
       totalDiscountSet: discount,
       discountAllocations: arr(l.discount_allocations).map((a) => ({
         allocatedAmountSet: bag(a.amount_set, a.amount),
-        discountApplication: apps[Number(a.discount_application_index ?? 0)] ?? toApplication({ type: 'manual', title: 'discount' }, 0),
+        discountApplication:
+          apps[Number(a.discount_application_index ?? 0)] ??
+          toApplication({ type: 'manual', title: 'discount' }, 0),
       })),
       taxLines: arr(l.tax_lines).map(taxLine),
-      variant: l.variant_id ? { id: `gid://shopify/ProductVariant/${String(l.variant_id)}`, sku: str(l.sku), title: String(l.variant_title ?? '') } : null,
-      product: l.product_id ? { id: `gid://shopify/Product/${String(l.product_id)}`, title: String(l.title ?? '') } : null,
+      variant: l.variant_id
+        ? {
+            id: `gid://shopify/ProductVariant/${String(l.variant_id)}`,
+            sku: str(l.sku),
+            title: String(l.variant_title ?? ''),
+          }
+        : null,
+      product: l.product_id
+        ? { id: `gid://shopify/Product/${String(l.product_id)}`, title: String(l.title ?? '') }
+        : null,
     };
   });
   const shippingLines: SimShippingLine[] = arr(rest.shipping_lines).map((s, i) => ({
@@ -118,9 +159,19 @@ export function graphqlOrderFromRest(rest: Json, opts: RestConversionOptions = {
     const x = obj(a);
     if (!Object.keys(x).length) return null;
     return {
-      address1: str(x.address1), address2: str(x.address2), city: str(x.city), company: str(x.company), country: str(x.country),
-      countryCodeV2: str(x.country_code), firstName: str(x.first_name), lastName: str(x.last_name), name: str(x.name), phone: str(x.phone),
-      province: str(x.province), provinceCode: str(x.province_code), zip: str(x.zip),
+      address1: str(x.address1),
+      address2: str(x.address2),
+      city: str(x.city),
+      company: str(x.company),
+      country: str(x.country),
+      countryCodeV2: str(x.country_code),
+      firstName: str(x.first_name),
+      lastName: str(x.last_name),
+      name: str(x.name),
+      phone: str(x.phone),
+      province: str(x.province),
+      provinceCode: str(x.province_code),
+      zip: str(x.zip),
     };
   };
   const totalTax = bag(rest.total_tax_set, rest.total_tax);
@@ -143,7 +194,12 @@ export function graphqlOrderFromRest(rest: Json, opts: RestConversionOptions = {
     taxesIncluded: rest.taxes_included === true,
     taxExempt: false,
     displayFinancialStatus: rest.financial_status ? String(rest.financial_status).toUpperCase() : null,
-    displayFulfillmentStatus: rest.fulfillment_status === 'fulfilled' ? 'FULFILLED' : rest.fulfillment_status === 'partial' ? 'PARTIALLY_FULFILLED' : 'UNFULFILLED',
+    displayFulfillmentStatus:
+      rest.fulfillment_status === 'fulfilled'
+        ? 'FULFILLED'
+        : rest.fulfillment_status === 'partial'
+          ? 'PARTIALLY_FULFILLED'
+          : 'UNFULFILLED',
     fullyPaid: rest.financial_status === 'paid',
     unpaid: rest.financial_status === 'pending',
     paymentGatewayNames: arr(rest.payment_gateway_names).map(String),
@@ -185,12 +241,22 @@ export function graphqlOrderFromRest(rest: Json, opts: RestConversionOptions = {
 function toApplication(a: Json, index: number): SimDiscountApplication {
   const type = String(a.type ?? 'manual');
   const base = {
-    allocationMethod: String(a.allocation_method ?? 'across').toUpperCase() as SimDiscountApplication['allocationMethod'],
+    allocationMethod: String(
+      a.allocation_method ?? 'across',
+    ).toUpperCase() as SimDiscountApplication['allocationMethod'],
     index,
-    targetType: (a.target_type === 'shipping_line' ? 'SHIPPING_LINE' : 'LINE_ITEM') as SimDiscountApplication['targetType'],
+    targetType: (a.target_type === 'shipping_line'
+      ? 'SHIPPING_LINE'
+      : 'LINE_ITEM') as SimDiscountApplication['targetType'],
   };
-  if (type === 'discount_code') return { __typename: 'DiscountCodeApplication', ...base, code: String(a.code ?? '') };
-  if (type === 'automatic') return { __typename: 'AutomaticDiscountApplication', ...base, title: String(a.title ?? '') };
-  return { __typename: 'ManualDiscountApplication', ...base, title: String(a.title ?? a.description ?? 'discount'), description: str(a.description) };
+  if (type === 'discount_code')
+    return { __typename: 'DiscountCodeApplication', ...base, code: String(a.code ?? '') };
+  if (type === 'automatic')
+    return { __typename: 'AutomaticDiscountApplication', ...base, title: String(a.title ?? '') };
+  return {
+    __typename: 'ManualDiscountApplication',
+    ...base,
+    title: String(a.title ?? a.description ?? 'discount'),
+    description: str(a.description),
+  };
 }
-

@@ -13,27 +13,152 @@ export const SHOPIFY_SDL = /* GraphQL */ `
   scalar UnsignedInt64
   scalar URL
 
-  enum CurrencyCode { EUR USD GBP CAD AUD NZD CHF DKK SEK NOK PLN JPY }
-  enum CountryCode { NL BE DE FR GB US CA AT ES IT LU DK SE NO CH FI IE PL PT }
+  enum CurrencyCode {
+    EUR
+    USD
+    GBP
+    CAD
+    AUD
+    NZD
+    CHF
+    DKK
+    SEK
+    NOK
+    PLN
+    JPY
+  }
+  enum CountryCode {
+    NL
+    BE
+    DE
+    FR
+    GB
+    US
+    CA
+    AT
+    ES
+    IT
+    LU
+    DK
+    SE
+    NO
+    CH
+    FI
+    IE
+    PL
+    PT
+  }
 
-  enum OrderSortKeys { CREATED_AT CUSTOMER_NAME FINANCIAL_STATUS FULFILLMENT_STATUS ID NUMBER PO_NUMBER PROCESSED_AT RELEVANCE TOTAL_ITEMS_QUANTITY TOTAL_PRICE UPDATED_AT DESTINATION }
-  enum OrderDisplayFinancialStatus { AUTHORIZED EXPIRED PAID PARTIALLY_PAID PARTIALLY_REFUNDED PENDING REFUNDED VOIDED }
-  enum OrderDisplayFulfillmentStatus { FULFILLED IN_PROGRESS ON_HOLD OPEN PARTIALLY_FULFILLED PENDING_FULFILLMENT RESTOCKED SCHEDULED UNFULFILLED REQUEST_DECLINED }
-  enum OrderCancelReason { CUSTOMER DECLINED FRAUD INVENTORY OTHER STAFF }
-  enum OrderTransactionKind { AUTHORIZATION CAPTURE CHANGE EMV_AUTHORIZATION REFUND SALE SUGGESTED_REFUND VOID }
-  enum OrderTransactionStatus { AWAITING_RESPONSE ERROR FAILURE PENDING SUCCESS UNKNOWN }
-  enum RefundLineItemRestockType { CANCEL LEGACY_RESTOCK NO_RESTOCK RETURN }
-  enum DiscountApplicationAllocationMethod { ACROSS EACH ONE }
-  enum DiscountApplicationTargetType { LINE_ITEM SHIPPING_LINE }
-  enum CountPrecision { AT_LEAST EXACT }
+  enum OrderSortKeys {
+    CREATED_AT
+    CUSTOMER_NAME
+    FINANCIAL_STATUS
+    FULFILLMENT_STATUS
+    ID
+    NUMBER
+    PO_NUMBER
+    PROCESSED_AT
+    RELEVANCE
+    TOTAL_ITEMS_QUANTITY
+    TOTAL_PRICE
+    UPDATED_AT
+    DESTINATION
+  }
+  enum OrderDisplayFinancialStatus {
+    AUTHORIZED
+    EXPIRED
+    PAID
+    PARTIALLY_PAID
+    PARTIALLY_REFUNDED
+    PENDING
+    REFUNDED
+    VOIDED
+  }
+  enum OrderDisplayFulfillmentStatus {
+    FULFILLED
+    IN_PROGRESS
+    ON_HOLD
+    OPEN
+    PARTIALLY_FULFILLED
+    PENDING_FULFILLMENT
+    RESTOCKED
+    SCHEDULED
+    UNFULFILLED
+    REQUEST_DECLINED
+  }
+  enum OrderCancelReason {
+    CUSTOMER
+    DECLINED
+    FRAUD
+    INVENTORY
+    OTHER
+    STAFF
+  }
+  enum OrderTransactionKind {
+    AUTHORIZATION
+    CAPTURE
+    CHANGE
+    EMV_AUTHORIZATION
+    REFUND
+    SALE
+    SUGGESTED_REFUND
+    VOID
+  }
+  enum OrderTransactionStatus {
+    AWAITING_RESPONSE
+    ERROR
+    FAILURE
+    PENDING
+    SUCCESS
+    UNKNOWN
+  }
+  enum RefundLineItemRestockType {
+    CANCEL
+    LEGACY_RESTOCK
+    NO_RESTOCK
+    RETURN
+  }
+  enum DiscountApplicationAllocationMethod {
+    ACROSS
+    EACH
+    ONE
+  }
+  enum DiscountApplicationTargetType {
+    LINE_ITEM
+    SHIPPING_LINE
+  }
+  enum CountPrecision {
+    AT_LEAST
+    EXACT
+  }
 
-  type MoneyV2 { amount: Decimal! currencyCode: CurrencyCode! }
-  type MoneyBag { shopMoney: MoneyV2! presentmentMoney: MoneyV2! }
+  type MoneyV2 {
+    amount: Decimal!
+    currencyCode: CurrencyCode!
+  }
+  type MoneyBag {
+    shopMoney: MoneyV2!
+    presentmentMoney: MoneyV2!
+  }
 
-  type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
-  type Count { count: Int! precision: CountPrecision! }
+  type PageInfo {
+    hasNextPage: Boolean!
+    hasPreviousPage: Boolean!
+    startCursor: String
+    endCursor: String
+  }
+  type Count {
+    count: Int!
+    precision: CountPrecision!
+  }
 
-  type Shop { id: ID! name: String! myshopifyDomain: String! currencyCode: CurrencyCode! ianaTimezone: String! }
+  type Shop {
+    id: ID!
+    name: String!
+    myshopifyDomain: String!
+    currencyCode: CurrencyCode!
+    ianaTimezone: String!
+  }
 
   type MailingAddress {
     address1: String
@@ -51,8 +176,17 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     zip: String
   }
 
-  type LocationAddress { address1: String city: String countryCode: String zip: String }
-  type Location { id: ID! name: String! address: LocationAddress! }
+  type LocationAddress {
+    address1: String
+    city: String
+    countryCode: String
+    zip: String
+  }
+  type Location {
+    id: ID!
+    name: String!
+    address: LocationAddress!
+  }
 
   type Customer {
     id: ID!
@@ -99,10 +233,20 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     description: String
   }
 
-  type DiscountAllocation { allocatedAmountSet: MoneyBag! discountApplication: DiscountApplication! }
+  type DiscountAllocation {
+    allocatedAmountSet: MoneyBag!
+    discountApplication: DiscountApplication!
+  }
 
-  type ProductVariant { id: ID! sku: String title: String! }
-  type Product { id: ID! title: String! }
+  type ProductVariant {
+    id: ID!
+    sku: String
+    title: String!
+  }
+  type Product {
+    id: ID!
+    title: String!
+  }
 
   type LineItem {
     id: ID!
@@ -123,8 +267,15 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     variant: ProductVariant
     product: Product
   }
-  type LineItemEdge { cursor: String! node: LineItem! }
-  type LineItemConnection { edges: [LineItemEdge!]! nodes: [LineItem!]! pageInfo: PageInfo! }
+  type LineItemEdge {
+    cursor: String!
+    node: LineItem!
+  }
+  type LineItemConnection {
+    edges: [LineItemEdge!]!
+    nodes: [LineItem!]!
+    pageInfo: PageInfo!
+  }
 
   type ShippingLine {
     id: ID
@@ -137,8 +288,15 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     discountAllocations: [DiscountAllocation!]!
     taxLines: [TaxLine!]!
   }
-  type ShippingLineEdge { cursor: String! node: ShippingLine! }
-  type ShippingLineConnection { edges: [ShippingLineEdge!]! nodes: [ShippingLine!]! pageInfo: PageInfo! }
+  type ShippingLineEdge {
+    cursor: String!
+    node: ShippingLine!
+  }
+  type ShippingLineConnection {
+    edges: [ShippingLineEdge!]!
+    nodes: [ShippingLine!]!
+    pageInfo: PageInfo!
+  }
 
   type OrderTransaction {
     id: ID!
@@ -150,8 +308,15 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     test: Boolean!
     parentTransaction: OrderTransaction
   }
-  type OrderTransactionEdge { cursor: String! node: OrderTransaction! }
-  type OrderTransactionConnection { edges: [OrderTransactionEdge!]! nodes: [OrderTransaction!]! pageInfo: PageInfo! }
+  type OrderTransactionEdge {
+    cursor: String!
+    node: OrderTransaction!
+  }
+  type OrderTransactionConnection {
+    edges: [OrderTransactionEdge!]!
+    nodes: [OrderTransaction!]!
+    pageInfo: PageInfo!
+  }
 
   type RefundLineItem {
     id: ID
@@ -163,16 +328,47 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     subtotalSet: MoneyBag!
     totalTaxSet: MoneyBag!
   }
-  type RefundLineItemEdge { cursor: String! node: RefundLineItem! }
-  type RefundLineItemConnection { edges: [RefundLineItemEdge!]! nodes: [RefundLineItem!]! pageInfo: PageInfo! }
+  type RefundLineItemEdge {
+    cursor: String!
+    node: RefundLineItem!
+  }
+  type RefundLineItemConnection {
+    edges: [RefundLineItemEdge!]!
+    nodes: [RefundLineItem!]!
+    pageInfo: PageInfo!
+  }
 
-  type RefundShippingLine { id: ID! shippingLine: ShippingLine! subtotalAmountSet: MoneyBag! taxAmountSet: MoneyBag! }
-  type RefundShippingLineEdge { cursor: String! node: RefundShippingLine! }
-  type RefundShippingLineConnection { edges: [RefundShippingLineEdge!]! nodes: [RefundShippingLine!]! pageInfo: PageInfo! }
+  type RefundShippingLine {
+    id: ID!
+    shippingLine: ShippingLine!
+    subtotalAmountSet: MoneyBag!
+    taxAmountSet: MoneyBag!
+  }
+  type RefundShippingLineEdge {
+    cursor: String!
+    node: RefundShippingLine!
+  }
+  type RefundShippingLineConnection {
+    edges: [RefundShippingLineEdge!]!
+    nodes: [RefundShippingLine!]!
+    pageInfo: PageInfo!
+  }
 
-  type OrderAdjustment { id: ID! amountSet: MoneyBag! taxAmountSet: MoneyBag! reason: String }
-  type OrderAdjustmentEdge { cursor: String! node: OrderAdjustment! }
-  type OrderAdjustmentConnection { edges: [OrderAdjustmentEdge!]! nodes: [OrderAdjustment!]! pageInfo: PageInfo! }
+  type OrderAdjustment {
+    id: ID!
+    amountSet: MoneyBag!
+    taxAmountSet: MoneyBag!
+    reason: String
+  }
+  type OrderAdjustmentEdge {
+    cursor: String!
+    node: OrderAdjustment!
+  }
+  type OrderAdjustmentConnection {
+    edges: [OrderAdjustmentEdge!]!
+    nodes: [OrderAdjustment!]!
+    pageInfo: PageInfo!
+  }
 
   type Refund {
     id: ID!
@@ -187,7 +383,10 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     transactions(first: Int, after: String): OrderTransactionConnection!
   }
 
-  type CashRoundingAdjustment { paymentSet: MoneyBag! refundSet: MoneyBag! }
+  type CashRoundingAdjustment {
+    paymentSet: MoneyBag!
+    refundSet: MoneyBag!
+  }
 
   type Order {
     id: ID!
@@ -234,18 +433,35 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     refunds(first: Int): [Refund!]!
     transactions(first: Int): [OrderTransaction!]!
   }
-  type OrderEdge { cursor: String! node: Order! }
-  type OrderConnection { edges: [OrderEdge!]! nodes: [Order!]! pageInfo: PageInfo! }
+  type OrderEdge {
+    cursor: String!
+    node: Order!
+  }
+  type OrderConnection {
+    edges: [OrderEdge!]!
+    nodes: [Order!]!
+    pageInfo: PageInfo!
+  }
 
   type QueryRoot {
     shop: Shop!
     order(id: ID!): Order
     refund(id: ID!): Refund
-    orders(first: Int, after: String, last: Int, before: String, reverse: Boolean, sortKey: OrderSortKeys, query: String): OrderConnection!
+    orders(
+      first: Int
+      after: String
+      last: Int
+      before: String
+      reverse: Boolean
+      sortKey: OrderSortKeys
+      query: String
+    ): OrderConnection!
     ordersCount(query: String, limit: Int): Count
   }
 
-  schema { query: QueryRoot }
+  schema {
+    query: QueryRoot
+  }
 `;
 
 let cached: GraphQLSchema | null = null;

@@ -38,14 +38,21 @@ function cmp(a: number, c: Cmp, b: number): boolean {
   }
 }
 
-export function parseOrderSearch(query: string | null | undefined): { predicate: Predicate; warnings: SearchWarning['warnings'] } {
+export function parseOrderSearch(query: string | null | undefined): {
+  predicate: Predicate;
+  warnings: SearchWarning['warnings'];
+} {
   const preds: Predicate[] = [];
   const warnings: SearchWarning['warnings'] = [];
   for (const tok of tokenize(query ?? '')) {
     if (tok === 'AND') continue;
     const m = /^([a-z_]+):(>=|<=|>|<)?(.*)$/.exec(tok);
     if (!m) {
-      warnings.push({ field: tok, message: 'Free-text search is not supported by the simulator', code: 'invalid_field' });
+      warnings.push({
+        field: tok,
+        message: 'Free-text search is not supported by the simulator',
+        code: 'invalid_field',
+      });
       continue;
     }
     const [, field, c, rawValue] = m;
@@ -60,7 +67,8 @@ export function parseOrderSearch(query: string | null | undefined): { predicate:
           warnings.push({ field, message: `Invalid date value '${value}'`, code: 'invalid_value' });
           break;
         }
-        const key = field === 'updated_at' ? 'updatedAt' : field === 'created_at' ? 'createdAt' : 'processedAt';
+        const key =
+          field === 'updated_at' ? 'updatedAt' : field === 'created_at' ? 'createdAt' : 'processedAt';
         // Shopify compares at second precision.
         preds.push((o) => cmp(Math.floor(Date.parse(o[key]) / 1000), comparator, Math.floor(t / 1000)));
         break;

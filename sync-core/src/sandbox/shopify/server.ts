@@ -23,7 +23,15 @@ import {
 import { shopifySchema } from './schema';
 import { actualQueryCost, CostBucket, CostError, MAX_SINGLE_QUERY_COST, requestedQueryCost } from './cost';
 import { parseOrderSearch } from './search-query';
-import { addRefund, buildOrder, cancelOrder, markPaid, maxIso, type OrderSpec, type RefundSpec } from './build-order';
+import {
+  addRefund,
+  buildOrder,
+  cancelOrder,
+  markPaid,
+  maxIso,
+  type OrderSpec,
+  type RefundSpec,
+} from './build-order';
 import type { SimLineItem, SimOrder, SimRefund } from './types';
 import { seedDutchShop } from './seed';
 
@@ -120,7 +128,12 @@ interface ConnArgs {
 }
 
 /** Relay connection over an in-memory list, keyed by position. */
-function connection<T>(items: T[], args: ConnArgs, view: (t: T) => unknown, key: (t: T, i: number) => Array<string | number>) {
+function connection<T>(
+  items: T[],
+  args: ConnArgs,
+  view: (t: T) => unknown,
+  key: (t: T, i: number) => Array<string | number>,
+) {
   if (args.first == null && args.last == null) throw new Error('you must provide one of first or last');
   const list = args.reverse ? [...items].reverse() : items;
   const keyed = list.map((t, i) => ({ t, c: encodeCursor(key(t, i)) }));
@@ -152,14 +165,19 @@ function connection<T>(items: T[], args: ConnArgs, view: (t: T) => unknown, key:
 }
 
 function lineItemView(li: SimLineItem) {
-  return { ...li, taxLines: (args: { first?: number }) => (args.first != null ? li.taxLines.slice(0, args.first) : li.taxLines) };
+  return {
+    ...li,
+    taxLines: (args: { first?: number }) =>
+      args.first != null ? li.taxLines.slice(0, args.first) : li.taxLines,
+  };
 }
 
 function refundView(r: SimRefund) {
-  const byIndex = <T,>(_t: T, i: number) => [r.id, i];
+  const byIndex = <T>(_t: T, i: number) => [r.id, i];
   return {
     ...r,
-    refundLineItems: (args: ConnArgs) => connection(r.refundLineItems, args, (x) => ({ ...x, lineItem: lineItemView(x.lineItem) }), byIndex),
+    refundLineItems: (args: ConnArgs) =>
+      connection(r.refundLineItems, args, (x) => ({ ...x, lineItem: lineItemView(x.lineItem) }), byIndex),
     refundShippingLines: (args: ConnArgs) => connection(r.refundShippingLines, args, (x) => x, byIndex),
     orderAdjustments: (args: ConnArgs) => connection(r.orderAdjustments, args, (x) => x, byIndex),
     transactions: (args: ConnArgs) => connection(r.transactions, args, (x) => x, byIndex),
@@ -167,14 +185,21 @@ function refundView(r: SimRefund) {
 }
 
 function orderView(o: SimOrder) {
-  const byIndex = <T,>(_t: T, i: number) => [o.id, i];
+  const byIndex = <T>(_t: T, i: number) => [o.id, i];
   return {
     ...o,
     lineItems: (args: ConnArgs) => connection(o.lineItems, args, lineItemView, byIndex),
     shippingLines: (args: ConnArgs & { includeRemovals?: boolean }) =>
-      connection(args.includeRemovals ? o.shippingLines : o.shippingLines.filter((s) => !s.isRemoved), args, (x) => x, byIndex),
-    refunds: (args: { first?: number }) => (args.first != null ? o.refunds.slice(0, args.first) : o.refunds).map(refundView),
-    transactions: (args: { first?: number }) => (args.first != null ? o.transactions.slice(0, args.first) : o.transactions),
+      connection(
+        args.includeRemovals ? o.shippingLines : o.shippingLines.filter((s) => !s.isRemoved),
+        args,
+        (x) => x,
+        byIndex,
+      ),
+    refunds: (args: { first?: number }) =>
+      (args.first != null ? o.refunds.slice(0, args.first) : o.refunds).map(refundView),
+    transactions: (args: { first?: number }) =>
+      args.first != null ? o.transactions.slice(0, args.first) : o.transactions,
   };
 }
 
@@ -196,7 +221,15 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
   const bucket = new CostBucket(opts.bucketSize ?? 1000, opts.restoreRate ?? 50, now);
   const readAll = opts.readAllOrders ?? true;
   const orders = new Map<string, SimOrder>();
-  const stats: ShopifySimulatorStats = { requests: 0, graphqlRequests: 0, throttled: 0, unauthorized: 0, costCharged: 0, lastRequestedCost: null, queries: [] };
+  const stats: ShopifySimulatorStats = {
+    requests: 0,
+    graphqlRequests: 0,
+    throttled: 0,
+    unauthorized: 0,
+    costCharged: 0,
+    lastRequestedCost: null,
+    queries: [],
+  };
   let forcedThrottles = 0;
   let forcedFailures: { n: number; status: number } = { n: 0, status: 503 };
 
@@ -242,7 +275,13 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
   const visible = (o: SimOrder) => readAll || now() - Date.parse(o.createdAt) <= SIXTY_DAYS_MS;
 
   const rootValue = {
-    shop: () => ({ id: 'gid://shopify/Shop/1', name: opts.shopName ?? 'De Groene Winkel', myshopifyDomain: shopDomain, currencyCode: opts.currency ?? 'EUR', ianaTimezone: 'Europe/Amsterdam' }),
+    shop: () => ({
+      id: 'gid://shopify/Shop/1',
+      name: opts.shopName ?? 'De Groene Winkel',
+      myshopifyDomain: shopDomain,
+      currencyCode: opts.currency ?? 'EUR',
+      ianaTimezone: 'Europe/Amsterdam',
+    }),
     order: (args: { id: string }) => {
       const m = /^gid:\/\/shopify\/Order\/(\d+)$/.exec(args.id);
       if (!m) throw new Error(`Invalid global id '${args.id}'`);
@@ -285,29 +324,46 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
     stats.requests += 1;
     if (forcedFailures.n > 0) {
       forcedFailures.n -= 1;
-      return reply.code(forcedFailures.status).type('text/html').send(`<html><body>${forcedFailures.status} Service Unavailable</body></html>`);
+      return reply
+        .code(forcedFailures.status)
+        .type('text/html')
+        .send(`<html><body>${forcedFailures.status} Service Unavailable</body></html>`);
     }
     return undefined;
   });
 
   app.post('/admin/oauth/access_token', async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (body.grant_type !== 'client_credentials' || !opts.clientId || body.client_id !== opts.clientId || body.client_secret !== opts.clientSecret) {
-      return reply.code(400).send({ error: 'invalid_client', error_description: 'Client authentication failed.' });
+    if (
+      body.grant_type !== 'client_credentials' ||
+      !opts.clientId ||
+      body.client_id !== opts.clientId ||
+      body.client_secret !== opts.clientSecret
+    ) {
+      return reply
+        .code(400)
+        .send({ error: 'invalid_client', error_description: 'Client authentication failed.' });
     }
     const token = `shpat_${randomBytes(16).toString('hex')}`;
     issued.set(token, now() + 86399 * 1000);
-    return { access_token: token, scope: readAll ? 'read_orders,read_all_orders' : 'read_orders', expires_in: 86399 };
+    return {
+      access_token: token,
+      scope: readAll ? 'read_orders,read_all_orders' : 'read_orders',
+      expires_in: 86399,
+    };
   });
 
   app.post('/admin/api/:version/graphql.json', async (req, reply) => {
     const { version } = req.params as { version: string };
     if (!API_VERSION_RE.test(version)) return reply.code(404).send({ errors: 'Not Found' });
     const token = req.headers['x-shopify-access-token'];
-    const tokenOk = typeof token === 'string' && (staticTokens.has(token) || (issued.get(token) ?? 0) > now());
+    const tokenOk =
+      typeof token === 'string' && (staticTokens.has(token) || (issued.get(token) ?? 0) > now());
     if (!tokenOk) {
       stats.unauthorized += 1;
-      return reply.code(401).send({ errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+      return reply
+        .code(401)
+        .send({ errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
     }
     stats.graphqlRequests += 1;
     const body = req.body as { query?: unknown; variables?: unknown; operationName?: unknown } | undefined;
@@ -315,13 +371,16 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
       return reply.code(400).send({ errors: { query: 'Required parameter missing or invalid' } });
     }
     stats.queries.push(body.query);
-    const variables = body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : {};
+    const variables =
+      body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : {};
     let doc: DocumentNode;
     try {
       doc = parse(body.query);
     } catch (e) {
       const ge = e as GraphQLError;
-      return { errors: [{ message: ge.message, locations: ge.locations ?? [], extensions: { code: 'parseError' } }] };
+      return {
+        errors: [{ message: ge.message, locations: ge.locations ?? [], extensions: { code: 'parseError' } }],
+      };
     }
     const schema = shopifySchema();
     const verrs = validate(schema, doc);
@@ -330,15 +389,24 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
         errors: verrs.map((v) => {
           const m = /^Cannot query field "(\w+)" on type "(\w+)"/.exec(v.message);
           return m
-            ? { message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`, locations: v.locations ?? [], path: [], extensions: { code: 'undefinedField', typeName: m[2], fieldName: m[1] } }
+            ? {
+                message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`,
+                locations: v.locations ?? [],
+                path: [],
+                extensions: { code: 'undefinedField', typeName: m[2], fieldName: m[1] },
+              }
             : { message: v.message, locations: v.locations ?? [], extensions: { code: 'validationError' } };
         }),
       };
     }
     if (doc.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.operation !== 'query')) {
-      return { errors: [{ message: 'The simulator only serves queries.', extensions: { code: 'NOT_SUPPORTED' } }] };
+      return {
+        errors: [{ message: 'The simulator only serves queries.', extensions: { code: 'NOT_SUPPORTED' } }],
+      };
     }
-    const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const ops = doc.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
     const opName = typeof body.operationName === 'string' ? body.operationName : undefined;
     const op = opName ? ops.find((o) => o.name?.value === opName) : ops[0];
     if (!op) return { errors: [{ message: `Unknown operation named "${opName}".` }] };
@@ -348,31 +416,58 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
     try {
       requested = requestedQueryCost(schema, op, fragments, variables);
     } catch (e) {
-      if (e instanceof CostError) return { errors: [{ message: e.message, extensions: { code: 'BAD_REQUEST' } }] };
+      if (e instanceof CostError)
+        return { errors: [{ message: e.message, extensions: { code: 'BAD_REQUEST' } }] };
       throw e;
     }
     stats.lastRequestedCost = requested;
     if (requested > MAX_SINGLE_QUERY_COST) {
       return {
-        errors: [{ message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_SINGLE_QUERY_COST}).`, extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: MAX_SINGLE_QUERY_COST } }],
-        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() } },
+        errors: [
+          {
+            message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_SINGLE_QUERY_COST}).`,
+            extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: MAX_SINGLE_QUERY_COST },
+          },
+        ],
+        extensions: {
+          cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() },
+        },
       };
     }
     if (forcedThrottles > 0 || !bucket.canSpend(requested)) {
       if (forcedThrottles > 0) forcedThrottles -= 1;
       stats.throttled += 1;
       return reply.code(opts.throttleWith429 ? 429 : 200).send({
-        errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
-        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() } },
+        errors: [
+          {
+            message: 'Throttled',
+            extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' },
+          },
+        ],
+        extensions: {
+          cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() },
+        },
       });
     }
     const ctx = { warnings: [] as unknown[] };
-    const result = await execute({ schema, document: doc, rootValue, contextValue: ctx, variableValues: variables, operationName: opName });
+    const result = await execute({
+      schema,
+      document: doc,
+      rootValue,
+      contextValue: ctx,
+      variableValues: variables,
+      operationName: opName,
+    });
     const actual = Math.min(requested, actualQueryCost(result.data ?? null));
     bucket.spend(actual);
     stats.costCharged += actual;
     const out: Record<string, unknown> = {};
-    if (result.errors?.length) out.errors = result.errors.map((e) => ({ message: e.message, locations: e.locations ?? [], path: e.path ?? [] }));
+    if (result.errors?.length)
+      out.errors = result.errors.map((e) => ({
+        message: e.message,
+        locations: e.locations ?? [],
+        path: e.path ?? [],
+      }));
     out.data = result.data ?? null;
     out.extensions = {
       cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: bucket.status() },

@@ -68,7 +68,15 @@ export interface SimShippingLine {
 
 export interface SimTransaction {
   id: string;
-  kind: 'AUTHORIZATION' | 'CAPTURE' | 'CHANGE' | 'EMV_AUTHORIZATION' | 'REFUND' | 'SALE' | 'SUGGESTED_REFUND' | 'VOID';
+  kind:
+    | 'AUTHORIZATION'
+    | 'CAPTURE'
+    | 'CHANGE'
+    | 'EMV_AUTHORIZATION'
+    | 'REFUND'
+    | 'SALE'
+    | 'SUGGESTED_REFUND'
+    | 'VOID';
   status: 'AWAITING_RESPONSE' | 'ERROR' | 'FAILURE' | 'PENDING' | 'SUCCESS' | 'UNKNOWN';
   gateway: string | null;
   amountSet: SimMoneyBag;
@@ -181,7 +189,11 @@ export interface SimOrder {
   customer: SimCustomer | null;
   billingAddress: SimMailingAddress | null;
   shippingAddress: SimMailingAddress | null;
-  retailLocation: { id: string; name: string; address: { address1: string | null; city: string | null; countryCode: string | null; zip: string | null } } | null;
+  retailLocation: {
+    id: string;
+    name: string;
+    address: { address1: string | null; city: string | null; countryCode: string | null; zip: string | null };
+  } | null;
   lineItems: SimLineItem[];
   shippingLines: SimShippingLine[];
   refunds: SimRefund[];

@@ -25,9 +25,15 @@ const numbers = (list: Order[]) => list.map((o) => o.number);
 describe('CCV Shop request signing', () => {
   test('x-hash is hex HMAC-SHA512 of public|METHOD|uri|body|date with the secret', () => {
     const date = '2025-09-01T15:51:46+00:00';
-    const expected = createHmac('sha512', 'secret').update('pub|GET|/api/rest/v1/orders/?start=0&size=100||2025-09-01T15:51:46+00:00').digest('hex');
+    const expected = createHmac('sha512', 'secret')
+      .update('pub|GET|/api/rest/v1/orders/?start=0&size=100||2025-09-01T15:51:46+00:00')
+      .digest('hex');
     expect(ccvHash('secret', 'pub', 'get', '/api/rest/v1/orders/?start=0&size=100', '', date)).toBe(expected);
-    expect(signRequest('pub', 'secret', 'GET', '/api/rest/v1/orders/?start=0&size=100', '', date)).toEqual({ 'x-public': 'pub', 'x-date': date, 'x-hash': expected });
+    expect(signRequest('pub', 'secret', 'GET', '/api/rest/v1/orders/?start=0&size=100', '', date)).toEqual({
+      'x-public': 'pub',
+      'x-date': date,
+      'x-hash': expected,
+    });
     expect(ccvDate(Date.parse('2025-09-01T15:51:46.789Z'))).toBe(date);
   });
 });
@@ -37,7 +43,12 @@ describe('CCV Shop source against the simulator', () => {
   let all: Order[];
   beforeAll(async () => {
     sim = await startCcvShopSimulator();
-    const src = createCcvShopSource({ baseUrl: sim.url, publicKey: sim.publicKey, secretKey: sim.secretKey, pageSize: 3 });
+    const src = createCcvShopSource({
+      baseUrl: sim.url,
+      publicKey: sim.publicKey,
+      secretKey: sim.secretKey,
+      pageSize: 3,
+    });
     all = ok(await collect(src));
   });
   afterAll(async () => {
@@ -89,9 +100,20 @@ describe('CCV Shop source against the simulator', () => {
       ['Fietsbel retro', '2', '21.41', '4.49', 'BTW:0.21'],
       ['Fietskaart Nederland', '1', '9.13', '0.82', 'BTW:0.09'],
     ]);
-    expect(o.shipping).toEqual([expect.objectContaining({ net: '5.74', tax: '1.21', taxes: [{ rateId: 'BTW:0.21', amount: '1.21' }] })]);
-    expect(o.taxes).toEqual(expect.arrayContaining([{ rateId: 'BTW:0.21', itemsTax: '4.49', shippingTax: '1.21' }, { rateId: 'BTW:0.09', itemsTax: '0.82', shippingTax: '0.00' }]));
-    expect(o.customer).toMatchObject({ email: 'anna.jansen@example.nl', shopCustomerId: '24464301', billing: { line1: 'Lange Voorhout 9', postcode: '2514 EA', country: 'NL' } });
+    expect(o.shipping).toEqual([
+      expect.objectContaining({ net: '5.74', tax: '1.21', taxes: [{ rateId: 'BTW:0.21', amount: '1.21' }] }),
+    ]);
+    expect(o.taxes).toEqual(
+      expect.arrayContaining([
+        { rateId: 'BTW:0.21', itemsTax: '4.49', shippingTax: '1.21' },
+        { rateId: 'BTW:0.09', itemsTax: '0.82', shippingTax: '0.00' },
+      ]),
+    );
+    expect(o.customer).toMatchObject({
+      email: 'anna.jansen@example.nl',
+      shopCustomerId: '24464301',
+      billing: { line1: 'Lange Voorhout 9', postcode: '2514 EA', country: 'NL' },
+    });
   });
 
   test('row discount per unit and coupon discount reduce the lines; deposit rows are 0 %', () => {
@@ -100,21 +122,37 @@ describe('CCV Shop source against the simulator', () => {
     expect(o.discounts).toEqual([expect.objectContaining({ code: 'HERFST15', kind: 'coupon' })]);
     // 15 % of 64.95 + 34.98 + 0.15 = 100.08 → 15.01
     expect(fixed(dec(o.discounts[0].net).plus(o.discounts[0].tax))).toBe('15.01');
-    expect(o.lines[2]).toMatchObject({ name: 'Statiegeld bidon', tax: '0.00', taxes: [{ rateId: 'BTW:0', amount: '0.00' }] });
+    expect(o.lines[2]).toMatchObject({
+      name: 'Statiegeld bidon',
+      tax: '0.00',
+      taxes: [{ rateId: 'BTW:0', amount: '0.00' }],
+    });
     expect(o.customer.shipping).toMatchObject({ line1: 'Markt 1', city: 'Eindhoven' });
   });
 
   test('surcharges and negative extra costs become fee lines at the shipping VAT rate', () => {
-    expect(get('104').fees).toEqual([expect.objectContaining({ name: 'Betaalkosten AfterPay', net: '1.61', tax: '0.34' })]);
-    expect(get('107').fees).toEqual([expect.objectContaining({ name: 'Korting trouwe klant', net: '-2.06', tax: '-0.44' })]);
+    expect(get('104').fees).toEqual([
+      expect.objectContaining({ name: 'Betaalkosten AfterPay', net: '1.61', tax: '0.34' }),
+    ]);
+    expect(get('107').fees).toEqual([
+      expect.objectContaining({ name: 'Korting trouwe klant', net: '-2.06', tax: '-0.44' }),
+    ]);
   });
 
   test('intra-community B2B order: prices excl. VAT, 0 % on every line, VAT number kept', () => {
     const o = get('105');
     expect(o.pricesIncludeTax).toBe(false);
-    expect(o.customer).toMatchObject({ vatNumber: 'BE0123456789', company: 'Fietsen Peeters BV', billing: { country: 'BE' } });
+    expect(o.customer).toMatchObject({
+      vatNumber: 'BE0123456789',
+      company: 'Fietsen Peeters BV',
+      billing: { country: 'BE' },
+    });
     expect(o.totals).toMatchObject({ total: '611.00', totalTax: '0.00' });
-    expect(o.lines[0]).toMatchObject({ net: '596.00', tax: '0.00', taxes: [{ rateId: 'BTW:0', amount: '0.00' }] });
+    expect(o.lines[0]).toMatchObject({
+      net: '596.00',
+      tax: '0.00',
+      taxes: [{ rateId: 'BTW:0', amount: '0.00' }],
+    });
     expect(o.taxRates[0]).toMatchObject({ id: 'BTW:0', percent: '0', country: 'BE' });
   });
 });
@@ -131,8 +169,15 @@ describe('CCV Shop changed-order detection', () => {
     await sim.close();
   });
   const source = (store = new MemoryStore()) =>
-    createCcvShopSource({ baseUrl: sim.url, publicKey: sim.publicKey, secretKey: sim.secretKey }, { store, now: () => clock });
-  const cursorOf = (orders: Order[]) => orders.map((o) => o.modifiedAt).sort().at(-1)!;
+    createCcvShopSource(
+      { baseUrl: sim.url, publicKey: sim.publicKey, secretKey: sim.secretKey },
+      { store, now: () => clock },
+    );
+  const cursorOf = (orders: Order[]) =>
+    orders
+      .map((o) => o.modifiedAt)
+      .sort()
+      .at(-1)!;
 
   test('payment, cancellation via webhook, row edits and new orders are found; unchanged orders are not', async () => {
     const store = new MemoryStore();
@@ -145,12 +190,34 @@ describe('CCV Shop changed-order detection', () => {
 
     // 103 (unpaid) gets paid; 107's rows are edited; a new order arrives.
     sim.shop.setPaid(340_100_003, true);
-    sim.shop.editRows(340_100_007, [{ name: 'LED-verlichtingsset', sku: 'LED-SET', count: 2, price: '24.99', tax: 21 }]);
-    sim.shop.addOrder({ id: 340_100_009, ordernumber: 109, createDate: '2026-10-10T00:01:30Z', status: 1, paid: true, customer: { email: 'n@example.nl', firstName: 'N', lastName: 'B', street: 'Dam', housenumber: 1, zipcode: '1012 JS', city: 'Amsterdam' }, shipping: '4.95', rows: [{ name: 'Pomp', count: 1, price: '19.95', tax: 21 }] });
+    sim.shop.editRows(340_100_007, [
+      { name: 'LED-verlichtingsset', sku: 'LED-SET', count: 2, price: '24.99', tax: 21 },
+    ]);
+    sim.shop.addOrder({
+      id: 340_100_009,
+      ordernumber: 109,
+      createDate: '2026-10-10T00:01:30Z',
+      status: 1,
+      paid: true,
+      customer: {
+        email: 'n@example.nl',
+        firstName: 'N',
+        lastName: 'B',
+        street: 'Dam',
+        housenumber: 1,
+        zipcode: '1012 JS',
+        city: 'Amsterdam',
+      },
+      shipping: '4.95',
+      rows: [{ name: 'Pomp', count: 1, price: '19.95', tax: 21 }],
+    });
     clock += 60_000;
     const changed = ok(await collect(src, { modifiedAfter: cursor }));
     expect(numbers(changed)).toEqual(['103', '107', '109']);
-    expect(changed[0]).toMatchObject({ state: 'paid', paidAt: new Date(clock).toISOString().replace('.000Z', 'Z') });
+    expect(changed[0]).toMatchObject({
+      state: 'paid',
+      paidAt: new Date(clock).toISOString().replace('.000Z', 'Z'),
+    });
     expect(changed[1].totals.total).toBe(fixed(String(sim.shop.orders.get(340_100_007)!.order.total_price)));
     for (const o of changed) expect(canonicalProblems(o)).toEqual([]);
     cursor = cursorOf(changed);
@@ -164,7 +231,10 @@ describe('CCV Shop changed-order detection', () => {
     clock += 60_000;
     sim.shop.setStatus(340_100_008, 8);
     expect(ok(await collect(src, { modifiedAfter: new Date(c2).toISOString() }))).toEqual([]); // not due, not hinted
-    await src.noteWebhook('orders.updated.status', sim.shop.webhookPayload(340_100_008, 'orders.updated.status', 13));
+    await src.noteWebhook(
+      'orders.updated.status',
+      sim.shop.webhookPayload(340_100_008, 'orders.updated.status', 13),
+    );
     clock += 60_000;
     const hinted = ok(await collect(src, { modifiedAfter: new Date(c2).toISOString() }));
     expect(hinted.map((o) => [o.number, o.state])).toEqual([['WEB-108', 'cancelled']]);
@@ -189,7 +259,10 @@ describe('CCV Shop changed-order detection', () => {
     const src = source();
     const cursor = cursorOf(ok(await collect(src)));
     sim.shop.setPaid(340_100_003, true);
-    await src.noteWebhook('orders.updated.ispaid', { ...sim.shop.webhookPayload(340_100_003, 'orders.updated.ispaid'), triggered_at: '2026-10-10T00:00:30Z' });
+    await src.noteWebhook('orders.updated.ispaid', {
+      ...sim.shop.webhookPayload(340_100_003, 'orders.updated.ispaid'),
+      triggered_at: '2026-10-10T00:00:30Z',
+    });
     clock += 60_000;
     const got = ok(await collect(src, { modifiedAfter: cursor }));
     expect(got[0]).toMatchObject({ number: '103', state: 'paid', paidAt: '2026-10-10T00:00:30Z' });
@@ -198,10 +271,14 @@ describe('CCV Shop changed-order detection', () => {
   test('webhook payloads from the public fixtures are accepted; one without an id is refused', async () => {
     const src = source();
     for (const f of ['ispaid', 'status', 'trackandtrace']) {
-      const payload = (await import(`../../../../../shared/fixtures/public/ccvshop-webhook-orders-updated-${f}-example.json`)) as Record<string, unknown>;
+      const payload = (await import(
+        `../../../../../shared/fixtures/public/ccvshop-webhook-orders-updated-${f}-example.json`
+      )) as Record<string, unknown>;
       await expect(src.noteWebhook(`orders.updated.${f}`, payload)).resolves.toBeUndefined();
     }
-    await expect(src.noteWebhook('orders.updated.status', { order_number: 3 })).rejects.toMatchObject({ code: 'MalformedOrder' });
+    await expect(src.noteWebhook('orders.updated.status', { order_number: 3 })).rejects.toMatchObject({
+      code: 'MalformedOrder',
+    });
   });
 });
 
@@ -220,7 +297,10 @@ describe('CCV Shop authentication, signatures and rate limits', () => {
   });
 
   test('a stale x-date is refused; the accepted date spellings all work', async () => {
-    sim = await startCcvShopSimulator({ now: () => Date.now() + 10 * 60 * 1000, maxClockSkewMs: 5 * 60 * 1000 });
+    sim = await startCcvShopSimulator({
+      now: () => Date.now() + 10 * 60 * 1000,
+      maxClockSkewMs: 5 * 60 * 1000,
+    });
     const src = createCcvShopSource({ baseUrl: sim.url, publicKey: sim.publicKey, secretKey: sim.secretKey });
     await expect(collect(src)).rejects.toMatchObject({ code: 'AuthFailed' });
     expect(sim.stats.authFailures[0].reason).toMatch(/too far/);
@@ -230,16 +310,36 @@ describe('CCV Shop authentication, signatures and rate limits', () => {
     const s = sim;
     const uri = '/api/rest/v1/orders/?size=1';
     const iso = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
-    for (const date of [iso.replace('.000Z', '+00:00'), iso.replace('.000Z', '+0000'), iso.replace('.000Z', 'Z')]) {
-      const res = await fetch(`${s.url}${uri}`, { headers: signRequest(s.publicKey, s.secretKey, 'GET', uri, '', date) });
+    for (const date of [
+      iso.replace('.000Z', '+00:00'),
+      iso.replace('.000Z', '+0000'),
+      iso.replace('.000Z', 'Z'),
+    ]) {
+      const res = await fetch(`${s.url}${uri}`, {
+        headers: signRequest(s.publicKey, s.secretKey, 'GET', uri, '', date),
+      });
       expect(res.status).toBe(200);
     }
     // The body is part of the signature: a PATCH signed without it is refused.
     const patchUri = '/api/rest/v1/orders/340100003/';
     const body = JSON.stringify({ paid: true });
-    const bad = await fetch(`${s.url}${patchUri}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', ...signRequest(s.publicKey, s.secretKey, 'PATCH', patchUri, '') }, body });
+    const bad = await fetch(`${s.url}${patchUri}`, {
+      method: 'PATCH',
+      headers: {
+        'Content-Type': 'application/json',
+        ...signRequest(s.publicKey, s.secretKey, 'PATCH', patchUri, ''),
+      },
+      body,
+    });
     expect(bad.status).toBe(401);
-    const good = await fetch(`${s.url}${patchUri}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', ...signRequest(s.publicKey, s.secretKey, 'PATCH', patchUri, body) }, body });
+    const good = await fetch(`${s.url}${patchUri}`, {
+      method: 'PATCH',
+      headers: {
+        'Content-Type': 'application/json',
+        ...signRequest(s.publicKey, s.secretKey, 'PATCH', patchUri, body),
+      },
+      body,
+    });
     expect(good.status).toBe(204);
     expect(s.shop.orders.get(340_100_003)!.order.paid).toBe(true);
   });
@@ -250,30 +350,58 @@ describe('CCV Shop authentication, signatures and rate limits', () => {
     const src = createCcvShopSource({ baseUrl: sim.url, publicKey: sim.publicKey, secretKey: sim.secretKey });
     expect(ok(await collect(src))).toHaveLength(8);
     sim.faults.badResponseSignature(100);
-    const src2 = createCcvShopSource({ baseUrl: sim.url, publicKey: sim.publicKey, secretKey: sim.secretKey, maxAttempts: 2 });
+    const src2 = createCcvShopSource({
+      baseUrl: sim.url,
+      publicKey: sim.publicKey,
+      secretKey: sim.secretKey,
+      maxAttempts: 2,
+    });
     await expect(collect(src2)).rejects.toMatchObject({ code: 'RemoteBadResponse' });
   });
 
   test('per-resource limit (429.10) and total limit (429.11) are waited out', async () => {
-    sim = await startCcvShopSimulator({ limits: { perResource: { 'orders:GET': 4 }, total: 100, windowMs: 500 } });
-    const src = createCcvShopSource({ baseUrl: sim.url, publicKey: sim.publicKey, secretKey: sim.secretKey, pageSize: 3, rateLimitWaitMs: 550 });
+    sim = await startCcvShopSimulator({
+      limits: { perResource: { 'orders:GET': 4 }, total: 100, windowMs: 500 },
+    });
+    const src = createCcvShopSource({
+      baseUrl: sim.url,
+      publicKey: sim.publicKey,
+      secretKey: sim.secretKey,
+      pageSize: 3,
+      rateLimitWaitMs: 550,
+    });
     expect(ok(await collect(src))).toHaveLength(8);
     expect(sim.stats.rateLimited['429.10']).toBeGreaterThan(0);
     expect(src.rateLimitedCount).toBe(sim.stats.rateLimited['429.10']);
     await sim.close();
 
     sim = await startCcvShopSimulator({ limits: { total: 5, windowMs: 500 } });
-    const src2 = createCcvShopSource({ baseUrl: sim.url, publicKey: sim.publicKey, secretKey: sim.secretKey, rateLimitWaitMs: 550 });
+    const src2 = createCcvShopSource({
+      baseUrl: sim.url,
+      publicKey: sim.publicKey,
+      secretKey: sim.secretKey,
+      rateLimitWaitMs: 550,
+    });
     expect(ok(await collect(src2))).toHaveLength(8);
     expect(sim.stats.rateLimited['429.11']).toBeGreaterThan(0);
   });
 
   test('client-side pacing keeps under the per-minute budget without any 429', async () => {
     let fake = Date.now();
-    sim = await startCcvShopSimulator({ limits: { perResource: { 'orders:GET': 6 } }, now: () => fake, maxClockSkewMs: 24 * 3600 * 1000 });
+    sim = await startCcvShopSimulator({
+      limits: { perResource: { 'orders:GET': 6 } },
+      now: () => fake,
+      maxClockSkewMs: 24 * 3600 * 1000,
+    });
     const waits: number[] = [];
     const src = createCcvShopSource(
-      { baseUrl: sim.url, publicKey: sim.publicKey, secretKey: sim.secretKey, requestsPerMinute: 6, pageSize: 1 },
+      {
+        baseUrl: sim.url,
+        publicKey: sim.publicKey,
+        secretKey: sim.secretKey,
+        requestsPerMinute: 6,
+        pageSize: 1,
+      },
       { clientNow: () => fake, sleep: async (ms) => void (waits.push(ms), (fake += ms)) },
     );
     expect(ok(await collect(src))).toHaveLength(8);
@@ -293,13 +421,22 @@ describe('CCV Shop authentication, signatures and rate limits', () => {
     sim = await startCcvShopSimulator();
     const s = sim;
     const uri = '/api/rest/v1/orders/?is_paid=false&size=2&start=0';
-    const res = await fetch(`${s.url}${uri}`, { headers: signRequest(s.publicKey, s.secretKey, 'GET', uri, '') });
-    const body = (await res.json()) as { next: string; previous: string | null; first: string; items: Array<{ paid: boolean }> };
+    const res = await fetch(`${s.url}${uri}`, {
+      headers: signRequest(s.publicKey, s.secretKey, 'GET', uri, ''),
+    });
+    const body = (await res.json()) as {
+      next: string;
+      previous: string | null;
+      first: string;
+      items: Array<{ paid: boolean }>;
+    };
     expect(body.items.every((o) => o.paid === false)).toBe(true);
     expect(body.previous).toBeNull();
     expect(body.next).toBe(`${s.apiRoot}/orders/?is_paid=false&start=2&size=2`);
     const u2 = '/api/rest/v1/producten/';
-    const nf = await fetch(`${s.url}${u2}`, { headers: signRequest(s.publicKey, s.secretKey, 'GET', u2, '') });
+    const nf = await fetch(`${s.url}${u2}`, {
+      headers: signRequest(s.publicKey, s.secretKey, 'GET', u2, ''),
+    });
     expect(nf.status).toBe(404);
     expect(((await nf.json()) as { code: string }).code).toBe('404.20');
   });
@@ -313,7 +450,11 @@ describe('CCV Shop public fixtures', () => {
   afterAll(async () => {
     await sim.close();
   });
-  const load = async (name: string) => JSON.parse(JSON.stringify(await import(`../../../../../shared/fixtures/public/${name}`))) as Record<string, unknown>;
+  const load = async (name: string) =>
+    JSON.parse(JSON.stringify(await import(`../../../../../shared/fixtures/public/${name}`))) as Record<
+      string,
+      unknown
+    >;
 
   test('the real order sample maps; its missing shipping in total_price surfaces as a 5.00 gap', async () => {
     const order = await load('ccvshop-order-example.json');
@@ -327,8 +468,22 @@ describe('CCV Shop public fixtures', () => {
     const r = await src.getOrder(String(order.id));
     if (!r.ok) throw new Error(r.error.message);
     const o = r.order;
-    expect(o).toMatchObject({ id: '339323562', number: '1', status: '1', state: 'paid', currency: 'EUR', pricesIncludeTax: true, paymentMethod: 'BankTransfer' });
-    expect(o.customer).toMatchObject({ email: 'customer@example.com', firstName: 'Jan', lastName: 'Jansen', billing: { line1: 'Voorbeeldstraat 1', postcode: '1000AA', city: 'Amsterdam', country: 'NL' }, shipping: null });
+    expect(o).toMatchObject({
+      id: '339323562',
+      number: '1',
+      status: '1',
+      state: 'paid',
+      currency: 'EUR',
+      pricesIncludeTax: true,
+      paymentMethod: 'BankTransfer',
+    });
+    expect(o.customer).toMatchObject({
+      email: 'customer@example.com',
+      firstName: 'Jan',
+      lastName: 'Jansen',
+      billing: { line1: 'Voorbeeldstraat 1', postcode: '1000AA', city: 'Amsterdam', country: 'NL' },
+      shipping: null,
+    });
     expect(o.totals).toMatchObject({ total: '590.00', totalTax: '102.40' });
     expect(fixed(sum([...o.lines, ...o.shipping].map((l) => l.tax)))).toBe('102.40');
     expect(o.lines[0]).toMatchObject({ name: 'OnePlus Blauw', quantity: '1' });
@@ -340,14 +495,29 @@ describe('CCV Shop public fixtures', () => {
     delete order.default;
     const row = await load('ccvshop-orderrow-example.json');
     delete row.default;
-    Object.assign(order, { id: 339493812, ordernumber: 3, ordernumber_full: '3', total_orderrow_price: 585, total_shipping: 5, total_price: 590, total_tax: 102.4 });
+    Object.assign(order, {
+      id: 339493812,
+      ordernumber: 3,
+      ordernumber_full: '3',
+      total_orderrow_price: 585,
+      total_shipping: 5,
+      total_price: 590,
+      total_tax: 102.4,
+    });
     sim.shop.putRaw(order, [row]);
     const src = createCcvShopSource({ baseUrl: sim.url, publicKey: sim.publicKey, secretKey: sim.secretKey });
     const r = await src.getOrder('339493812');
     if (!r.ok) throw new Error(r.error.message);
     expect(canonicalProblems(r.order)).toEqual([]);
     // (595 − 10) × 1 = 585 incl. 21 %; VAT 101.53, shipping 5 incl.: 0.87
-    expect(r.order.lines[0]).toMatchObject({ name: 'OnePlus Blauw', sku: null, quantity: '1', net: '483.47', tax: '101.53', unitNet: '483.47' });
+    expect(r.order.lines[0]).toMatchObject({
+      name: 'OnePlus Blauw',
+      sku: null,
+      quantity: '1',
+      net: '483.47',
+      tax: '101.53',
+      unitNet: '483.47',
+    });
     expect(r.order.shipping[0]).toMatchObject({ net: '4.13', tax: '0.87' });
   });
 });

@@ -45,14 +45,32 @@ export interface TrackerState {
 const NAMESPACE = 'ccvshop-changes';
 
 export const FINGERPRINT_FIELDS = [
-  'status', 'paid', 'is_completed', 'total_price', 'total_tax', 'total_orderrow_price', 'total_shipping', 'total_discounts',
-  'paymethod', 'paymethod_costs', 'extra_costs', 'credit_point_discount', 'extra_payment_option_price', 'invoicenumber', 'currency',
-  'is_intra_community_order', 'order_row_taxes_included',
+  'status',
+  'paid',
+  'is_completed',
+  'total_price',
+  'total_tax',
+  'total_orderrow_price',
+  'total_shipping',
+  'total_discounts',
+  'paymethod',
+  'paymethod_costs',
+  'extra_costs',
+  'credit_point_discount',
+  'extra_payment_option_price',
+  'invoicenumber',
+  'currency',
+  'is_intra_community_order',
+  'order_row_taxes_included',
 ] as const;
 
 export function fingerprint(order: Record<string, unknown>): string {
   const customer = (order.customer ?? {}) as Record<string, unknown>;
-  const picked = [...FINGERPRINT_FIELDS.map((f) => order[f] ?? null), customer.email ?? null, customer.btw ?? null];
+  const picked = [
+    ...FINGERPRINT_FIELDS.map((f) => order[f] ?? null),
+    customer.email ?? null,
+    customer.btw ?? null,
+  ];
   return createHash('sha256').update(JSON.stringify(picked)).digest('hex').slice(0, 24);
 }
 
@@ -106,10 +124,18 @@ export class CcvChangeTracker {
     if (paid && !p) {
       // First seen paid: the webhook's trigger time if we have it; else, for an order we see for
       // the first time already paid, its creation (online payments complete at checkout); else now.
-      p = hint?.paid === true && hint.triggeredAt ? hint.triggeredAt : prev ? nowIso : String(order.create_date ?? nowIso);
+      p =
+        hint?.paid === true && hint.triggeredAt
+          ? hint.triggeredAt
+          : prev
+            ? nowIso
+            : String(order.create_date ?? nowIso);
     }
     if (!paid) p = null;
-    const rec: TrackedOrder = prev && prev.h === h ? { ...prev, p, open: isOpen(order) } : { h, d: nowIso, c: String(order.create_date ?? ''), open: isOpen(order), p };
+    const rec: TrackedOrder =
+      prev && prev.h === h
+        ? { ...prev, p, open: isOpen(order) }
+        : { h, d: nowIso, c: String(order.create_date ?? ''), open: isOpen(order), p };
     st.orders[id] = rec;
     delete st.hints[id];
     return rec;

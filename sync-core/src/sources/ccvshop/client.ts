@@ -45,7 +45,12 @@ export class CcvShopClient {
   constructor(private readonly opts: CcvClientOptions) {
     this.sleep = opts.sleep ?? defaultSleep;
     this.now = opts.now ?? Date.now;
-    this.http = axios.create({ timeout: opts.timeoutMs, validateStatus: () => true, responseType: 'text', transformResponse: [(d: unknown) => d] });
+    this.http = axios.create({
+      timeout: opts.timeoutMs,
+      validateStatus: () => true,
+      responseType: 'text',
+      transformResponse: [(d: unknown) => d],
+    });
   }
 
   /** Full URL for a path below the API root ('/orders?size=10') or an href CCV returned. */
@@ -54,7 +59,11 @@ export class CcvShopClient {
       const root = new URL(this.opts.apiRoot);
       const u = new URL(pathOrHref);
       // Follow CCV's links, but only to our own shop: the signature must never go elsewhere.
-      if (u.host !== root.host) throw new ShopbooksError('RemoteBadResponse', `CCV Shop returned a link to another host (${u.host}).`);
+      if (u.host !== root.host)
+        throw new ShopbooksError(
+          'RemoteBadResponse',
+          `CCV Shop returned a link to another host (${u.host}).`,
+        );
       return `${this.opts.apiRoot.replace(/\/api\/rest\/v1\/?$/, '')}${u.pathname}${u.search}`;
     }
     return `${this.opts.apiRoot}${pathOrHref.startsWith('/') ? '' : '/'}${pathOrHref}`;
@@ -81,11 +90,20 @@ export class CcvShopClient {
     await this.sleep(ms);
   }
 
-  async request<T = unknown>(method: 'GET' | 'PATCH' | 'POST' | 'PUT' | 'DELETE', pathOrHref: string, payload?: unknown): Promise<T> {
+  async request<T = unknown>(
+    method: 'GET' | 'PATCH' | 'POST' | 'PUT' | 'DELETE',
+    pathOrHref: string,
+    payload?: unknown,
+  ): Promise<T> {
     const url = this.url(pathOrHref);
     const uri = signedUri(url);
     const body = payload === undefined ? '' : JSON.stringify(payload);
-    const resource = (uri.replace(/^\/api\/rest\/v1/, '').split(/[/?]/).filter(Boolean)[0] ?? 'root').toLowerCase();
+    const resource = (
+      uri
+        .replace(/^\/api\/rest\/v1/, '')
+        .split(/[/?]/)
+        .filter(Boolean)[0] ?? 'root'
+    ).toLowerCase();
     let last: ShopbooksError | null = null;
     for (let attempt = 1; attempt <= this.opts.maxAttempts; attempt++) {
       await this.pace(`${resource}:${method}`);
@@ -107,7 +125,11 @@ export class CcvShopClient {
         text = typeof res.data === 'string' ? res.data : '';
         rh = res.headers as Record<string, unknown>;
       } catch (e) {
-        last = new ShopbooksError('RemoteUnavailable', `CCV Shop could not be reached (${(e as Error).message}).`, { retryable: true, cause: e });
+        last = new ShopbooksError(
+          'RemoteUnavailable',
+          `CCV Shop could not be reached (${(e as Error).message}).`,
+          { retryable: true, cause: e },
+        );
         await this.wait(backoff(attempt));
         continue;
       }
@@ -115,43 +137,74 @@ export class CcvShopClient {
       const code = typeof parsed?.code === 'string' ? parsed.code : '';
       const devMessage = typeof parsed?.developermessage === 'string' ? parsed.developermessage : undefined;
       if (status === 401 || status === 403) {
-        throw new ShopbooksError('AuthFailed', 'CCV Shop refused the API keys. Check the public and secret key, and that the server clock is right (requests are signed with the time).', {
-          remoteMessage: devMessage,
-          details: { status, code },
-        });
+        throw new ShopbooksError(
+          'AuthFailed',
+          'CCV Shop refused the API keys. Check the public and secret key, and that the server clock is right (requests are signed with the time).',
+          {
+            remoteMessage: devMessage,
+            details: { status, code },
+          },
+        );
       }
       if (status === 429) {
         this.rateLimitedCount += 1;
-        last = new ShopbooksError('RateLimited', `CCV Shop kept refusing requests for exceeding its ${code === '429.11' ? 'total' : `${resource}`} rate limit.`, {
-          retryable: true,
-          remoteMessage: devMessage,
-          details: { code },
-        });
+        last = new ShopbooksError(
+          'RateLimited',
+          `CCV Shop kept refusing requests for exceeding its ${code === '429.11' ? 'total' : `${resource}`} rate limit.`,
+          {
+            retryable: true,
+            remoteMessage: devMessage,
+            details: { code },
+          },
+        );
         const ra = Number(rh['retry-after']);
         await this.wait(Number.isFinite(ra) && ra > 0 ? ra * 1000 : this.opts.rateLimitWaitMs);
         continue;
       }
       if (status >= 500 || status === 408) {
-        last = new ShopbooksError('RemoteUnavailable', `CCV Shop answered HTTP ${status}${code ? ` (${code})` : ''}; will retry.`, { retryable: true, remoteMessage: devMessage, details: { status, code } });
+        last = new ShopbooksError(
+          'RemoteUnavailable',
+          `CCV Shop answered HTTP ${status}${code ? ` (${code})` : ''}; will retry.`,
+          { retryable: true, remoteMessage: devMessage, details: { status, code } },
+        );
         await this.wait(backoff(attempt));
         continue;
       }
       if (this.opts.verifyResponses) {
         const xd = rh['x-date'];
         const xh = rh['x-hash'];
-        const expected = typeof xd === 'string' ? ccvHash(this.opts.secretKey, this.opts.publicKey, method, uri, text, xd) : '';
+        const expected =
+          typeof xd === 'string'
+            ? ccvHash(this.opts.secretKey, this.opts.publicKey, method, uri, text, xd)
+            : '';
         if (typeof xh !== 'string' || !sameHash(expected, xh.toLowerCase())) {
-          last = new ShopbooksError('RemoteBadResponse', 'A CCV Shop response did not carry a valid signature; it was not trusted.', { retryable: true, details: { uri } });
+          last = new ShopbooksError(
+            'RemoteBadResponse',
+            'A CCV Shop response did not carry a valid signature; it was not trusted.',
+            { retryable: true, details: { uri } },
+          );
           await this.wait(backoff(attempt));
           continue;
         }
       }
-      if (status === 404) throw new ShopbooksError('RemoteNotFound', `CCV Shop has nothing at ${uri}.`, { remoteMessage: devMessage, details: { code } });
+      if (status === 404)
+        throw new ShopbooksError('RemoteNotFound', `CCV Shop has nothing at ${uri}.`, {
+          remoteMessage: devMessage,
+          details: { code },
+        });
       if (status === 204) return undefined as T;
       if (status < 200 || status >= 300) {
-        throw new ShopbooksError('RemoteValidation', `CCV Shop refused the request (HTTP ${status}${code ? `, ${code}` : ''}).`, { remoteMessage: devMessage, details: { status, code } });
+        throw new ShopbooksError(
+          'RemoteValidation',
+          `CCV Shop refused the request (HTTP ${status}${code ? `, ${code}` : ''}).`,
+          { remoteMessage: devMessage, details: { status, code } },
+        );
       }
-      if (parsed === null) throw new ShopbooksError('RemoteBadResponse', `CCV Shop answered ${uri} with something that is not JSON.`);
+      if (parsed === null)
+        throw new ShopbooksError(
+          'RemoteBadResponse',
+          `CCV Shop answered ${uri} with something that is not JSON.`,
+        );
       return parsed as T;
     }
     throw last ?? new ShopbooksError('RemoteUnavailable', 'CCV Shop request failed.', { retryable: true });
@@ -165,7 +218,11 @@ export class CcvShopClient {
       if (seen.has(next)) throw new ShopbooksError('RemoteBadResponse', 'CCV Shop paging links loop.');
       seen.add(next);
       const page: CcvCollection<T> = await this.request<CcvCollection<T>>('GET', next);
-      if (!page || !Array.isArray(page.items)) throw new ShopbooksError('RemoteBadResponse', `CCV Shop sent a collection without items for ${next}.`);
+      if (!page || !Array.isArray(page.items))
+        throw new ShopbooksError(
+          'RemoteBadResponse',
+          `CCV Shop sent a collection without items for ${next}.`,
+        );
       yield page.items;
       next = page.next;
     }

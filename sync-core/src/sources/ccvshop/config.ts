@@ -18,7 +18,11 @@ export const CcvShopSourceConfig = z
     /** Unpaid orders created within this many days are re-scanned on every run (they may get paid). */
     unpaidDays: z.number().int().min(1).max(730).default(90),
     /** Tracked orders that are not finished (not completed/cancelled) are re-read by id at most this often. */
-    openRescanHours: z.number().min(0).max(24 * 30).default(6),
+    openRescanHours: z
+      .number()
+      .min(0)
+      .max(24 * 30)
+      .default(6),
     /** Wait after a 429 when CCV gives no Retry-After (CCV's limits are per minute). */
     rateLimitWaitMs: z.number().int().min(0).default(60_000),
     /** Client-side pacing per resource and method; below CCV's 150 GET/min. */

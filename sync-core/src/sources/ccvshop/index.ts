@@ -38,10 +38,16 @@ export interface CcvShopSource extends Source {
 const DAY = 24 * 3600 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export function createCcvShopSource(input: CcvShopSourceConfigInput, deps: CcvShopSourceDeps = {}): CcvShopSource {
+export function createCcvShopSource(
+  input: CcvShopSourceConfigInput,
+  deps: CcvShopSourceDeps = {},
+): CcvShopSource {
   const parsed = CcvShopSourceConfig.safeParse(input);
   if (!parsed.success) {
-    throw new ShopbooksError('ConfigInvalid', `CCV Shop settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    throw new ShopbooksError(
+      'ConfigInvalid',
+      `CCV Shop settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
   }
   const cfg = parsed.data;
   const now = deps.now ?? Date.now;
@@ -61,7 +67,8 @@ export function createCcvShopSource(input: CcvShopSourceConfigInput, deps: CcvSh
   });
   const tracker = new CcvChangeTracker(shopId, deps.store ?? null);
 
-  const ordersPath = (params: Record<string, string>) => `/orders/?${new URLSearchParams({ ...params, start: '0', size: String(cfg.pageSize) }).toString()}`;
+  const ordersPath = (params: Record<string, string>) =>
+    `/orders/?${new URLSearchParams({ ...params, start: '0', size: String(cfg.pageSize) }).toString()}`;
 
   async function rowsOf(id: string): Promise<Json[]> {
     const rows: Json[] = [];
@@ -106,7 +113,8 @@ export function createCcvShopSource(input: CcvShopSourceConfigInput, deps: CcvSh
       const st = await tracker.load();
       const candidates = new Map<string, Json>();
       const addAll = async (path: string) => {
-        for await (const items of client.collection<Json>(path)) for (const o of items) candidates.set(String(o.id), o);
+        for await (const items of client.collection<Json>(path))
+          for (const o of items) candidates.set(String(o.id), o);
       };
       if (query.ids?.length) {
         for (const id of query.ids) {
@@ -122,12 +130,17 @@ export function createCcvShopSource(input: CcvShopSourceConfigInput, deps: CcvSh
       } else {
         const cursor = Date.parse(query.modifiedAfter);
         const t = now();
-        await addAll(ordersPath({ min_create_date: iso(Math.min(cursor, t - cfg.recentDays * DAY)), orderby: 'id' }));
-        await addAll(ordersPath({ is_paid: 'false', min_create_date: iso(t - cfg.unpaidDays * DAY), orderby: 'id' }));
+        await addAll(
+          ordersPath({ min_create_date: iso(Math.min(cursor, t - cfg.recentDays * DAY)), orderby: 'id' }),
+        );
+        await addAll(
+          ordersPath({ is_paid: 'false', min_create_date: iso(t - cfg.unpaidDays * DAY), orderby: 'id' }),
+        );
         const byId = new Set<string>(Object.keys(st.hints));
         // Versions handed out after the cursor but perhaps never booked (a crash): hand them out again.
         for (const [id, rec] of Object.entries(st.orders)) if (Date.parse(rec.d) > cursor) byId.add(id);
-        const rescanDue = !st.lastOpenRescan || t - Date.parse(st.lastOpenRescan) >= cfg.openRescanHours * 3600 * 1000;
+        const rescanDue =
+          !st.lastOpenRescan || t - Date.parse(st.lastOpenRescan) >= cfg.openRescanHours * 3600 * 1000;
         if (rescanDue) {
           for (const [id, rec] of Object.entries(st.orders)) if (rec.open) byId.add(id);
           st.lastOpenRescan = runNow;
@@ -156,15 +169,19 @@ export function createCcvShopSource(input: CcvShopSourceConfigInput, deps: CcvSh
         if (query.statuses && !query.statuses.includes(String(order.status))) continue;
         selected.push({ order, rec });
       }
-      if (cursor !== null) await tracker.prune(now() - Math.max(cfg.recentDays, cfg.unpaidDays) * DAY, cursor);
+      if (cursor !== null)
+        await tracker.prune(now() - Math.max(cfg.recentDays, cfg.unpaidDays) * DAY, cursor);
       // Persist what was seen before anything is handed out (see changes.ts).
       await tracker.save();
 
-      selected.sort((a, b) => Date.parse(a.rec.d) - Date.parse(b.rec.d) || Number(a.order.id) - Number(b.order.id));
+      selected.sort(
+        (a, b) => Date.parse(a.rec.d) - Date.parse(b.rec.d) || Number(a.order.id) - Number(b.order.id),
+      );
       const totalPages = Math.max(1, Math.ceil(selected.length / cfg.pageSize));
       for (let i = 0; i < selected.length || i === 0; i += cfg.pageSize) {
         const orders: SourceOrder[] = [];
-        for (const { order, rec } of selected.slice(i, i + cfg.pageSize)) orders.push(await toSourceOrder(order, rec));
+        for (const { order, rec } of selected.slice(i, i + cfg.pageSize))
+          orders.push(await toSourceOrder(order, rec));
         yield { orders, page: i / cfg.pageSize + 1, totalPages, totalOrders: selected.length };
         if (!selected.length) break;
       }
@@ -172,7 +189,14 @@ export function createCcvShopSource(input: CcvShopSourceConfigInput, deps: CcvSh
 
     async getOrder(id: string): Promise<SourceOrder> {
       const order = await fetchById(id);
-      if (!order) return { ok: false, id, number: null, modifiedAt: null, error: new ShopbooksError('RemoteNotFound', `CCV Shop has no order ${id}.`) };
+      if (!order)
+        return {
+          ok: false,
+          id,
+          number: null,
+          modifiedAt: null,
+          error: new ShopbooksError('RemoteNotFound', `CCV Shop has no order ${id}.`),
+        };
       const rec = await tracker.observe(order, iso(now()));
       await tracker.save();
       return toSourceOrder(order, rec);

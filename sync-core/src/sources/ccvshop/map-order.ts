@@ -13,7 +13,17 @@
  */
 import { D, type Dec, dec, fixed, parseAmount, sum } from '../../model/money';
 import { ShopbooksError } from '../../model/errors';
-import { Order, type Address, type Discount, type FeeLine, type OrderLine, type OrderState, type OrderTax, type ShippingLine, type TaxRate } from '../../model/order';
+import {
+  Order,
+  type Address,
+  type Discount,
+  type FeeLine,
+  type OrderLine,
+  type OrderState,
+  type OrderTax,
+  type ShippingLine,
+  type TaxRate,
+} from '../../model/order';
 import { normalisePercent } from '../../plan/vat';
 
 type Json = Record<string, unknown>;
@@ -27,8 +37,20 @@ export interface CcvMapContext {
 }
 
 const STATUS_NAMES: Record<number, string> = {
-  1: 'New', 2: 'In process', 3: 'Wait for manufacturer', 4: 'Wait for payment', 5: 'Sent', 6: 'Delivered', 7: 'Completed',
-  8: 'Cancelled', 9: 'Wait for supplier', 10: 'Is being packaged', 11: 'Ready to be collected', 12: 'Is being assembled', 13: 'Backorder', 14: 'Reserved',
+  1: 'New',
+  2: 'In process',
+  3: 'Wait for manufacturer',
+  4: 'Wait for payment',
+  5: 'Sent',
+  6: 'Delivered',
+  7: 'Completed',
+  8: 'Cancelled',
+  9: 'Wait for supplier',
+  10: 'Is being packaged',
+  11: 'Ready to be collected',
+  12: 'Is being assembled',
+  13: 'Backorder',
+  14: 'Reserved',
 };
 
 export function ccvStatusName(status: number): string {
@@ -55,7 +77,11 @@ function money(v: unknown, field: string): Dec {
   try {
     return dec(parseAmount(v, field));
   } catch (e) {
-    throw new ShopbooksError('MalformedNumber', `CCV Shop sent ${field} as ${JSON.stringify(v)?.slice(0, 30)}, which is not an amount.`, { details: { field }, cause: e });
+    throw new ShopbooksError(
+      'MalformedNumber',
+      `CCV Shop sent ${field} as ${JSON.stringify(v)?.slice(0, 30)}, which is not an amount.`,
+      { details: { field }, cause: e },
+    );
   }
 }
 
@@ -64,9 +90,18 @@ export function ccvRateId(percent: Dec | number): string {
 }
 
 function address(a: Json): Address {
-  const line1 = s(a.address_line_1) || [s(a.street), `${s(a.housenumber)}${s(a.housenumber_suffix)}`].filter(Boolean).join(' ');
+  const line1 =
+    s(a.address_line_1) ||
+    [s(a.street), `${s(a.housenumber)}${s(a.housenumber_suffix)}`].filter(Boolean).join(' ');
   const cc = s(a.country_code).toUpperCase();
-  return { line1, line2: s(a.address_line_2), postcode: s(a.zipcode).toUpperCase(), city: s(a.city), state: s(a.province), country: /^[A-Z]{2}$/.test(cc) ? cc : '' };
+  return {
+    line1,
+    line2: s(a.address_line_2),
+    postcode: s(a.zipcode).toUpperCase(),
+    city: s(a.city),
+    state: s(a.province),
+    country: /^[A-Z]{2}$/.test(cc) ? cc : '',
+  };
 }
 
 interface Part {
@@ -83,16 +118,33 @@ interface Part {
 export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Order {
   const id = s(order.id);
   const number = s(order.ordernumber_full) || s(order.ordernumber);
-  if (!number) throw new ShopbooksError('MalformedOrder', `CCV Shop order ${id} has no order number (the checkout was not finished).`, { details: { orderId: id } });
-  if (order.is_completed === false) throw new ShopbooksError('MalformedOrder', `CCV Shop order ${number} is an unfinished checkout.`, { details: { orderId: id } });
+  if (!number)
+    throw new ShopbooksError(
+      'MalformedOrder',
+      `CCV Shop order ${id} has no order number (the checkout was not finished).`,
+      { details: { orderId: id } },
+    );
+  if (order.is_completed === false)
+    throw new ShopbooksError('MalformedOrder', `CCV Shop order ${number} is an unfinished checkout.`, {
+      details: { orderId: id },
+    });
   const status = Number(order.status);
-  if (!Number.isInteger(status) || status < 1 || status > 14) throw new ShopbooksError('MalformedOrder', `CCV Shop order ${number} has an unknown status ${s(order.status)}.`);
+  if (!Number.isInteger(status) || status < 1 || status > 14)
+    throw new ShopbooksError(
+      'MalformedOrder',
+      `CCV Shop order ${number} has an unknown status ${s(order.status)}.`,
+    );
   const paid = order.paid === true;
   const currency = s(order.currency) || 'EUR';
   const rowsIncl = order.order_row_taxes_included !== false;
   const shipIncl = order.shipping_taxes_included !== false;
-  const noVat = order.is_intra_community_order === true || order.is_platform_sale === true || order.taxes_included === false;
-  const shipPercent = noVat ? new D(0) : money(order.shipping_tax_percentage ?? 21, 'shipping_tax_percentage');
+  const noVat =
+    order.is_intra_community_order === true ||
+    order.is_platform_sale === true ||
+    order.taxes_included === false;
+  const shipPercent = noVat
+    ? new D(0)
+    : money(order.shipping_tax_percentage ?? 21, 'shipping_tax_percentage');
 
   // Every amount is put in the rows' price basis (shipping may differ in principle).
   const toBasis = (amount: Dec, percent: Dec, incl: boolean): Dec => {
@@ -103,32 +155,61 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
 
   const parts: Part[] = rows.map((r, i) => {
     const count = money(r.count, `row ${i + 1} count`);
-    if (count.lessThanOrEqualTo(0)) throw new ShopbooksError('NegativeQuantity', `Row "${s(r.product_name)}" of CCV order ${number} has quantity ${count.toString()}.`);
+    if (count.lessThanOrEqualTo(0))
+      throw new ShopbooksError(
+        'NegativeQuantity',
+        `Row "${s(r.product_name)}" of CCV order ${number} has quantity ${count.toString()}.`,
+      );
     const total = money(r.total_price, `row ${i + 1} total_price`);
     const percent = noVat || r.product_type === 'deposit' ? new D(0) : money(r.tax, `row ${i + 1} tax`);
-    return { kind: 'row', id: s(r.id), name: s(r.product_name), amount: total, beforeCoupon: total, percent, row: r };
+    return {
+      kind: 'row',
+      id: s(r.id),
+      name: s(r.product_name),
+      amount: total,
+      beforeCoupon: total,
+      percent,
+      row: r,
+    };
   });
   const rowsTotal = sum(parts.map((p) => p.amount));
   const statedRowsTotal = money(order.total_orderrow_price, 'total_orderrow_price');
   if (!rowsTotal.equals(statedRowsTotal)) {
-    throw new ShopbooksError('TotalsDoNotReconcile', `The rows of CCV order ${number} add up to ${fixed(rowsTotal)}, but the order states ${fixed(statedRowsTotal)} for them.`, {
-      details: { orderId: id },
-    });
+    throw new ShopbooksError(
+      'TotalsDoNotReconcile',
+      `The rows of CCV order ${number} add up to ${fixed(rowsTotal)}, but the order states ${fixed(statedRowsTotal)} for them.`,
+      {
+        details: { orderId: id },
+      },
+    );
   }
 
   // 1. Coupon spread over rows.
   const coupon = money(order.total_discounts, 'total_discounts');
   let used = new D(0);
   parts.forEach((p, i) => {
-    const share = i === parts.length - 1 ? coupon.minus(used) : rowsTotal.isZero() ? new D(0) : coupon.times(p.amount).div(rowsTotal).toDecimalPlaces(2, D.ROUND_HALF_UP);
+    const share =
+      i === parts.length - 1
+        ? coupon.minus(used)
+        : rowsTotal.isZero()
+          ? new D(0)
+          : coupon.times(p.amount).div(rowsTotal).toDecimalPlaces(2, D.ROUND_HALF_UP);
     used = used.plus(share);
     p.amount = p.amount.minus(share);
   });
 
   const extras: Array<[string, string, unknown]> = [
     ['shipping', s(order.deliver_method) === 'pickup' ? 'Ophalen' : 'Verzendkosten', order.total_shipping],
-    ['paymethod_costs', `Betaalkosten ${s(order.paymethod_label) || s(order.paymethod)}`.trim(), order.paymethod_costs],
-    ['extra_payment_option_price', s(order.extra_payment_option) || 'Extra betaaloptie', order.extra_payment_option_price],
+    [
+      'paymethod_costs',
+      `Betaalkosten ${s(order.paymethod_label) || s(order.paymethod)}`.trim(),
+      order.paymethod_costs,
+    ],
+    [
+      'extra_payment_option_price',
+      s(order.extra_payment_option) || 'Extra betaaloptie',
+      order.extra_payment_option_price,
+    ],
     ['extra_costs', s(order.extra_costs_description) || 'Extra kosten', order.extra_costs],
     ['credit_point_discount', 'Spaarpunten', order.credit_point_discount],
   ];
@@ -137,7 +218,14 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
     if (key === 'credit_point_discount') a = a.negated();
     if (a.isZero()) continue;
     const amount = toBasis(a, shipPercent, shipIncl);
-    parts.push({ kind: key === 'shipping' ? 'shipping' : 'fee', id: `${id}#${key}`, name, amount, beforeCoupon: amount, percent: shipPercent });
+    parts.push({
+      kind: key === 'shipping' ? 'shipping' : 'fee',
+      id: `${id}#${key}`,
+      name,
+      amount,
+      beforeCoupon: amount,
+      percent: shipPercent,
+    });
   }
 
   // 2. Tax per rate, reconciled to the shop's total_tax.
@@ -150,14 +238,22 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
     byRate.set(k, e);
   }
   for (const e of byRate.values()) {
-    e.tax = (rowsIncl ? e.base.times(e.percent).div(e.percent.plus(100)) : e.base.times(e.percent).div(100)).toDecimalPlaces(2, D.ROUND_HALF_UP);
+    e.tax = (
+      rowsIncl ? e.base.times(e.percent).div(e.percent.plus(100)) : e.base.times(e.percent).div(100)
+    ).toDecimalPlaces(2, D.ROUND_HALF_UP);
   }
   const computed = sum([...byRate.values()].map((e) => e.tax));
   const diff = totalTax.minus(computed);
   if (!diff.isZero()) {
-    const taxed = [...byRate.values()].filter((e) => !e.percent.isZero()).sort((a, b) => b.base.abs().comparedTo(a.base.abs()));
+    const taxed = [...byRate.values()]
+      .filter((e) => !e.percent.isZero())
+      .sort((a, b) => b.base.abs().comparedTo(a.base.abs()));
     if (!taxed.length) {
-      throw new ShopbooksError('TotalsDoNotReconcile', `CCV order ${number} states ${fixed(totalTax)} VAT, but none of its lines carries a VAT rate.`, { details: { orderId: id } });
+      throw new ShopbooksError(
+        'TotalsDoNotReconcile',
+        `CCV order ${number} states ${fixed(totalTax)} VAT, but none of its lines carries a VAT rate.`,
+        { details: { orderId: id } },
+      );
     }
     taxed[0].tax = taxed[0].tax.plus(diff);
   }
@@ -168,7 +264,12 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
     const members = parts.filter((p) => p.percent.equals(e.percent));
     let left = e.tax;
     members.forEach((p, i) => {
-      const t = i === members.length - 1 ? left : e.base.isZero() ? new D(0) : e.tax.times(p.amount).div(e.base).toDecimalPlaces(2, D.ROUND_HALF_UP);
+      const t =
+        i === members.length - 1
+          ? left
+          : e.base.isZero()
+            ? new D(0)
+            : e.tax.times(p.amount).div(e.base).toDecimalPlaces(2, D.ROUND_HALF_UP);
       left = left.minus(t);
       lineTax.set(p, t);
     });
@@ -178,11 +279,20 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
   const billing = obj(obj(order.customer).billingaddress);
   const delivery = obj(obj(order.customer).deliveryaddress);
   const billTo = address(billing);
-  const shipTo = s(delivery.street) || s(delivery.address_line_1) || s(delivery.city) ? address(delivery) : null;
+  const shipTo =
+    s(delivery.street) || s(delivery.address_line_1) || s(delivery.city) ? address(delivery) : null;
   const taxCountry = shipTo?.country || billTo.country;
   const rateOf = (percent: Dec) => {
     const rid = ccvRateId(percent);
-    if (!rates.has(rid)) rates.set(rid, { id: rid, percent: normalisePercent(percent.toString()), label: `BTW ${normalisePercent(percent.toString())}%`, country: taxCountry, taxClass: '', compound: false });
+    if (!rates.has(rid))
+      rates.set(rid, {
+        id: rid,
+        percent: normalisePercent(percent.toString()),
+        label: `BTW ${normalisePercent(percent.toString())}%`,
+        country: taxCountry,
+        taxClass: '',
+        compound: false,
+      });
     return rid;
   };
   const netOf = (p: Part, tax: Dec) => (rowsIncl ? p.amount.minus(tax) : p.amount);
@@ -203,7 +313,10 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
       // Before the coupon: the row total with the same rate.
       const subTax = p.beforeCoupon.equals(p.amount)
         ? tax
-        : (rowsIncl ? p.beforeCoupon.times(p.percent).div(p.percent.plus(100)) : p.beforeCoupon.times(p.percent).div(100)).toDecimalPlaces(2, D.ROUND_HALF_UP);
+        : (rowsIncl
+            ? p.beforeCoupon.times(p.percent).div(p.percent.plus(100))
+            : p.beforeCoupon.times(p.percent).div(100)
+          ).toDecimalPlaces(2, D.ROUND_HALF_UP);
       const subNet = rowsIncl ? p.beforeCoupon.minus(subTax) : p.beforeCoupon;
       discountNet = discountNet.plus(subNet.minus(net));
       discountTax = discountTax.plus(subTax.minus(tax));
@@ -222,20 +335,38 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
         subtotalTaxes: [{ rateId: rid, amount: fixed(subTax) }],
       });
     } else if (p.kind === 'shipping') {
-      shipping.push({ id: p.id, name: p.name, methodId: s(order.deliver_method), net: fixed(net), tax: fixed(tax), taxes });
+      shipping.push({
+        id: p.id,
+        name: p.name,
+        methodId: s(order.deliver_method),
+        net: fixed(net),
+        tax: fixed(tax),
+        taxes,
+      });
     } else {
       fees.push({ id: p.id, name: p.name, net: fixed(net), tax: fixed(tax), taxes });
     }
   }
 
   const taxes: OrderTax[] = [...byRate.values()].map((e) => {
-      const rid = ccvRateId(e.percent);
-      const shipTax = sum(shipping.flatMap((x) => x.taxes.filter((t) => t.rateId === rid).map((t) => t.amount)));
+    const rid = ccvRateId(e.percent);
+    const shipTax = sum(
+      shipping.flatMap((x) => x.taxes.filter((t) => t.rateId === rid).map((t) => t.amount)),
+    );
     return { rateId: rid, itemsTax: fixed(e.tax.minus(shipTax)), shippingTax: fixed(shipTax) };
   });
 
   const coupon0 = obj(order.discountcoupon);
-  const discounts: Discount[] = coupon.isZero() ? [] : [{ code: s(coupon0.code) || 'korting', kind: 'coupon', net: fixed(discountNet), tax: fixed(discountTax) }];
+  const discounts: Discount[] = coupon.isZero()
+    ? []
+    : [
+        {
+          code: s(coupon0.code) || 'korting',
+          kind: 'coupon',
+          net: fixed(discountNet),
+          tax: fixed(discountTax),
+        },
+      ];
   const customer = obj(order.customer);
   const user = obj(order.user);
   const input = {
@@ -280,7 +411,11 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
   };
   const parsed = Order.safeParse(input);
   if (!parsed.success) {
-    throw new ShopbooksError('MalformedOrder', `CCV Shop order ${number} could not be read: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, { details: { orderId: id } });
+    throw new ShopbooksError(
+      'MalformedOrder',
+      `CCV Shop order ${number} could not be read: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+      { details: { orderId: id } },
+    );
   }
   return parsed.data;
 }

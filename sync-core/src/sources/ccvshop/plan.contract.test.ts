@@ -22,7 +22,12 @@ describe('CCV Shop orders plan to the cent', () => {
     for (const o of orders) {
       const out = planOrder(o);
       if (!out.ok) throw new Error(`#${o.number}: ${out.error.message}`);
-      expect({ n: o.number, gross: out.plan.totals.gross, vat: out.plan.totals.vat, rounding: out.plan.roundingTotal }).toEqual({ n: o.number, gross: o.totals.total, vat: o.totals.totalTax, rounding: '0.00' });
+      expect({
+        n: o.number,
+        gross: out.plan.totals.gross,
+        vat: out.plan.totals.vat,
+        rounding: out.plan.roundingTotal,
+      }).toEqual({ n: o.number, gross: o.totals.total, vat: o.totals.totalTax, rounding: '0.00' });
       expect({ n: o.number, ok: checkPlanAgainstShop(o, out.plan).ok }).toEqual({ n: o.number, ok: true });
     }
   });
@@ -33,6 +38,8 @@ describe('CCV Shop orders plan to the cent', () => {
     expect(new Set(icp.plan.lines.map((l) => l.vatInfo.key))).toEqual(new Set(['reverse_charge:0']));
     const dep = planOrder(orders.find((o) => o.number === '103')!);
     if (!dep.ok) throw new Error(dep.error.message);
-    expect(dep.plan.lines.find((l) => l.description.startsWith('Statiegeld'))?.vatInfo.key).toBe('domestic:0');
+    expect(dep.plan.lines.find((l) => l.description.startsWith('Statiegeld'))?.vatInfo.key).toBe(
+      'domestic:0',
+    );
   });
 });

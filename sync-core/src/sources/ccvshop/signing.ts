@@ -7,8 +7,17 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export function ccvHash(secret: string, publicKey: string, method: string, uri: string, body: string, date: string): string {
-  return createHmac('sha512', secret).update(`${publicKey}|${method.toUpperCase()}|${uri}|${body}|${date}`, 'utf8').digest('hex');
+export function ccvHash(
+  secret: string,
+  publicKey: string,
+  method: string,
+  uri: string,
+  body: string,
+  date: string,
+): string {
+  return createHmac('sha512', secret)
+    .update(`${publicKey}|${method.toUpperCase()}|${uri}|${body}|${date}`, 'utf8')
+    .digest('hex');
 }
 
 /** ISO-8601 UTC with `+00:00`, as PHP's date('c') writes it. */
@@ -16,8 +25,19 @@ export function ccvDate(ms: number = Date.now()): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', '+00:00');
 }
 
-export function signRequest(publicKey: string, secret: string, method: string, uri: string, body: string, date: string = ccvDate()): Record<string, string> {
-  return { 'x-public': publicKey, 'x-date': date, 'x-hash': ccvHash(secret, publicKey, method, uri, body, date) };
+export function signRequest(
+  publicKey: string,
+  secret: string,
+  method: string,
+  uri: string,
+  body: string,
+  date: string = ccvDate(),
+): Record<string, string> {
+  return {
+    'x-public': publicKey,
+    'x-date': date,
+    'x-hash': ccvHash(secret, publicKey, method, uri, body, date),
+  };
 }
 
 /** Constant-time comparison of two hex digests. */

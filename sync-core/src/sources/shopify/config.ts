@@ -4,13 +4,18 @@ import { z } from 'zod';
 export const ShopifySourceConfig = z
   .object({
     /** `my-shop.myshopify.com`; also the default shop id. */
-    shopDomain: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/i, { message: 'is not a host name like my-shop.myshopify.com' }),
+    shopDomain: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]*$/i, { message: 'is not a host name like my-shop.myshopify.com' }),
     /** Overrides `https://{shopDomain}` (the simulator, a proxy). No trailing slash needed. */
     baseUrl: z.string().url().optional(),
     /** Admin API access token (`shpat_…`), sent as X-Shopify-Access-Token. */
     accessToken: z.string().min(1, { message: 'is required' }),
     /** Quarterly API version; cash rounding needs 2024-10 or later. */
-    apiVersion: z.string().regex(/^(\d{4}-(01|04|07|10)|unstable)$/, { message: 'is not a Shopify API version like 2025-01' }).default('2025-01'),
+    apiVersion: z
+      .string()
+      .regex(/^(\d{4}-(01|04|07|10)|unstable)$/, { message: 'is not a Shopify API version like 2025-01' })
+      .default('2025-01'),
     /** Stable id of this shop in references; defaults to shopDomain. */
     shopId: z.string().min(1).optional(),
     /** Orders per page (lowered automatically when a page would exceed Shopify's query cost limit). */

@@ -21,7 +21,9 @@ interface GqlError {
 interface GqlResponse {
   data?: unknown;
   errors?: GqlError[] | string | Record<string, unknown>;
-  extensions?: { cost?: { requestedQueryCost?: number; actualQueryCost?: number | null; throttleStatus?: ThrottleStatus } };
+  extensions?: {
+    cost?: { requestedQueryCost?: number; actualQueryCost?: number | null; throttleStatus?: ThrottleStatus };
+  };
 }
 
 export class QueryTooCostly extends ShopbooksError {
@@ -29,7 +31,9 @@ export class QueryTooCostly extends ShopbooksError {
     readonly cost: number,
     readonly maxCost: number,
   ) {
-    super('RemoteValidation', `Shopify refused a query costing ${cost} points (limit ${maxCost}).`, { details: { cost, maxCost } });
+    super('RemoteValidation', `Shopify refused a query costing ${cost} points (limit ${maxCost}).`, {
+      details: { cost, maxCost },
+    });
   }
 }
 
@@ -69,7 +73,10 @@ export class ShopifyGraphqlClient {
   private estimateAvailable(): number | null {
     if (!this.bucket) return null;
     const { status, at } = this.bucket;
-    return Math.min(status.maximumAvailable, status.currentlyAvailable + ((Date.now() - at) / 1000) * status.restoreRate);
+    return Math.min(
+      status.maximumAvailable,
+      status.currentlyAvailable + ((Date.now() - at) / 1000) * status.restoreRate,
+    );
   }
 
   private async pace(opName: string): Promise<void> {
@@ -94,73 +101,117 @@ export class ShopifyGraphqlClient {
       let raw: unknown;
       let headers: Record<string, unknown>;
       try {
-        const res = await this.http.post(this.opts.endpoint, JSON.stringify({ query, variables, operationName: opName }), {
-          headers: { 'X-Shopify-Access-Token': this.opts.accessToken },
-        });
+        const res = await this.http.post(
+          this.opts.endpoint,
+          JSON.stringify({ query, variables, operationName: opName }),
+          {
+            headers: { 'X-Shopify-Access-Token': this.opts.accessToken },
+          },
+        );
         status = res.status;
         raw = res.data;
         headers = res.headers as Record<string, unknown>;
       } catch (e) {
-        lastError = new ShopbooksError('RemoteUnavailable', `Shopify could not be reached (${(e as Error).message}).`, { retryable: true, cause: e });
+        lastError = new ShopbooksError(
+          'RemoteUnavailable',
+          `Shopify could not be reached (${(e as Error).message}).`,
+          { retryable: true, cause: e },
+        );
         await this.wait(backoff(attempt));
         continue;
       }
       if (status === 401 || status === 403) {
-        throw new ShopbooksError('AuthFailed', 'Shopify refused the access token. Check the Admin API access token and its read_orders scope.', {
-          remoteMessage: typeof raw === 'string' ? raw.slice(0, 300) : undefined,
-          details: { status },
-        });
+        throw new ShopbooksError(
+          'AuthFailed',
+          'Shopify refused the access token. Check the Admin API access token and its read_orders scope.',
+          {
+            remoteMessage: typeof raw === 'string' ? raw.slice(0, 300) : undefined,
+            details: { status },
+          },
+        );
       }
       const body = parseJson(raw);
       const cost = body?.extensions?.cost;
       if (cost?.throttleStatus) this.bucket = { status: cost.throttleStatus, at: Date.now() };
-      const refused = Array.isArray(body?.errors) && body.errors.some((e) => e.extensions?.code === 'MAX_COST_EXCEEDED');
+      const refused =
+        Array.isArray(body?.errors) && body.errors.some((e) => e.extensions?.code === 'MAX_COST_EXCEEDED');
       if (typeof cost?.requestedQueryCost === 'number' && !refused) {
         // Never wait for more than the bucket can hold.
         const cap = cost.throttleStatus?.maximumAvailable ?? cost.requestedQueryCost;
         this.lastCost.set(opName, Math.min(cost.requestedQueryCost, cap));
       }
 
-      const throttled = status === 429 || (Array.isArray(body?.errors) && body.errors.some((e) => e.extensions?.code === 'THROTTLED'));
+      const throttled =
+        status === 429 ||
+        (Array.isArray(body?.errors) && body.errors.some((e) => e.extensions?.code === 'THROTTLED'));
       if (throttled) {
         this.throttledCount += 1;
-        lastError = new ShopbooksError('RateLimited', 'Shopify kept throttling the requests; try again later.', { retryable: true });
+        lastError = new ShopbooksError(
+          'RateLimited',
+          'Shopify kept throttling the requests; try again later.',
+          { retryable: true },
+        );
         const retryAfter = Number(headers['retry-after']);
         let ms: number;
         if (cost?.throttleStatus && typeof cost.requestedQueryCost === 'number') {
           const t = cost.throttleStatus;
-          ms = Math.ceil((Math.max(0, cost.requestedQueryCost - t.currentlyAvailable) / t.restoreRate) * 1000) + 50;
+          ms =
+            Math.ceil((Math.max(0, cost.requestedQueryCost - t.currentlyAvailable) / t.restoreRate) * 1000) +
+            50;
         } else if (Number.isFinite(retryAfter) && retryAfter > 0) ms = retryAfter * 1000;
         else ms = backoff(attempt);
         await this.wait(ms);
         continue;
       }
       if (status >= 500 || status === 408) {
-        lastError = new ShopbooksError('RemoteUnavailable', `Shopify answered HTTP ${status}; will retry.`, { retryable: true, details: { status } });
+        lastError = new ShopbooksError('RemoteUnavailable', `Shopify answered HTTP ${status}; will retry.`, {
+          retryable: true,
+          details: { status },
+        });
         await this.wait(backoff(attempt));
         continue;
       }
-      if (status === 404) throw new ShopbooksError('RemoteNotFound', 'Shopify has no GraphQL endpoint at the configured address and API version.', { details: { status } });
+      if (status === 404)
+        throw new ShopbooksError(
+          'RemoteNotFound',
+          'Shopify has no GraphQL endpoint at the configured address and API version.',
+          { details: { status } },
+        );
       if (status !== 200 || !body) {
-        throw new ShopbooksError('RemoteBadResponse', `Shopify answered HTTP ${status} with an unexpected body.`, {
-          details: { status },
-          remoteMessage: typeof raw === 'string' ? raw.slice(0, 300) : undefined,
-        });
+        throw new ShopbooksError(
+          'RemoteBadResponse',
+          `Shopify answered HTTP ${status} with an unexpected body.`,
+          {
+            details: { status },
+            remoteMessage: typeof raw === 'string' ? raw.slice(0, 300) : undefined,
+          },
+        );
       }
       if (body.errors && !Array.isArray(body.errors)) {
-        throw new ShopbooksError('RemoteValidation', 'Shopify rejected the request.', { remoteMessage: JSON.stringify(body.errors).slice(0, 300) });
+        throw new ShopbooksError('RemoteValidation', 'Shopify rejected the request.', {
+          remoteMessage: JSON.stringify(body.errors).slice(0, 300),
+        });
       }
       const errors = (body.errors ?? []) as GqlError[];
       const tooCostly = errors.find((e) => e.extensions?.code === 'MAX_COST_EXCEEDED');
-      if (tooCostly) throw new QueryTooCostly(tooCostly.extensions?.cost ?? cost?.requestedQueryCost ?? 0, tooCostly.extensions?.maxCost ?? 1000);
+      if (tooCostly)
+        throw new QueryTooCostly(
+          tooCostly.extensions?.cost ?? cost?.requestedQueryCost ?? 0,
+          tooCostly.extensions?.maxCost ?? 1000,
+        );
       if (errors.length) {
         throw new ShopbooksError('RemoteValidation', `Shopify returned GraphQL errors for ${opName}.`, {
-          remoteMessage: errors.map((e) => e.message ?? '').join('; ').slice(0, 500),
+          remoteMessage: errors
+            .map((e) => e.message ?? '')
+            .join('; ')
+            .slice(0, 500),
         });
       }
       return body.data as T;
     }
-    throw lastError ?? new ShopbooksError('RemoteUnavailable', 'Shopify request failed.', { retryable: true });
+    throw (
+      lastError ?? new ShopbooksError('RemoteUnavailable', 'Shopify request failed.', { retryable: true })
+    );
   }
 }
 

@@ -38,7 +38,8 @@ export interface ShopifySource extends Source {
 /** Shopify search syntax for the query; dates floored to whole seconds (Shopify's precision). */
 export function shopifySearchQuery(q: OrderQuery): string {
   const terms: string[] = ['status:any'];
-  const sec = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const sec = (iso: string) =>
+    new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   if (q.modifiedAfter) terms.push(`updated_at:>='${sec(q.modifiedAfter)}'`);
   if (q.modifiedBefore) terms.push(`updated_at:<='${sec(q.modifiedBefore)}'`);
   if (q.createdAfter) terms.push(`created_at:>='${sec(q.createdAfter)}'`);
@@ -60,7 +61,10 @@ function inWindow(o: Order | null, raw: { updatedAt: string; createdAt: string }
 export function createShopifySource(input: ShopifySourceConfigInput): ShopifySource {
   const parsed = ShopifySourceConfig.safeParse(input);
   if (!parsed.success) {
-    throw new ShopbooksError('ConfigInvalid', `Shopify settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    throw new ShopbooksError(
+      'ConfigInvalid',
+      `Shopify settings are not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
   }
   const config = parsed.data;
   const base = (config.baseUrl ?? `https://${config.shopDomain}`).replace(/\/+$/, '');
@@ -78,8 +82,18 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
     let conn = o.lineItems;
     const nodes = [...conn.nodes];
     while (conn.pageInfo.hasNextPage) {
-      const data = OrderLineItemsData.parse(await client.request('ShopbooksOrderLineItems', ORDER_LINE_ITEMS_QUERY, { id: o.id, first: 50, after: conn.pageInfo.endCursor ?? null }));
-      if (!data.order) throw new ShopbooksError('RemoteNotFound', `Shopify order ${o.name} disappeared while reading its lines.`);
+      const data = OrderLineItemsData.parse(
+        await client.request('ShopbooksOrderLineItems', ORDER_LINE_ITEMS_QUERY, {
+          id: o.id,
+          first: 50,
+          after: conn.pageInfo.endCursor ?? null,
+        }),
+      );
+      if (!data.order)
+        throw new ShopbooksError(
+          'RemoteNotFound',
+          `Shopify order ${o.name} disappeared while reading its lines.`,
+        );
       conn = data.order.lineItems;
       nodes.push(...conn.nodes);
     }
@@ -90,9 +104,17 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
     const out: GqlRefundT[] = [];
     for (const { id } of o.refunds) {
       const data = RefundData.parse(await client.request('ShopbooksRefund', REFUND_QUERY, { id, lines: 50 }));
-      if (!data.refund) throw new ShopbooksError('RemoteNotFound', `Refund ${id} of Shopify order ${o.name} could not be read.`);
+      if (!data.refund)
+        throw new ShopbooksError(
+          'RemoteNotFound',
+          `Refund ${id} of Shopify order ${o.name} could not be read.`,
+        );
       const r = GqlRefund.safeParse(data.refund);
-      if (!r.success) throw new ShopbooksError('RemoteBadResponse', `Shopify sent refund ${id} in an unexpected shape: ${r.error.issues[0]?.message ?? ''}`);
+      if (!r.success)
+        throw new ShopbooksError(
+          'RemoteBadResponse',
+          `Shopify sent refund ${id} in an unexpected shape: ${r.error.issues[0]?.message ?? ''}`,
+        );
       out.push(r.data);
     }
     return out;
@@ -105,7 +127,13 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
     const number = typeof rec.name === 'string' ? rec.name.replace(/^#/, '') : null;
     const modifiedAt = typeof rec.updatedAt === 'string' ? rec.updatedAt : null;
     if (!r.success) {
-      const error = new ShopbooksError('MalformedOrder', `Shopify order ${number ?? id} has an unexpected shape: ${r.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).slice(0, 3).join('; ')}`);
+      const error = new ShopbooksError(
+        'MalformedOrder',
+        `Shopify order ${number ?? id} has an unexpected shape: ${r.error.issues
+          .map((i) => `${i.path.join('.')} ${i.message}`)
+          .slice(0, 3)
+          .join('; ')}`,
+      );
       return { so: { ok: false, id, number, modifiedAt, error }, node: null };
     }
     try {
@@ -123,7 +151,13 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
   async function fetchPage(vars: Record<string, unknown>) {
     for (;;) {
       try {
-        return OrdersPageData.parse(await client.request('ShopbooksOrders', ORDERS_PAGE_QUERY, { ...vars, first: pageSize, lineItems: lineItemsPerOrder }));
+        return OrdersPageData.parse(
+          await client.request('ShopbooksOrders', ORDERS_PAGE_QUERY, {
+            ...vars,
+            first: pageSize,
+            lineItems: lineItemsPerOrder,
+          }),
+        );
       } catch (e) {
         if (e instanceof QueryTooCostly && (pageSize > 1 || lineItemsPerOrder > 1)) {
           // Shrink the page to fit Shopify's single-query cost limit, then line items if needed.
@@ -158,7 +192,9 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
         return;
       }
       const search = shopifySearchQuery(query);
-      const count = OrdersCountData.parse(await client.request('ShopbooksOrdersCount', ORDERS_COUNT_QUERY, { query: search }));
+      const count = OrdersCountData.parse(
+        await client.request('ShopbooksOrdersCount', ORDERS_COUNT_QUERY, { query: search }),
+      );
       const totalOrders = count.ordersCount?.count ?? 0;
       let after: string | null = null;
       let page = 0;
@@ -170,7 +206,14 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
           const rec = node as { test?: unknown; updatedAt?: string; createdAt?: string };
           if (rec.test === true) continue; // test orders are never booked
           const { so } = await toSourceOrder(node);
-          if (!inWindow(so.ok ? so.order : null, { updatedAt: rec.updatedAt ?? '', createdAt: rec.createdAt ?? '' }, query)) continue;
+          if (
+            !inWindow(
+              so.ok ? so.order : null,
+              { updatedAt: rec.updatedAt ?? '', createdAt: rec.createdAt ?? '' },
+              query,
+            )
+          )
+            continue;
           orders.push(so);
         }
         const totalPages = Math.max(page, Math.ceil(totalOrders / pageSize));
@@ -183,9 +226,20 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
 
     async getOrder(id: string): Promise<SourceOrder> {
       const gid = id.startsWith('gid://') ? id : `gid://shopify/Order/${id}`;
-      const data = OrderData.parse(await client.request('ShopbooksOrder', ORDER_QUERY, { id: gid, lineItems: lineItemsPerOrder }));
+      const data = OrderData.parse(
+        await client.request('ShopbooksOrder', ORDER_QUERY, { id: gid, lineItems: lineItemsPerOrder }),
+      );
       if (!data.order) {
-        return { ok: false, id, number: null, modifiedAt: null, error: new ShopbooksError('RemoteNotFound', `Shopify has no order ${id} (or it is older than 60 days and the app lacks read_all_orders).`) };
+        return {
+          ok: false,
+          id,
+          number: null,
+          modifiedAt: null,
+          error: new ShopbooksError(
+            'RemoteNotFound',
+            `Shopify has no order ${id} (or it is older than 60 days and the app lacks read_all_orders).`,
+          ),
+        };
       }
       return (await toSourceOrder(data.order)).so;
     },

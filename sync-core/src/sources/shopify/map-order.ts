@@ -11,23 +11,56 @@
  */
 import { D, type Dec, dec, fixed, sum } from '../../model/money';
 import { ShopbooksError } from '../../model/errors';
-import { Order, type Address, type Discount, type FeeLine, type LineTax, type OrderLine, type OrderState, type OrderTax, type Refund, type RefundLine, type ShippingLine, type TaxRate } from '../../model/order';
-import type { GqlAddress, GqlLineItem, GqlOrder, GqlRefund, GqlTaxLine, GqlTransaction } from './orders-query';
+import {
+  Order,
+  type Address,
+  type Discount,
+  type FeeLine,
+  type LineTax,
+  type OrderLine,
+  type OrderState,
+  type OrderTax,
+  type Refund,
+  type RefundLine,
+  type ShippingLine,
+  type TaxRate,
+} from '../../model/order';
+import type {
+  GqlAddress,
+  GqlLineItem,
+  GqlOrder,
+  GqlRefund,
+  GqlTaxLine,
+  GqlTransaction,
+} from './orders-query';
 import { normalisePercent } from '../../plan/vat';
 
 export interface ShopifyMapContext {
   shopId: string;
 }
 
-function amount(bag: { shopMoney: { amount: string; currencyCode: string } } | null | undefined, field: string, currency: string): Dec {
+function amount(
+  bag: { shopMoney: { amount: string; currencyCode: string } } | null | undefined,
+  field: string,
+  currency: string,
+): Dec {
   if (!bag) return new D(0);
   const { amount: a, currencyCode } = bag.shopMoney;
   if (currencyCode !== currency) {
-    throw new ShopbooksError('CurrencyMismatch', `Shopify reports ${field} in ${currencyCode}, but the shop currency of this order is ${currency}.`, {
-      details: { field, currencyCode, currency },
-    });
+    throw new ShopbooksError(
+      'CurrencyMismatch',
+      `Shopify reports ${field} in ${currencyCode}, but the shop currency of this order is ${currency}.`,
+      {
+        details: { field, currencyCode, currency },
+      },
+    );
   }
-  if (!/^-?\d+(\.\d+)?$/.test(a)) throw new ShopbooksError('MalformedNumber', `Shopify sent ${field} as "${a.slice(0, 30)}", which is not an amount.`, { details: { field } });
+  if (!/^-?\d+(\.\d+)?$/.test(a))
+    throw new ShopbooksError(
+      'MalformedNumber',
+      `Shopify sent ${field} as "${a.slice(0, 30)}", which is not an amount.`,
+      { details: { field } },
+    );
   return dec(a);
 }
 
@@ -77,7 +110,12 @@ function splitOverRates(total: Dec, taxLines: GqlTaxLine[], currency: string, fi
   const base = sum(parts.map((p) => p.amount));
   let used = new D(0);
   return parts.map((p, i) => {
-    const share = i === parts.length - 1 ? total.minus(used) : base.isZero() ? new D(0) : total.times(p.amount).div(base).toDecimalPlaces(2, D.ROUND_HALF_UP);
+    const share =
+      i === parts.length - 1
+        ? total.minus(used)
+        : base.isZero()
+          ? new D(0)
+          : total.times(p.amount).div(base).toDecimalPlaces(2, D.ROUND_HALF_UP);
     used = used.plus(share);
     return { rateId: p.rateId, amount: fixed(share) };
   });
@@ -120,9 +158,13 @@ function payingTransaction(txs: GqlTransaction[], due: Dec, currency: string): G
 
 function mapRefund(r: GqlRefund, o: GqlOrder, cur: string): Refund {
   if (r.refundLineItems.pageInfo.hasNextPage) {
-    throw new ShopbooksError('MalformedOrder', `Refund ${r.legacyResourceId} of order ${o.name} has more refunded lines than Shopbooks reads at once (50).`, {
-      details: { refundId: r.legacyResourceId },
-    });
+    throw new ShopbooksError(
+      'MalformedOrder',
+      `Refund ${r.legacyResourceId} of order ${o.name} has more refunded lines than Shopbooks reads at once (50).`,
+      {
+        details: { refundId: r.legacyResourceId },
+      },
+    );
   }
   const inc = o.taxesIncluded;
   const lines: RefundLine[] = [];
@@ -175,12 +217,21 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
   const inc = o.taxesIncluded;
   const shipTo = mapAddress(o.shippingAddress);
   const billTo = mapAddress(o.billingAddress);
-  const taxCountry = shipTo?.country || billTo?.country || (o.retailLocation?.address.countryCode ?? '').toUpperCase();
+  const taxCountry =
+    shipTo?.country || billTo?.country || (o.retailLocation?.address.countryCode ?? '').toUpperCase();
 
   const rates = new Map<string, TaxRate>();
   const noteRate = (t: GqlTaxLine) => {
     const id = taxRateId(t);
-    if (!rates.has(id)) rates.set(id, { id, percent: normalisePercent(ratePercent(t).toString()), label: t.title, country: taxCountry, taxClass: '', compound: false });
+    if (!rates.has(id))
+      rates.set(id, {
+        id,
+        percent: normalisePercent(ratePercent(t).toString()),
+        label: t.title,
+        country: taxCountry,
+        taxClass: '',
+        compound: false,
+      });
   };
 
   const tip = amount(o.totalTipReceivedSet, 'totalTipReceived', cur);
@@ -188,10 +239,15 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
   const total = amount(o.totalPriceSet, 'totalPrice', cur);
 
   // Tips are non-taxable line items without a product; they are booked as a fee without VAT.
-  const isTipCandidate = (li: GqlLineItem) => !li.product && !li.variant && !li.taxable && li.taxLines.length === 0;
+  const isTipCandidate = (li: GqlLineItem) =>
+    !li.product && !li.variant && !li.taxable && li.taxLines.length === 0;
   const tipCandidates = o.lineItems.nodes.filter(isTipCandidate);
   const tipLineIds = new Set<string>();
-  if (tip.greaterThan(0) && tipCandidates.length && sum(tipCandidates.map((l) => amount(l.originalTotalSet, 'tip', cur))).equals(tip)) {
+  if (
+    tip.greaterThan(0) &&
+    tipCandidates.length &&
+    sum(tipCandidates.map((l) => amount(l.originalTotalSet, 'tip', cur))).equals(tip)
+  ) {
     tipCandidates.forEach((l) => tipLineIds.add(l.id));
   }
 
@@ -199,14 +255,22 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
   const lines: OrderLine[] = [];
   const fees: FeeLine[] = [];
   for (const li of o.lineItems.nodes) {
-    if (li.quantity <= 0) throw new ShopbooksError('NegativeQuantity', `Line "${li.name}" of order ${o.name} has quantity ${li.quantity}.`, { details: { lineId: li.id } });
+    if (li.quantity <= 0)
+      throw new ShopbooksError(
+        'NegativeQuantity',
+        `Line "${li.name}" of order ${o.name} has quantity ${li.quantity}.`,
+        { details: { lineId: li.id } },
+      );
     const original = amount(li.originalTotalSet, `line "${li.name}" total`, cur);
     if (tipLineIds.has(li.id)) {
       fees.push({ id: li.id, name: 'Tip', net: fixed(original), tax: '0.00', taxes: [] });
       continue;
     }
     li.taxLines.forEach(noteRate);
-    const allocs = li.discountAllocations.map((a) => ({ a, amt: amount(a.allocatedAmountSet, `line "${li.name}" discount`, cur) }));
+    const allocs = li.discountAllocations.map((a) => ({
+      a,
+      amt: amount(a.allocatedAmountSet, `line "${li.name}" discount`, cur),
+    }));
     const discount = sum(allocs.map((x) => x.amt));
     const afterDiscount = original.minus(discount);
     const taxes = lineTaxes(li.taxLines, cur, `line "${li.name}"`);
@@ -217,7 +281,10 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
     if (!discount.isZero()) {
       subtotalTaxes = li.taxLines.map((t) => {
         const r = ratePercent(t).div(100);
-        const st = (inc ? original.times(r).div(r.plus(1)) : original.times(r)).toDecimalPlaces(2, D.ROUND_HALF_UP);
+        const st = (inc ? original.times(r).div(r.plus(1)) : original.times(r)).toDecimalPlaces(
+          2,
+          D.ROUND_HALF_UP,
+        );
         return { rateId: taxRateId(t), amount: fixed(st) };
       });
     }
@@ -228,8 +295,17 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
       const share = discount.isZero() ? new D(0) : amt.div(discount);
       const key = a.discountApplication.index;
       const kind: Discount['kind'] =
-        a.discountApplication.__typename === 'DiscountCodeApplication' ? 'coupon' : a.discountApplication.__typename === 'AutomaticDiscountApplication' ? 'automatic' : 'manual';
-      const d = discounts.get(key) ?? { code: a.discountApplication.code ?? a.discountApplication.title ?? `discount-${key}`, kind, net: new D(0), tax: new D(0) };
+        a.discountApplication.__typename === 'DiscountCodeApplication'
+          ? 'coupon'
+          : a.discountApplication.__typename === 'AutomaticDiscountApplication'
+            ? 'automatic'
+            : 'manual';
+      const d = discounts.get(key) ?? {
+        code: a.discountApplication.code ?? a.discountApplication.title ?? `discount-${key}`,
+        kind,
+        net: new D(0),
+        tax: new D(0),
+      };
       const t = discountTax.times(share);
       d.tax = d.tax.plus(t);
       d.net = d.net.plus(inc ? amt.minus(t) : amt);
@@ -256,25 +332,51 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
     const price = amount(s.discountedPriceSet, `shipping "${s.title}"`, cur);
     const taxes = lineTaxes(s.taxLines, cur, `shipping "${s.title}"`);
     const tax = sum(taxes.map((t) => t.amount));
-    return { id: s.id ?? `shipping-${i}`, name: s.title, methodId: s.code ?? '', net: fixed(inc ? price.minus(tax) : price), tax: fixed(tax), taxes };
+    return {
+      id: s.id ?? `shipping-${i}`,
+      name: s.title,
+      methodId: s.code ?? '',
+      net: fixed(inc ? price.minus(tax) : price),
+      tax: fixed(tax),
+      taxes,
+    };
   });
 
   if (tip.greaterThan(0) && !tipLineIds.size) {
     // Tip not among the line items: add it when that is what makes the order add up.
     const parts = sum([...lines, ...shipping].map((l) => dec(l.net).plus(l.tax)));
-    if (parts.plus(tip).equals(total)) fees.push({ id: `${o.id}#tip`, name: 'Tip', net: fixed(tip), tax: '0.00', taxes: [] });
+    if (parts.plus(tip).equals(total))
+      fees.push({ id: `${o.id}#tip`, name: 'Tip', net: fixed(tip), tax: '0.00', taxes: [] });
   }
-  if (!rounding.isZero()) fees.push({ id: `${o.id}#cash-rounding`, name: 'Cash rounding', net: fixed(rounding), tax: '0.00', taxes: [] });
+  if (!rounding.isZero())
+    fees.push({
+      id: `${o.id}#cash-rounding`,
+      name: 'Cash rounding',
+      net: fixed(rounding),
+      tax: '0.00',
+      taxes: [],
+    });
 
   // The shop's tax per rate: the order's tax lines, split into shipping and items.
   o.taxLines.forEach(noteRate);
   const orderTax = new Map<string, Dec>();
-  for (const t of o.taxLines) orderTax.set(taxRateId(t), (orderTax.get(taxRateId(t)) ?? new D(0)).plus(amount(t.priceSet, `order tax "${t.title}"`, cur)));
-  for (const l of [...lines, ...shipping]) for (const t of l.taxes) if (!orderTax.has(t.rateId)) orderTax.set(t.rateId, new D(0));
+  for (const t of o.taxLines)
+    orderTax.set(
+      taxRateId(t),
+      (orderTax.get(taxRateId(t)) ?? new D(0)).plus(amount(t.priceSet, `order tax "${t.title}"`, cur)),
+    );
+  for (const l of [...lines, ...shipping])
+    for (const t of l.taxes) if (!orderTax.has(t.rateId)) orderTax.set(t.rateId, new D(0));
   const taxes: OrderTax[] = [...orderTax.entries()].map(([rateId, totalForRate]) => {
-    const shippingTax = sum(shipping.flatMap((s) => s.taxes.filter((t) => t.rateId === rateId).map((t) => t.amount)));
-    const fromLines = sum(lines.flatMap((l) => l.taxes.filter((t) => t.rateId === rateId).map((t) => t.amount)));
-    const rateTotal = o.taxLines.some((t) => taxRateId(t) === rateId) ? totalForRate : fromLines.plus(shippingTax);
+    const shippingTax = sum(
+      shipping.flatMap((s) => s.taxes.filter((t) => t.rateId === rateId).map((t) => t.amount)),
+    );
+    const fromLines = sum(
+      lines.flatMap((l) => l.taxes.filter((t) => t.rateId === rateId).map((t) => t.amount)),
+    );
+    const rateTotal = o.taxLines.some((t) => taxRateId(t) === rateId)
+      ? totalForRate
+      : fromLines.plus(shippingTax);
     return { rateId, itemsTax: fixed(rateTotal.minus(shippingTax)), shippingTax: fixed(shippingTax) };
   });
 
@@ -289,7 +391,14 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
     number: o.name.replace(/^#/, ''),
     status: o.cancelledAt ? 'CANCELLED' : (o.displayFinancialStatus ?? 'UNKNOWN'),
     state: mapState(o),
-    channel: o.sourceName === 'pos' ? 'pos' : o.sourceName === 'web' || !o.sourceName ? 'web' : o.sourceName === 'shopify_draft_order' ? 'admin' : o.sourceName,
+    channel:
+      o.sourceName === 'pos'
+        ? 'pos'
+        : o.sourceName === 'web' || !o.sourceName
+          ? 'web'
+          : o.sourceName === 'shopify_draft_order'
+            ? 'admin'
+            : o.sourceName,
     createdAt: o.createdAt,
     modifiedAt: o.updatedAt,
     paidAt: payer?.processedAt ?? null,
@@ -309,12 +418,21 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
     lines,
     shipping,
     fees,
-    discounts: [...discounts.values()].map((d) => ({ code: d.code, kind: d.kind, net: fixed(d.net), tax: fixed(d.tax) })),
+    discounts: [...discounts.values()].map((d) => ({
+      code: d.code,
+      kind: d.kind,
+      net: fixed(d.net),
+      tax: fixed(d.tax),
+    })),
     taxRates: [...rates.values()],
     taxes,
     totals: {
       total: fixed(due),
-      totalTax: fixed(o.totalTaxSet ? amount(o.totalTaxSet, 'totalTax', cur) : sum(taxes.map((t) => dec(t.itemsTax).plus(t.shippingTax)))),
+      totalTax: fixed(
+        o.totalTaxSet
+          ? amount(o.totalTaxSet, 'totalTax', cur)
+          : sum(taxes.map((t) => dec(t.itemsTax).plus(t.shippingTax))),
+      ),
       shippingNet: fixed(sum(shipping.map((s) => s.net))),
       discountNet: fixed(sum([...discounts.values()].map((d) => d.net))),
     },
@@ -324,9 +442,13 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
   };
   const parsed = Order.safeParse(input);
   if (!parsed.success) {
-    throw new ShopbooksError('MalformedOrder', `Shopify order ${o.name} could not be read: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`, {
-      details: { orderId: o.legacyResourceId },
-    });
+    throw new ShopbooksError(
+      'MalformedOrder',
+      `Shopify order ${o.name} could not be read: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+      {
+        details: { orderId: o.legacyResourceId },
+      },
+    );
   }
   return parsed.data;
 }

@@ -67,10 +67,20 @@ export const ORDERS_COUNT_QUERY = `query ShopbooksOrdersCount($query: String) { 
 
 const MoneyV2 = z.object({ amount: z.string(), currencyCode: z.string() });
 const ShopBag = z.object({ shopMoney: MoneyV2 });
-const TaxLine = z.object({ title: z.string(), rate: z.number().nullable(), ratePercentage: z.number().nullable(), priceSet: ShopBag });
+const TaxLine = z.object({
+  title: z.string(),
+  rate: z.number().nullable(),
+  ratePercentage: z.number().nullable(),
+  priceSet: ShopBag,
+});
 export type GqlTaxLine = z.infer<typeof TaxLine>;
 
-const DiscountApplication = z.object({ __typename: z.string(), index: z.number(), code: z.string().optional(), title: z.string().optional() });
+const DiscountApplication = z.object({
+  __typename: z.string(),
+  index: z.number(),
+  code: z.string().optional(),
+  title: z.string().optional(),
+});
 
 export const GqlLineItem = z.object({
   id: z.string(),
@@ -82,7 +92,9 @@ export const GqlLineItem = z.object({
   originalUnitPriceSet: ShopBag,
   originalTotalSet: ShopBag,
   totalDiscountSet: ShopBag,
-  discountAllocations: z.array(z.object({ allocatedAmountSet: ShopBag, discountApplication: DiscountApplication })),
+  discountAllocations: z.array(
+    z.object({ allocatedAmountSet: ShopBag, discountApplication: DiscountApplication }),
+  ),
   taxLines: z.array(TaxLine),
   variant: z.object({ id: z.string(), sku: z.string().nullable() }).nullable(),
   product: z.object({ id: z.string() }).nullable(),
@@ -145,14 +157,31 @@ export const GqlOrder = z.object({
   totalCashRoundingAdjustment: z.object({ paymentSet: ShopBag, refundSet: ShopBag }),
   taxLines: z.array(TaxLine),
   customer: z
-    .object({ id: z.string(), legacyResourceId: z.string(), email: z.string().nullable(), firstName: z.string().nullable(), lastName: z.string().nullable(), phone: z.string().nullable() })
+    .object({
+      id: z.string(),
+      legacyResourceId: z.string(),
+      email: z.string().nullable(),
+      firstName: z.string().nullable(),
+      lastName: z.string().nullable(),
+      phone: z.string().nullable(),
+    })
     .nullable(),
   billingAddress: Address,
   shippingAddress: Address,
-  retailLocation: z.object({ id: z.string(), name: z.string(), address: z.object({ countryCode: z.string().nullable() }) }).nullable(),
+  retailLocation: z
+    .object({ id: z.string(), name: z.string(), address: z.object({ countryCode: z.string().nullable() }) })
+    .nullable(),
   lineItems: GqlLineItemConnection,
   shippingLines: z.object({
-    nodes: z.array(z.object({ id: z.string().nullable(), title: z.string(), code: z.string().nullable(), discountedPriceSet: ShopBag, taxLines: z.array(TaxLine) })),
+    nodes: z.array(
+      z.object({
+        id: z.string().nullable(),
+        title: z.string(),
+        code: z.string().nullable(),
+        discountedPriceSet: ShopBag,
+        taxLines: z.array(TaxLine),
+      }),
+    ),
   }),
   transactions: z.array(Transaction),
   refunds: z.array(z.object({ id: z.string() })),
@@ -173,7 +202,12 @@ export const GqlRefund = z.object({
         quantity: z.number().int(),
         subtotalSet: ShopBag,
         totalTaxSet: ShopBag,
-        lineItem: z.object({ id: z.string(), name: z.string(), sku: z.string().nullable(), taxLines: z.array(TaxLine) }),
+        lineItem: z.object({
+          id: z.string(),
+          name: z.string(),
+          sku: z.string().nullable(),
+          taxLines: z.array(TaxLine),
+        }),
       }),
     ),
   }),
@@ -195,6 +229,10 @@ export const OrdersPageData = z.object({
   orders: z.object({ pageInfo: PageInfo, nodes: z.array(z.unknown()) }),
 });
 export const OrderData = z.object({ order: z.unknown().nullable() });
-export const OrderLineItemsData = z.object({ order: z.object({ lineItems: GqlLineItemConnection }).nullable() });
+export const OrderLineItemsData = z.object({
+  order: z.object({ lineItems: GqlLineItemConnection }).nullable(),
+});
 export const RefundData = z.object({ refund: z.unknown().nullable() });
-export const OrdersCountData = z.object({ ordersCount: z.object({ count: z.number(), precision: z.string() }).nullable() });
+export const OrdersCountData = z.object({
+  ordersCount: z.object({ count: z.number(), precision: z.string() }).nullable(),
+});

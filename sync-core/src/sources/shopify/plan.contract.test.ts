@@ -14,7 +14,11 @@ describe('Shopify orders plan to the cent', () => {
   const orders: Order[] = [];
   beforeAll(async () => {
     sim = await startShopifySimulator({ restoreRate: 1000 });
-    const src = createShopifySource({ shopDomain: sim.shopDomain, baseUrl: sim.url, accessToken: sim.accessToken });
+    const src = createShopifySource({
+      shopDomain: sim.shopDomain,
+      baseUrl: sim.url,
+      accessToken: sim.accessToken,
+    });
     for await (const page of src.listOrders({})) for (const o of page.orders) if (o.ok) orders.push(o.order);
     expect(orders).toHaveLength(sim.shop.orders.size);
   });
@@ -27,9 +31,15 @@ describe('Shopify orders plan to the cent', () => {
       const walkIn = o.customer.email === '';
       const out = planOrder(o, { requireCustomerEmail: !walkIn });
       if (!out.ok) throw new Error(`#${o.number}: ${out.error.message}`);
-      expect({ n: o.number, gross: out.plan.totals.gross, vat: out.plan.totals.vat }).toEqual({ n: o.number, gross: o.totals.total, vat: o.totals.totalTax });
+      expect({ n: o.number, gross: out.plan.totals.gross, vat: out.plan.totals.vat }).toEqual({
+        n: o.number,
+        gross: o.totals.total,
+        vat: o.totals.totalTax,
+      });
       const check = checkPlanAgainstShop(o, out.plan);
-      expect({ n: o.number, ok: check.ok, check }).toEqual(expect.objectContaining({ n: o.number, ok: true }));
+      expect({ n: o.number, ok: check.ok, check }).toEqual(
+        expect.objectContaining({ n: o.number, ok: true }),
+      );
       // The shop's own per-line figures needed no rounding line.
       expect({ n: o.number, rounding: out.plan.roundingTotal }).toEqual({ n: o.number, rounding: '0.00' });
     }
@@ -51,7 +61,9 @@ describe('Shopify orders plan to the cent', () => {
         const out = planRefund(o, r);
         if (!out.ok) throw new Error(`refund ${r.id} of #${o.number}: ${out.error.message}`);
         expect(out.plan.totals.gross).toBe(fixed(dec(r.amount).negated()));
-        expect(fixed(sum(out.plan.lines.map((l) => dec(l.net).plus(l.vat))))).toBe(fixed(dec(r.amount).negated()));
+        expect(fixed(sum(out.plan.lines.map((l) => dec(l.net).plus(l.vat))))).toBe(
+          fixed(dec(r.amount).negated()),
+        );
         expect(out.plan.lines.filter((l) => l.vatSource === 'shop').length).toBe(r.lines.length);
       }
     }

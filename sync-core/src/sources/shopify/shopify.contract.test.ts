@@ -7,7 +7,10 @@ import type { Order } from '../../model/order';
 import { ShopbooksError } from '../../model/errors';
 import { dec, fixed, sum } from '../../model/money';
 
-async function collect(source: Source, query: OrderQuery = {}): Promise<{ orders: SourceOrder[]; pages: number }> {
+async function collect(
+  source: Source,
+  query: OrderQuery = {},
+): Promise<{ orders: SourceOrder[]; pages: number }> {
   const orders: SourceOrder[] = [];
   let pages = 0;
   for await (const page of source.listOrders(query)) {
@@ -36,7 +39,11 @@ describe('Shopify source against the simulator', () => {
 
   beforeAll(async () => {
     sim = await startShopifySimulator({ bucketSize: 1000, restoreRate: 500 });
-    const src = createShopifySource({ shopDomain: sim.shopDomain, baseUrl: sim.url, accessToken: sim.accessToken });
+    const src = createShopifySource({
+      shopDomain: sim.shopDomain,
+      baseUrl: sim.url,
+      accessToken: sim.accessToken,
+    });
     const { orders, pages } = await collect(src);
     all = ok(orders);
     expect(pages).toBeGreaterThan(1);
@@ -46,7 +53,9 @@ describe('Shopify source against the simulator', () => {
   });
 
   test('lists every seeded order once, in ascending updatedAt order (ties by id)', () => {
-    expect(all.map((o) => o.number).sort()).toEqual([...sim.shop.orders.values()].map((o) => o.name.slice(1)).sort());
+    expect(all.map((o) => o.number).sort()).toEqual(
+      [...sim.shop.orders.values()].map((o) => o.name.slice(1)).sort(),
+    );
     for (let i = 1; i < all.length; i++) {
       const a = all[i - 1];
       const b = all[i];
@@ -57,13 +66,16 @@ describe('Shopify source against the simulator', () => {
   });
 
   test('every order is internally consistent to the cent (lines + shipping + fees = total, taxes per rate = total tax)', () => {
-    for (const o of all) expect({ order: o.number, problems: canonicalProblems(o) }).toEqual({ order: o.number, problems: [] });
+    for (const o of all)
+      expect({ order: o.number, problems: canonicalProblems(o) }).toEqual({ order: o.number, problems: [] });
   });
 
   test('every order total equals what Shopify charged (totalPrice + cash rounding) in shop money', () => {
     for (const o of all) {
       const sim0 = sim.shop.getOrder(o.id);
-      const charged = dec(sim0.totalPriceSet.shopMoney.amount).plus(sim0.totalCashRoundingAdjustment.paymentSet.shopMoney.amount);
+      const charged = dec(sim0.totalPriceSet.shopMoney.amount).plus(
+        sim0.totalCashRoundingAdjustment.paymentSet.shopMoney.amount,
+      );
       expect(o.totals.total).toBe(fixed(charged));
       expect(o.totals.totalTax).toBe(sim0.totalTaxSet.shopMoney.amount);
       expect(o.currency).toBe('EUR');
@@ -75,10 +87,24 @@ describe('Shopify source against the simulator', () => {
     expect(o.pricesIncludeTax).toBe(true);
     const shirt = o.lines[0];
     // 2 × 24.95 = 49.90 incl. 21 % → tax 8.66, net 41.24
-    expect(shirt).toMatchObject({ quantity: '2', net: '41.24', tax: '8.66', taxes: [{ rateId: 'BTW:0.21', amount: '8.66' }], sku: 'TS-BIO-M-GR' });
-    expect(o.taxRates.find((r) => r.id === 'BTW:0.21')).toMatchObject({ percent: '21', label: 'BTW', country: 'NL' });
+    expect(shirt).toMatchObject({
+      quantity: '2',
+      net: '41.24',
+      tax: '8.66',
+      taxes: [{ rateId: 'BTW:0.21', amount: '8.66' }],
+      sku: 'TS-BIO-M-GR',
+    });
+    expect(o.taxRates.find((r) => r.id === 'BTW:0.21')).toMatchObject({
+      percent: '21',
+      label: 'BTW',
+      country: 'NL',
+    });
     expect(o.shipping[0]).toMatchObject({ name: 'PostNL Standaard', net: '4.09', tax: '0.86' });
-    expect(o.customer).toMatchObject({ email: 'sanne.devries@example.nl', shopCustomerId: '6101', shipping: { city: 'Amsterdam', country: 'NL' } });
+    expect(o.customer).toMatchObject({
+      email: 'sanne.devries@example.nl',
+      shopCustomerId: '6101',
+      shipping: { city: 'Amsterdam', country: 'NL' },
+    });
     expect(o.state).toBe('paid');
     expect(o.paidAt).toBe('2026-10-01T09:15:00Z');
     expect(o.paymentMethod).toBe('shopify_payments');
@@ -88,7 +114,9 @@ describe('Shopify source against the simulator', () => {
     const o = byNumber(all, '1002');
     expect(o.discounts).toHaveLength(1);
     expect(o.discounts[0]).toMatchObject({ code: 'WELKOM10', kind: 'coupon' });
-    const gross = (o.lines as Order['lines']).map((l) => dec(l.subtotalNet).plus(l.subtotalTax).minus(dec(l.net).plus(l.tax)));
+    const gross = (o.lines as Order['lines']).map((l) =>
+      dec(l.subtotalNet).plus(l.subtotalTax).minus(dec(l.net).plus(l.tax)),
+    );
     // 10 % of 29.99 + 25.90 + 11.45 = 6.734 → 6.73 allocated over the lines
     expect(fixed(sum(gross))).toBe('6.73');
     expect(fixed(dec(o.discounts[0].net).plus(o.discounts[0].tax))).toBe('6.73');
@@ -102,7 +130,12 @@ describe('Shopify source against the simulator', () => {
     // 3 × 41.32 + 5 × 8.26 = 165.26, minus the 10.00 manual discount
     expect(fixed(netSum)).toBe('155.26');
     // 10.00 split 7.50 / 2.50 over the 21 % and 9 % lines: VAT 1.575 + 0.225
-    expect(o.discounts[0]).toMatchObject({ code: 'Vaste klant korting', kind: 'manual', net: '10.00', tax: '1.80' });
+    expect(o.discounts[0]).toMatchObject({
+      code: 'Vaste klant korting',
+      kind: 'manual',
+      net: '10.00',
+      tax: '1.80',
+    });
     expect(o.paidAt).toBe('2026-10-07T09:00:00Z');
     expect(o.paymentMethod).toBe('bank_deposit');
   });
@@ -146,7 +179,12 @@ describe('Shopify source against the simulator', () => {
     expect(fixed(dec(item.net).plus(item.tax))).toBe('14.95');
     expect(item.tax).toBe('2.60');
     expect(item.taxes).toEqual([{ rateId: 'BTW:0.21', amount: '2.60' }]);
-    expect(r.lines[1]).toMatchObject({ kind: 'shipping', net: '4.09', tax: '0.86', originalLineId: o.shipping[0].id });
+    expect(r.lines[1]).toMatchObject({
+      kind: 'shipping',
+      net: '4.09',
+      tax: '0.86',
+      originalLineId: o.shipping[0].id,
+    });
     expect(r.amount).toBe('19.90');
     expect(o.state).toBe('paid');
     expect(o.status).toBe('PARTIALLY_REFUNDED');
@@ -173,7 +211,11 @@ describe('Shopify source against the simulator', () => {
   });
 
   test('getOrder reads one order with its refunds', async () => {
-    const src = createShopifySource({ shopDomain: sim.shopDomain, baseUrl: sim.url, accessToken: sim.accessToken });
+    const src = createShopifySource({
+      shopDomain: sim.shopDomain,
+      baseUrl: sim.url,
+      accessToken: sim.accessToken,
+    });
     const r = await src.getOrder('5500001011');
     expect(r.ok).toBe(true);
     if (r.ok) {
@@ -194,15 +236,27 @@ describe('Shopify source: changes, paging, auth, throttling', () => {
   afterEach(async () => {
     await sim.close();
   });
-  const source = (extra: Record<string, unknown> = {}) => createShopifySource({ shopDomain: sim.shopDomain, baseUrl: sim.url, accessToken: sim.accessToken, ...extra });
+  const source = (extra: Record<string, unknown> = {}) =>
+    createShopifySource({
+      shopDomain: sim.shopDomain,
+      baseUrl: sim.url,
+      accessToken: sim.accessToken,
+      ...extra,
+    });
 
   test('modifiedAfter returns exactly the orders changed since (payment, refund, cancellation)', async () => {
     const first = ok((await collect(source())).orders);
-    const cursor = first.map((o) => o.modifiedAt).sort().at(-1)!;
+    const cursor = first
+      .map((o) => o.modifiedAt)
+      .sort()
+      .at(-1)!;
     expect(ok((await collect(source(), { modifiedAfter: cursor })).orders)).toEqual([]);
 
     sim.shop.markPaid(5500001006, '2026-11-01T10:00:00Z', 'bank_deposit');
-    sim.shop.refund(5500001002, { createdAt: '2026-11-01T10:00:00Z', lines: [{ lineItemId: sim.shop.lineItem(5500001002, 1).id, quantity: 1 }] });
+    sim.shop.refund(5500001002, {
+      createdAt: '2026-11-01T10:00:00Z',
+      lines: [{ lineItemId: sim.shop.lineItem(5500001002, 1).id, quantity: 1 }],
+    });
     sim.shop.cancel(5500001001, '2026-11-02T08:00:00Z');
     const changed = ok((await collect(source(), { modifiedAfter: cursor })).orders);
     expect(changed.map((o) => o.number)).toEqual(['1002', '1006', '1001']);
@@ -214,7 +268,8 @@ describe('Shopify source: changes, paging, auth, throttling', () => {
 
   test("sub-second cursors are exact although Shopify's search compares whole seconds", async () => {
     sim.shop.touch(5500001003, '2026-11-05T10:00:05Z');
-    const at = async (after: string) => ok((await collect(source(), { modifiedAfter: after })).orders).map((o) => o.number);
+    const at = async (after: string) =>
+      ok((await collect(source(), { modifiedAfter: after })).orders).map((o) => o.number);
     expect(await at('2026-11-05T10:00:04.500Z')).toEqual(['1003']);
     expect(await at('2026-11-05T10:00:05.000Z')).toEqual([]);
     expect(sim.stats.queries.some((q) => q.includes('ShopbooksOrders'))).toBe(true);
@@ -229,12 +284,23 @@ describe('Shopify source: changes, paging, auth, throttling', () => {
   });
 
   test('createdAfter/createdBefore filter on the creation date', async () => {
-    const got = ok((await collect(source(), { createdAfter: '2026-10-04T00:00:00Z', createdBefore: '2026-10-07T00:00:00Z' })).orders);
+    const got = ok(
+      (
+        await collect(source(), {
+          createdAfter: '2026-10-04T00:00:00Z',
+          createdBefore: '2026-10-07T00:00:00Z',
+        })
+      ).orders,
+    );
     expect(got.map((o) => o.number).sort()).toEqual(['1005', '1006']);
   });
 
   test('a wrong access token is an AuthFailed error, not a retry loop', async () => {
-    const src = createShopifySource({ shopDomain: sim.shopDomain, baseUrl: sim.url, accessToken: 'shpat_wrong' });
+    const src = createShopifySource({
+      shopDomain: sim.shopDomain,
+      baseUrl: sim.url,
+      accessToken: 'shpat_wrong',
+    });
     await expect(collect(src)).rejects.toMatchObject({ code: 'AuthFailed', retryable: false });
     expect(sim.stats.unauthorized).toBe(1);
   });
@@ -277,17 +343,29 @@ describe('Shopify source: changes, paging, auth, throttling', () => {
 
   test('persistent 503s end the run with a retryable error', async () => {
     sim.faults.failNext(100, 503);
-    await expect(collect(source({ maxAttempts: 2 }))).rejects.toMatchObject({ code: 'RemoteUnavailable', retryable: true });
+    await expect(collect(source({ maxAttempts: 2 }))).rejects.toMatchObject({
+      code: 'RemoteUnavailable',
+      retryable: true,
+    });
   });
 
   test('test orders are never listed', async () => {
-    sim.shop.addOrder({ id: 5500009999, number: 9999, createdAt: '2026-11-10T00:00:00Z', taxesIncluded: true, test: true, lines: [{ title: 'x', unitPrice: '1.00', quantity: 1, taxRate: '0.21' }] });
+    sim.shop.addOrder({
+      id: 5500009999,
+      number: 9999,
+      createdAt: '2026-11-10T00:00:00Z',
+      taxesIncluded: true,
+      test: true,
+      lines: [{ title: 'x', unitPrice: '1.00', quantity: 1, taxRate: '0.21' }],
+    });
     const got = ok((await collect(source())).orders);
     expect(got.some((o) => o.number === '9999')).toBe(false);
   });
 
   test('invalid config is refused with a readable reason', () => {
-    expect(() => createShopifySource({ shopDomain: 'x.myshopify.com', accessToken: '', apiVersion: '2025-02' })).toThrow(ShopbooksError);
+    expect(() =>
+      createShopifySource({ shopDomain: 'x.myshopify.com', accessToken: '', apiVersion: '2025-02' }),
+    ).toThrow(ShopbooksError);
     try {
       createShopifySource({ shopDomain: 'x.myshopify.com', accessToken: '', apiVersion: '2025-02' });
     } catch (e) {
@@ -301,15 +379,33 @@ describe('Shopify source: changes, paging, auth, throttling', () => {
 describe('Shopify simulator strictness', () => {
   let sim: ShopifySimulator;
   beforeAll(async () => {
-    sim = await startShopifySimulator({ readAllOrders: false, now: () => Date.parse('2026-12-20T00:00:00Z') });
-    sim.shop.addOrder({ id: 5500002001, number: 2001, createdAt: '2026-12-01T10:00:00Z', taxesIncluded: true, lines: [{ title: 'Recent', unitPrice: '10.00', quantity: 1, taxRate: '0.21' }] });
+    sim = await startShopifySimulator({
+      readAllOrders: false,
+      now: () => Date.parse('2026-12-20T00:00:00Z'),
+    });
+    sim.shop.addOrder({
+      id: 5500002001,
+      number: 2001,
+      createdAt: '2026-12-01T10:00:00Z',
+      taxesIncluded: true,
+      lines: [{ title: 'Recent', unitPrice: '10.00', quantity: 1, taxRate: '0.21' }],
+    });
   });
   afterAll(async () => {
     await sim.close();
   });
   const post = async (body: unknown, token = sim.accessToken) => {
-    const res = await fetch(sim.graphqlUrl(), { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': token }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> & { errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+    const res = await fetch(sim.graphqlUrl(), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': token },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown> & {
+        errors?: Array<{ message: string; extensions?: { code?: string } }>;
+      },
+    };
   };
 
   test('fields the schema does not have are rejected GraphQL-style (HTTP 200)', async () => {
@@ -320,12 +416,18 @@ describe('Shopify simulator strictness', () => {
   });
 
   test('connections without first/last and pages over 250 are refused', async () => {
-    expect((await post({ query: '{ orders { nodes { id } } }' })).body.errors?.[0].message).toMatch(/first or last/);
-    expect((await post({ query: '{ orders(first: 251) { nodes { id } } }' })).body.errors?.[0].message).toMatch(/250/);
+    expect((await post({ query: '{ orders { nodes { id } } }' })).body.errors?.[0].message).toMatch(
+      /first or last/,
+    );
+    expect(
+      (await post({ query: '{ orders(first: 251) { nodes { id } } }' })).body.errors?.[0].message,
+    ).toMatch(/250/);
   });
 
   test('queries above the single-query cost limit are refused with MAX_COST_EXCEEDED', async () => {
-    const r = await post({ query: '{ orders(first: 250) { nodes { lineItems(first: 250) { nodes { id } } } } }' });
+    const r = await post({
+      query: '{ orders(first: 250) { nodes { lineItems(first: 250) { nodes { id } } } } }',
+    });
     expect(r.body.errors?.[0].extensions?.code).toBe('MAX_COST_EXCEEDED');
   });
 
@@ -338,13 +440,24 @@ describe('Shopify simulator strictness', () => {
 
   test('every answer reports extensions.cost with the bucket state', async () => {
     const r = await post({ query: '{ shop { name currencyCode } }' });
-    const cost = (r.body.extensions as { cost: { requestedQueryCost: number; throttleStatus: { maximumAvailable: number; restoreRate: number } } }).cost;
+    const cost = (
+      r.body.extensions as {
+        cost: {
+          requestedQueryCost: number;
+          throttleStatus: { maximumAvailable: number; restoreRate: number };
+        };
+      }
+    ).cost;
     expect(cost.requestedQueryCost).toBe(1);
     expect(cost.throttleStatus).toMatchObject({ maximumAvailable: 1000, restoreRate: 50 });
   });
 
   test('without read_all_orders only the last 60 days are visible', async () => {
-    const src = createShopifySource({ shopDomain: sim.shopDomain, baseUrl: sim.url, accessToken: sim.accessToken });
+    const src = createShopifySource({
+      shopDomain: sim.shopDomain,
+      baseUrl: sim.url,
+      accessToken: sim.accessToken,
+    });
     const got = ok((await collect(src)).orders);
     expect(got.map((o) => o.number)).toEqual(['2001']);
   });
@@ -352,12 +465,28 @@ describe('Shopify simulator strictness', () => {
   test('client-credentials tokens are issued only for the right client secret', async () => {
     const s2 = await startShopifySimulator({ seed: false, clientId: 'cid', clientSecret: 'csecret' });
     try {
-      const bad = await fetch(`${s2.url}/admin/oauth/access_token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'cid', client_secret: 'x' }) });
+      const bad = await fetch(`${s2.url}/admin/oauth/access_token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'cid', client_secret: 'x' }),
+      });
       expect(bad.status).toBe(400);
-      const good = await fetch(`${s2.url}/admin/oauth/access_token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials', client_id: 'cid', client_secret: 'csecret' }) });
+      const good = await fetch(`${s2.url}/admin/oauth/access_token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          grant_type: 'client_credentials',
+          client_id: 'cid',
+          client_secret: 'csecret',
+        }),
+      });
       const tok = (await good.json()) as { access_token: string; expires_in: number };
       expect(tok.expires_in).toBe(86399);
-      const src = createShopifySource({ shopDomain: s2.shopDomain, baseUrl: s2.url, accessToken: tok.access_token });
+      const src = createShopifySource({
+        shopDomain: s2.shopDomain,
+        baseUrl: s2.url,
+        accessToken: tok.access_token,
+      });
       expect((await collect(src)).orders).toEqual([]);
     } finally {
       await s2.close();
