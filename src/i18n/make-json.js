@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
- * Translations of the settings page, without wp-cli:
+ * Translations of the plugin, without wp-cli (`wp i18n make-pot` / `make-json` / msgfmt):
  *
- *   node src/i18n/make-json.js            extract the strings of src/ into plugin/languages/shopbooks-js.pot,
- *                                         and write for every plugin/languages/shopbooks-<locale>.po the JSON file
- *                                         `wp i18n make-json` would write: shopbooks-<locale>-<md5('build/index.js')>.json
- *   node src/i18n/make-json.js --check    the same, but write nothing: exit 1 when a .po misses a translation
- *                                         of the page or a generated file is out of date
+ *   node src/i18n/make-json.js            extract the strings of src/ (the settings page) and plugin/**.php into
+ *                                         plugin/languages/shopbooks.pot, and for every plugin/languages/shopbooks-<locale>.po
+ *                                         write the JSON file `wp i18n make-json` would write for the page's script,
+ *                                         shopbooks-<locale>-<md5('build/index.js')>.json, and the compiled shopbooks-<locale>.mo
+ *                                         that load_plugin_textdomain() reads for the PHP strings
+ *   node src/i18n/make-json.js --check    write nothing; exit 1 when a .po misses a translation of the page or the
+ *                                         JSON / .mo is out of date. PHP strings without a translation (the PHP side
+ *                                         changes often) and a stale .pot are reported, not fatal.
+ *   node src/i18n/make-json.js --update-po  also add every new msgid to each .po (empty translation) for translators
  *
  * WordPress (`load_script_textdomain`) looks for `<domain>-<locale>-<md5 of the script path relative to the
  * plugin>.json`; the script is `build/index.js`. The JSON is Jed 1.x as `wp i18n make-json` writes it.
@@ -26,7 +30,10 @@ const SRC = path.join(REPO, 'src');
 const LANG_DIR = path.join(REPO, 'plugin', 'languages');
 const DOMAIN = 'shopbooks';
 const SCRIPT = 'build/index.js';
-const POT = path.join(LANG_DIR, 'shopbooks-js.pot');
+const PLUGIN = path.join(REPO, 'plugin');
+const POT = path.join(LANG_DIR, 'shopbooks.pot');
+/** Folders of plugin/ that hold no PHP of the plugin's own. */
+const PHP_SKIP = new Set(['build', 'sync-core', 'languages', 'vendor', 'node_modules']);
 
 /** Argument positions of each i18n function: [msgid, plural, context, domain]. */
 const FUNCTIONS = {
@@ -122,6 +129,90 @@ function extract() {
 	return { entries, problems };
 }
 
+function phpFiles(dir) {
+	return fs
+		.readdirSync(dir, { withFileTypes: true })
+		.flatMap((d) => {
+			const p = path.join(dir, d.name);
+			if (d.isDirectory()) {
+				return PHP_SKIP.has(d.name) ? [] : phpFiles(p);
+			}
+			return d.name.endsWith('.php') ? [p] : [];
+		})
+		.sort();
+}
+
+/**
+ * A PHP string literal's value ('…' or "…" without variables).
+ *
+ * @param {string} literal The literal with its quotes.
+ * @return {string} its value.
+ */
+function phpString(literal) {
+	const body = literal.slice(1, -1);
+	if (literal[0] === "'") {
+		return body.replace(/\\(['\\])/g, '$1');
+	}
+	return body.replace(/\\([nrt"\\$])/g, (m, c) => ({ n: '\n', r: '\r', t: '\t' })[c] || c);
+}
+
+const PHP_STR = `'(?:[^'\\\\]|\\\\.)*'|"(?:[^"\\\\$]|\\\\.)*"`;
+/** [function names, regex of the arguments after "(", which groups hold msgid / context / plural]. */
+const PHP_CALLS = [
+	[
+		['__', '_e', 'esc_html__', 'esc_html_e', 'esc_attr__', 'esc_attr_e'],
+		`(${PHP_STR})\\s*,\\s*(${PHP_STR})`,
+		{ msgid: 1, domain: 2 },
+	],
+	[
+		['_x', '_ex', 'esc_html_x', 'esc_attr_x'],
+		`(${PHP_STR})\\s*,\\s*(${PHP_STR})\\s*,\\s*(${PHP_STR})`,
+		{ msgid: 1, context: 2, domain: 3 },
+	],
+	[
+		['_n'],
+		`(${PHP_STR})\\s*,\\s*(${PHP_STR})\\s*,\\s*[^;]+?,\\s*(${PHP_STR})\\s*\\)`,
+		{ msgid: 1, plural: 2, domain: 3 },
+	],
+];
+
+/**
+ * The plugin's PHP strings of the text domain (added to `entries`).
+ *
+ * @param {Map} entries Entries from extract(), keyed by context + "\u0004" + msgid.
+ * @return {Map} the same map, with the PHP strings added.
+ */
+function extractPhp(entries) {
+	for (const file of phpFiles(PLUGIN)) {
+		const rel = path.relative(REPO, file);
+		const code = fs.readFileSync(file, 'utf8');
+		for (const [names, args, g] of PHP_CALLS) {
+			const re = new RegExp(`(?<![\\w>$:])(${names.join('|')})\\(\\s*${args}`, 'g');
+			let m;
+			while ((m = re.exec(code))) {
+				const group = (i) => m[i + 1];
+				if (phpString(group(g.domain)) !== DOMAIN) {
+					continue;
+				}
+				const line = code.slice(0, m.index).split('\n').length;
+				const msgid = phpString(group(g.msgid));
+				const context = g.context ? phpString(group(g.context)) : undefined;
+				const plural = g.plural ? phpString(group(g.plural)) : undefined;
+				const before = code.slice(Math.max(0, m.index - 400), m.index);
+				const tc = /\/\*\s*translators:([^*]*?)\*\/[^/]*$/.exec(before);
+				const key = (context ? context + '\u0004' : '') + msgid;
+				const entry = entries.get(key) || { msgid, plural, context, references: [], comment: '' };
+				entry.references.push(`${rel}:${line}`);
+				if (tc && !entry.comment) {
+					entry.comment = `translators:${tc[1]}`.trim();
+				}
+				entries.set(key, entry);
+			}
+		}
+	}
+	return entries;
+}
+
 function potText(entries) {
 	const translations = { '': { '': { msgid: '', msgstr: [''] } } };
 	for (const e of entries.values()) {
@@ -197,10 +288,16 @@ function jedJson(po, entries, locale) {
 
 function main() {
 	const check = process.argv.includes('--check');
+	const updatePo = process.argv.includes('--update-po');
 	const { entries, problems } = extract();
+	const all = extractPhp(
+		new Map(Array.from(entries, ([k, e]) => [k, { ...e, references: [...e.references] }])),
+	);
 	const failures = [...problems];
+	const warnings = [];
+	/** file -> wanted content (string or Buffer) and whether being stale is fatal in --check. */
 	const wanted = new Map();
-	wanted.set(POT, potText(entries));
+	wanted.set(POT, { content: potText(all), fatal: false });
 
 	const hash = crypto.createHash('md5').update(SCRIPT).digest('hex');
 	const poFiles = fs.existsSync(LANG_DIR)
@@ -208,28 +305,77 @@ function main() {
 		: [];
 	for (const f of poFiles) {
 		const locale = f.slice('shopbooks-'.length, -'.po'.length);
-		const po = gettext.po.parse(fs.readFileSync(path.join(LANG_DIR, f)));
+		const poPath = path.join(LANG_DIR, f);
+		const po = gettext.po.parse(fs.readFileSync(poPath));
 		const { text, missing } = jedJson(po, entries, locale);
 		for (const m of missing) {
-			failures.push(`${f}: no translation for ${JSON.stringify(m)}`);
+			failures.push(`${f}: no translation for ${JSON.stringify(m)} (settings page)`);
 		}
-		wanted.set(path.join(LANG_DIR, `shopbooks-${locale}-${hash}.json`), text);
+		const untranslatedPhp = [];
+		for (const [key, e] of all) {
+			if (entries.has(key)) {
+				continue;
+			}
+			const t = (po.translations[e.context || ''] || {})[e.msgid];
+			if (!t || !t.msgstr || t.msgstr.some((x) => !x)) {
+				untranslatedPhp.push(e);
+			}
+		}
+		if (untranslatedPhp.length) {
+			warnings.push(
+				`${f}: ${untranslatedPhp.length} PHP string(s) without a translation (shown in English):\n` +
+					untranslatedPhp.map((e) => `  ${JSON.stringify(e.msgid)}  ${e.references[0]}`).join('\n'),
+			);
+		}
+		if (updatePo && untranslatedPhp.length && !check) {
+			for (const e of untranslatedPhp) {
+				const ctx = e.context || '';
+				po.translations[ctx] = po.translations[ctx] || {};
+				if (!po.translations[ctx][e.msgid]) {
+					po.translations[ctx][e.msgid] = {
+						msgid: e.msgid,
+						...(e.context ? { msgctxt: e.context } : {}),
+						...(e.plural ? { msgid_plural: e.plural, msgstr: ['', ''] } : { msgstr: [''] }),
+						comments: {
+							reference: e.references.join('\n'),
+							...(e.comment ? { extracted: e.comment } : {}),
+						},
+					};
+				}
+			}
+			wanted.set(poPath, {
+				content: gettext.po.compile(po, { sort: true }).toString('utf8') + '\n',
+				fatal: false,
+			});
+		}
+		wanted.set(path.join(LANG_DIR, `shopbooks-${locale}-${hash}.json`), { content: text, fatal: true });
+		wanted.set(path.join(LANG_DIR, `shopbooks-${locale}.mo`), {
+			content: gettext.mo.compile(po),
+			fatal: true,
+		});
 	}
 
-	for (const [file, text] of wanted) {
-		const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
-		if (current === text) {
+	for (const [file, { content, fatal }] of wanted) {
+		const current = fs.existsSync(file) ? fs.readFileSync(file) : null;
+		if (current && Buffer.compare(current, Buffer.from(content)) === 0) {
 			continue;
 		}
 		if (check) {
-			failures.push(`${path.relative(REPO, file)} is out of date: run node src/i18n/make-json.js`);
+			(fatal ? failures : warnings).push(
+				`${path.relative(REPO, file)} is out of date: run node src/i18n/make-json.js`,
+			);
 		} else {
 			fs.mkdirSync(path.dirname(file), { recursive: true });
-			fs.writeFileSync(file, text);
+			fs.writeFileSync(file, content);
 			console.log(`wrote ${path.relative(REPO, file)}`);
 		}
 	}
-	console.log(`${entries.size} strings in src/, ${poFiles.length} translation(s)`);
+	console.log(
+		`${entries.size} strings in src/, ${all.size - entries.size} more in plugin/*.php, ${poFiles.length} translation(s)`,
+	);
+	if (warnings.length) {
+		console.log(`warning: ${warnings.join('\nwarning: ')}`);
+	}
 	if (failures.length) {
 		console.error(failures.join('\n'));
 		process.exit(1);
@@ -240,4 +386,4 @@ if (require.main === module) {
 	main();
 }
 
-module.exports = { extract, jedJson, SCRIPT };
+module.exports = { extract, extractPhp, jedJson, SCRIPT };

@@ -249,6 +249,18 @@ describe('Shopbooks settings page (wp-admin, headless Chromium)', { timeout: 170
   );
 
   test(
+    'Rules: "Import orders since" schedules the backfill from the saved start date',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      await page.click('.shopbooks-backfill');
+      await page.waitForSelector('.shopbooks-rules .shopbooks-notice-success:has-text("2024-01-01")');
+      const at = wpEval("echo (int) wp_next_scheduled('shopbooks_backfill', array('2024-01-01'));").trim();
+      assert.ok(Number(at) > 0, `a backfill event since 2024-01-01 is scheduled (${at})`);
+      assertNoPageProblems('backfill');
+    },
+  );
+
+  test(
     'Rules: a bad e-mail address is refused with the reason next to the field',
     { timeout: STEP_TIMEOUT },
     async () => {
@@ -264,6 +276,25 @@ describe('Shopbooks settings page (wp-admin, headless Chromium)', { timeout: 170
       assert.equal(body.rules.notifyEmail, 'boekhouding@example.com', 'the bad value was not stored');
       // The REST error itself is expected (400); the page must not have thrown.
       problems.take().forEach((p) => assert.match(p, /status of 400/, p));
+    },
+  );
+
+  test(
+    'Access for the sync: one click creates the sync user and its application password, never shown',
+    { timeout: STEP_TIMEOUT },
+    async () => {
+      await openSettings(page, env);
+      await page.click('.shopbooks-sync-access-create');
+      await page.waitForSelector('.shopbooks-sync-access .shopbooks-badge.is-connected');
+      assert.match((await page.textContent('.shopbooks-sync-access p')) ?? '', /shopbooks-sync/);
+      const { body } = await rest(env, 'GET', '/shopbooks/v1/connections');
+      assert.equal(body.woocommerce.connected, true);
+      assert.equal(body.woocommerce.applicationPasswordSet, true);
+      // The plugin keeps the password encrypted; whatever it is, the browser never received it.
+      const password = wpEval("echo Shopbooks\\Secrets::get('sync_app_password');").trim();
+      assert.ok(password.length >= 16, 'the plugin stored an application password');
+      await assertSecretsNotRendered([password]);
+      assertNoPageProblems('sync access');
     },
   );
 
@@ -455,6 +486,7 @@ describe('Shopbooks settings page (wp-admin, headless Chromium)', { timeout: 170
       await page.waitForFunction(() => document.querySelectorAll('.shopbooks-ledger-row').length === 1);
       assert.equal(await page.locator('.shopbooks-ledger-row.is-skipped').count(), 1);
 
+      wpEval("wp_clear_scheduled_hook('shopbooks_sync_now'); echo 'ok';"); // Retry scheduled one already
       await page.click('.shopbooks-sync-now');
       await page.waitForSelector('.shopbooks-log .shopbooks-notice-success:has-text("scheduled")');
       const runs = await rest(env, 'GET', '/shopbooks/v1/runs');
@@ -476,7 +508,10 @@ describe('Shopbooks settings page (wp-admin, headless Chromium)', { timeout: 170
         assert.equal(await page.textContent('.shopbooks-preview-reference code'), body.plan.reference);
         assert.equal(await page.textContent('.shopbooks-preview-net'), body.plan.totals.net);
       } else {
-        assert.equal(await page.textContent('.shopbooks-preview-unavailable .components-notice__content'), body.reason);
+        assert.equal(
+          await page.textContent('.shopbooks-preview-unavailable .components-notice__content'),
+          body.reason,
+        );
         assert.ok(String(body.reason).length > 10, 'a reason in plain words');
       }
       await screenshot(page, '08-preview');
@@ -545,6 +580,15 @@ describe('Shopbooks settings page (wp-admin, headless Chromium)', { timeout: 170
         await screenshot(page, '11-connection-nl');
         await openTab(page, 'rules');
         assert.equal(await page.textContent('.shopbooks-save-rules'), 'Regels opslaan');
+        // The plugin's own (PHP) messages come from shopbooks-nl_NL.mo: a refused e-mail address, in Dutch.
+        await page.fill('.shopbooks-notify-email input', 'geen-adres');
+        await page.click('.shopbooks-save-rules');
+        await page.waitForSelector('.shopbooks-notify-email .shopbooks-field-error');
+        assert.match(
+          (await page.textContent('.shopbooks-notify-email .shopbooks-field-error')) ?? '',
+          /geldig e-mailadres/,
+        );
+        problems.take().forEach((p) => assert.match(p, /status of 400/, p));
         await screenshot(page, '12-rules-nl');
         assertNoPageProblems('Dutch');
       } finally {
