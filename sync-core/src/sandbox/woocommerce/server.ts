@@ -49,7 +49,7 @@ export interface WooSimulatorOptions {
   now?: () => Date;
 }
 
-export type FaultKind = 'http-500-html' | 'http-502' | 'http-503-maintenance' | 'wp-critical-error' | 'non-json' | 'truncated' | 'slow' | 'reset';
+export type FaultKind = 'http-500-html' | 'http-502' | 'http-503-maintenance' | 'wp-critical-error' | 'non-json' | 'truncated' | 'slow' | 'reset' | 'strip-paging-headers';
 
 export interface Fault {
   kind: FaultKind;
@@ -767,7 +767,12 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
         res.end(text.slice(0, Math.floor(text.length / 2)));
         return;
       }
-      send(h.status, text, h.headers ?? {});
+      let headers = h.headers ?? {};
+      if (fault?.kind === 'strip-paging-headers') {
+        // a proxy or cache that drops X-WP-Total / X-WP-TotalPages / Link
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^(x-wp-total|x-wp-totalpages|link)$/i.test(k)));
+      }
+      send(h.status, text, headers);
     };
     try {
       if (auth.error) throw new HttpError(auth.error);

@@ -92,6 +92,15 @@ export function wooHttpError(e: unknown, what: string): ShopbooksError {
   return new ShopbooksError('RemoteValidation', `WooCommerce refused the request while ${what} (HTTP ${status}): ${remoteMessage ?? remoteCode}`, { remoteMessage, details });
 }
 
+/**
+ * X-WP-TotalPages, or — when a proxy stripped the header — "one more page" while pages come back full.
+ */
+function totalPagesOf(headers: AxiosResponse['headers'], got: number, perPage: number, page: number): number {
+  const h = headers['x-wp-totalpages'];
+  if (h !== undefined && h !== null && /^\d+$/.test(String(h))) return Number(h);
+  return got >= perPage ? page + 1 : page;
+}
+
 export interface WooCommerceSource extends Source {
   /** Refunds of one order (all pages). */
   listRefunds(orderId: string): Promise<Json[]>;
@@ -187,9 +196,9 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
     const out: Json[] = [];
     for (let page = 1; ; page++) {
       const { data, headers } = await get(endpoint, { ...params, per_page: 100, page }, what);
-      out.push(...asArray(data, what));
-      const totalPages = Number(headers['x-wp-totalpages'] ?? 1);
-      if (!(page < totalPages)) break;
+      const items = asArray(data, what);
+      out.push(...items);
+      if (!(page < totalPagesOf(headers, items.length, 100, page))) break;
     }
     return out;
   }
@@ -228,8 +237,8 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
       const { data, headers } = await get('orders', params, 'listing orders');
       const raw = asArray(data, 'listing orders');
       if (reported === 0) {
-        totalOrders = Number(headers['x-wp-total'] ?? raw.length);
-        totalPages = Number(headers['x-wp-totalpages'] ?? 1);
+        totalOrders = Number(headers['x-wp-total'] ?? raw.length) || raw.length;
+        totalPages = totalPagesOf(headers, raw.length, config.perPage, 1);
       }
       const fresh = raw.filter((o) => {
         const key = `${String(o.id)}@${String(o.date_modified_gmt)}`;
@@ -241,8 +250,7 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
       for (const o of fresh) orders.push(await mapOne(o));
       reported += 1;
       if (orders.length) yield { orders, page: reported, totalPages: Math.max(totalPages, reported), totalOrders };
-      const pageTotal = Number(headers['x-wp-totalpages'] ?? 1);
-      if (raw.length < config.perPage || page >= pageTotal) break;
+      if (raw.length < config.perPage || page >= totalPagesOf(headers, raw.length, config.perPage, page)) break;
       // keyset: continue one second before the last order's modification (the filter is exclusive)
       const lastMod = String(raw[raw.length - 1].date_modified_gmt ?? '');
       const next = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(lastMod) ? addSecondsIso(lastMod, -1) : null;

@@ -113,6 +113,17 @@ describe('WooCommerce source ↔ simulator: listing', () => {
     expect(seen.length).toBe(251);
   });
 
+  it('a proxy that strips X-WP-TotalPages does not end the listing early', async () => {
+    sim.faults.inject({ kind: 'strip-paging-headers', times: 50, match: '/wc/v3/orders' });
+    try {
+      const { orders } = await collect(source().listOrders({}));
+      expect(new Set(idsOf(orders)).size).toBe(250);
+      expect(sim.requests.log.filter((r) => r.fault === 'strip-paging-headers').length).toBeGreaterThanOrEqual(3);
+    } finally {
+      sim.faults.clear();
+    }
+  });
+
   it('getOrder returns the order with its refunds, and a clear error for an unknown id', async () => {
     const withRefunds = [...sim.shop.orders.values()].find((o) => o.refunds.length > 1);
     expect(withRefunds).toBeDefined();
