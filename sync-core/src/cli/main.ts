@@ -89,6 +89,7 @@ async function preview(g: GlobalOpts, o: { since?: string; status?: string; orde
 
 function printSummary(g: GlobalOpts, s: SyncSummary) {
   if (g.json) return printJson(s);
+  if (s.runBusy) return say(g, s.message);
   say(g, `${s.dryRun ? '[dry run] ' : ''}${s.mode}: ${s.ordersSeen} order(s) read; booked ${s.booked.order} order(s), ${s.booked.refund} refund(s), ${s.booked.cancellation} cancellation(s); ${s.alreadyBooked} already booked, ${s.skipped} skipped, ${s.ignored} not (yet) sold, ${s.failed} failed${s.recovered ? `, ${s.recovered} recovered after an uncertain outcome` : ''}.`);
   if (s.failures.length) {
     say(g, table(['Entry', 'Order', 'Reason'], s.failures.map((f) => [f.key, f.orderNumber ?? '?', `${f.code}: ${f.message}${f.remoteMessage ? `\n(${f.remoteMessage})` : ''}`])));

@@ -19,6 +19,8 @@ export const SyncRules = z.object({
   persistentAfterAttempts: z.number().int().min(1).default(5),
   /** How long a run's claim on an order is honoured by other runs (a killed run's claim is taken over sooner). */
   claimLeaseSeconds: z.number().int().min(10).default(600),
+  /** How long a run waits for another run of the same connection to finish before giving up (doing nothing). */
+  runLockWaitSeconds: z.number().int().min(0).default(60),
 });
 export type SyncRules = z.infer<typeof SyncRules>;
 export type SyncRulesInput = z.input<typeof SyncRules>;

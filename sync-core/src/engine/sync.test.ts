@@ -102,4 +102,20 @@ describe('runSync', () => {
     expect(target.docs.map((d) => d.plan.reference).sort()).toEqual(['2', '3', '4']);
     expect(s2.alreadyBooked).toBe(2);
   });
+
+  it('runs of one connection do not overlap: a second run waits, then gives up doing nothing', async () => {
+    const source = new ListSource('shop', [1, 2, 3].map((n) => ok(order(n))));
+    const target = new MemoryTarget();
+    const store = new MemoryStore();
+    let release!: () => void;
+    const held = store.withLock('run:woocommerce:shop:exact', () => new Promise<void>((r) => (release = r)));
+    const busy = await runSync({ source, target, store, rules: { ...rules, runLockWaitSeconds: 0 } }, { mode: 'sync' });
+    expect(busy.runBusy).toBe(true);
+    expect(target.docs).toHaveLength(0);
+    release();
+    await held;
+    const s = await runSync({ source, target, store, rules }, { mode: 'sync' });
+    expect(s.runBusy).toBe(false);
+    expect(s.booked.order).toBe(3);
+  });
 });

@@ -70,7 +70,11 @@ export interface SyncSummary {
   skipped: number;
   failed: number;
   persistentFailures: number;
-  busy: number;
+  /** Entries another live run had claimed (left to it). */
+  claimedElsewhere: number;
+  /** The whole run did nothing because another run of the same connection was in progress. */
+  runBusy: boolean;
+  message: string;
   ignored: number;
   changedAfterBooking: string[];
   failures: Array<{ key: string; orderNumber: string | null; code: string; message: string; remoteMessage?: string }>;
@@ -91,22 +95,41 @@ export function cursorName(source: Source): string {
   return `${source.platform}:${source.shopId}:orders-modified`;
 }
 
+/**
+ * One run per connection at a time: a run waits up to `rules.runLockWaitSeconds` for another run
+ * of the same shop and books to finish, then gives up with `busy` (nothing done, nothing lost — the
+ * next run picks it up). Serialising runs keeps two overlapping triggers (cron and a status
+ * change, or two terminals) from splitting the API's rate budget blindly; the per-entry claims
+ * still guarantee exactly once if runs ever do overlap (another host, an expired lock).
+ */
 export async function runSync(deps: SyncDeps, opts: SyncOptions): Promise<SyncSummary> {
-  const now = deps.now ?? Date.now;
-  const planSettings = PlanSettings.parse(deps.plan ?? {});
   const rules = SyncRules.parse(deps.rules ?? {});
-  const log = deps.log ?? (() => {});
-  const dryRun = opts.dryRun ?? false;
-  const { source, target, store } = deps;
-  const runId = newRunId();
-  const run: RunRecord = dryRun ? { id: runId, command: opts.mode, startedAt: new Date(now()).toISOString(), finishedAt: null, booked: 0, failed: 0, skipped: 0, message: '' } : await store.startRun(opts.mode);
-  const ctx = { store, dryRun, log };
-  const bookDeps = { store, target, rules, runId, dryRun, now, ctx };
+  if (opts.dryRun) return runSyncLocked(deps, opts);
+  const lockName = `run:${deps.source.platform}:${deps.source.shopId}:${deps.target.name}`;
+  let entered = false;
+  try {
+    return await deps.store.withLock(
+      lockName,
+      async () => {
+        entered = true;
+        return runSyncLocked(deps, opts);
+      },
+      { timeoutMs: rules.runLockWaitSeconds * 1000 },
+    );
+  } catch (e) {
+    if (entered || !(e instanceof ShopbooksError) || e.code !== 'Timeout') throw e;
+    const at = new Date((deps.now ?? Date.now)()).toISOString();
+    return { ...emptySummary('busy', opts.mode, false, at), runBusy: true, finishedAt: at, message: 'Another run for this shop and administration is in progress; this run did nothing. The next run continues where it stops.' };
+  }
+}
 
-  const summary: SyncSummary = {
+function emptySummary(runId: string, mode: SyncOptions['mode'], dryRun: boolean, startedAt: string): SyncSummary {
+  return {
     runId,
-    mode: opts.mode,
+    mode,
     dryRun,
+    runBusy: false,
+    message: '',
     ordersSeen: 0,
     booked: { order: 0, refund: 0, cancellation: 0 },
     recovered: 0,
@@ -114,7 +137,7 @@ export async function runSync(deps: SyncDeps, opts: SyncOptions): Promise<SyncSu
     skipped: 0,
     failed: 0,
     persistentFailures: 0,
-    busy: 0,
+    claimedElsewhere: 0,
     ignored: 0,
     changedAfterBooking: [],
     failures: [],
@@ -126,9 +149,25 @@ export async function runSync(deps: SyncDeps, opts: SyncOptions): Promise<SyncSu
     cursor: null,
     sourceCalls: 0,
     targetCalls: {},
-    startedAt: run.startedAt,
+    startedAt,
     finishedAt: '',
   };
+}
+
+async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSummary> {
+  const now = deps.now ?? Date.now;
+  const planSettings = PlanSettings.parse(deps.plan ?? {});
+  const rules = SyncRules.parse(deps.rules ?? {});
+  const log = deps.log ?? (() => {});
+  const dryRun = opts.dryRun ?? false;
+  const { source, target, store } = deps;
+  const runId = newRunId();
+  const run: RunRecord = dryRun ? { id: runId, command: opts.mode, startedAt: new Date(now()).toISOString(), finishedAt: null, booked: 0, failed: 0, skipped: 0, message: '' } : await store.startRun(opts.mode);
+  const ctx = { store, dryRun, log };
+  const bookDeps = { store, target, rules, runId, dryRun, now, ctx };
+
+  const summary: SyncSummary = emptySummary(runId, opts.mode, dryRun, run.startedAt);
+
   const byRate = new Map<string, { base: InstanceType<typeof D>; vat: InstanceType<typeof D> }>();
   let bookedGross = new D(0);
   let bookedVat = new D(0);
@@ -162,7 +201,7 @@ export async function runSync(deps: SyncDeps, opts: SyncOptions): Promise<SyncSu
           summary.skipped++;
           break;
         case 'busy':
-          summary.busy++;
+          summary.claimedElsewhere++;
           break;
         case 'planned':
           break;

@@ -122,4 +122,19 @@ describe('FileStore', () => {
     const s = new FileStore(dir);
     expect((await s.listEntries({ status: 'booked' })).length).toBe(150);
   }, 60_000);
+
+  it('a lock held by a process that was killed is taken over at once, not after it goes stale', async () => {
+    const script = `
+      const { FileStore } = require(${JSON.stringify(join(__dirname, 'file-store.ts'))});
+      setInterval(() => {}, 1000); new FileStore(process.argv[1]).withLock('run', () => { process.stdout.write('locked'); return new Promise(() => {}); });`;
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.on('data', () => resolve()));
+    const s = new FileStore(dir);
+    await expect(s.withLock('run', async () => 'x', { timeoutMs: 300 })).rejects.toThrow(/Another run holds the lock/);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const t0 = Date.now();
+    expect(await s.withLock('run', async () => 'mine', { timeoutMs: 5000 })).toBe('mine');
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
 });

@@ -13,13 +13,14 @@
  * - The journal is compacted (rewritten as a snapshot and renamed into place) when it grows to
  *   several times the live state; tailing processes notice the new inode and reload.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import lockfile from 'proper-lockfile';
 import type { ClaimResult, LedgerEntry, RunRecord, Store, TokenRecord } from './port';
 import { decideClaim } from './memory-store';
+import { ShopbooksError } from '../model/errors';
 
 type JournalRecord =
   | { t: 'e'; k: string; v: LedgerEntry }
@@ -47,6 +48,13 @@ export function runIsAlive(runId: string): boolean {
   }
 }
 
+/** Another process held a `withLock` lock for longer than the caller would wait. */
+export class LockTimeoutError extends ShopbooksError {
+  constructor(name: string) {
+    super('Timeout', `Another run holds the lock "${name}"; try again later.`, { retryable: true, details: { lock: name, lockTimeout: true } });
+  }
+}
+
 const LOCK_OPTS = { stale: 15_000, update: 5_000, retries: { retries: 400, minTimeout: 5, maxTimeout: 100, factor: 1.3 }, realpath: false };
 
 export class FileStore implements Store {
@@ -62,6 +70,8 @@ export class FileStore implements Store {
   private lines = 0;
   private carry = '';
   private readonly inProcessLocks = new Map<string, Promise<void>>();
+  /** host:pid:random of this instance, recorded in the locks it holds. */
+  private readonly lockOwner = newRunId();
 
   constructor(
     readonly dir: string,
@@ -285,18 +295,35 @@ export class FileStore implements Store {
     try {
       if (!existsSync(file)) writeFileSync(file, '', { mode: 0o600 });
       const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+      const ownerFile = `${file}.owner`;
       let release: (() => Promise<void>) | null = null;
       while (!release) {
         try {
           release = await lockfile.lock(file, { ...LOCK_OPTS, retries: 0 });
+          writeFileSync(ownerFile, this.lockOwner, { mode: 0o600 });
         } catch (e) {
-          if ((e as { code?: string }).code !== 'ELOCKED' || Date.now() > deadline) throw e;
+          if ((e as { code?: string }).code !== 'ELOCKED') throw e;
+          // A holder killed on this host leaves its lock behind until it goes stale (15 s):
+          // take it over at once when the owner process is gone.
+          let owner = '';
+          try {
+            owner = readFileSync(ownerFile, 'utf8');
+          } catch {
+            /* no owner recorded yet */
+          }
+          if (owner && owner !== this.lockOwner && !runIsAlive(owner)) {
+            rmSync(`${file}.lock`, { recursive: true, force: true });
+            rmSync(ownerFile, { force: true });
+            continue;
+          }
+          if (Date.now() > deadline) throw new LockTimeoutError(name);
           await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
         }
       }
       try {
         return await fn();
       } finally {
+        rmSync(ownerFile, { force: true });
         await release();
       }
     } finally {

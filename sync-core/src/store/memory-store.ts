@@ -3,6 +3,7 @@
  * one process (claims, leases, compare-and-swap, locks).
  */
 import { randomUUID } from 'node:crypto';
+import { ShopbooksError } from '../model/errors';
 import type { ClaimResult, LedgerEntry, RunRecord, Store, TokenRecord } from './port';
 
 export function newEntry(init: Parameters<Store['claim']>[1], now: string): LedgerEntry {
@@ -98,8 +99,13 @@ export class MemoryStore implements Store {
     this.tokens.set(name, { value: { ...value }, version: (cur?.version ?? 0) + 1 });
     return true;
   }
-  async withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    while (this.locks.has(name)) await this.locks.get(name);
+  async withLock<T>(name: string, fn: () => Promise<T>, opts: { timeoutMs?: number } = {}): Promise<T> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+    while (this.locks.has(name)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ShopbooksError('Timeout', `Another run holds the lock "${name}"; try again later.`, { retryable: true, details: { lock: name, lockTimeout: true } });
+      await Promise.race([this.locks.get(name), new Promise((r) => setTimeout(r, Math.min(left, 50)))]);
+    }
     let release!: () => void;
     this.locks.set(name, new Promise<void>((r) => (release = r)));
     try {
