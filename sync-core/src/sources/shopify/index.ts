@@ -12,7 +12,11 @@ import { mapShopifyOrder } from './map-order';
 import {
   GqlOrder,
   GqlRefund,
+  FIRST_REFUNDS,
+  FIRST_TRANSACTIONS,
   ORDER_LINE_ITEMS_QUERY,
+  ORDER_MORE_QUERY,
+  OrderMoreData,
   ORDER_QUERY,
   ORDERS_COUNT_QUERY,
   ORDERS_PAGE_QUERY,
@@ -100,6 +104,26 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
     return { ...o, lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes } };
   }
 
+  /** Orders whose first batch of transactions or refund ids was full: read them all. */
+  async function completeLists(o: GqlOrderT): Promise<GqlOrderT> {
+    if (o.shippingLines.pageInfo.hasNextPage) {
+      throw new ShopbooksError(
+        'MalformedOrder',
+        `Shopify order ${o.name} has more than 10 shipping lines; Shopbooks does not read that many.`,
+      );
+    }
+    if (o.transactions.length < FIRST_TRANSACTIONS && o.refunds.length < FIRST_REFUNDS) return o;
+    const data = OrderMoreData.parse(
+      await client.request('ShopbooksOrderMore', ORDER_MORE_QUERY, { id: o.id }),
+    );
+    if (!data.order)
+      throw new ShopbooksError(
+        'RemoteNotFound',
+        `Shopify order ${o.name} disappeared while reading its payments.`,
+      );
+    return { ...o, transactions: data.order.transactions, refunds: data.order.refunds };
+  }
+
   async function loadRefunds(o: GqlOrderT): Promise<GqlRefundT[]> {
     const out: GqlRefundT[] = [];
     for (const { id } of o.refunds) {
@@ -137,7 +161,7 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
       return { so: { ok: false, id, number, modifiedAt, error }, node: null };
     }
     try {
-      const full = await completeLineItems(r.data);
+      const full = await completeLists(await completeLineItems(r.data));
       const refunds = await loadRefunds(full);
       return { so: { ok: true, order: mapShopifyOrder(full, refunds, { shopId }) }, node: full };
     } catch (e) {

@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 
+export const FIRST_TRANSACTIONS = 20;
+export const FIRST_REFUNDS = 25;
+
 const MONEY = 'fragment Shop on MoneyBag { shopMoney { amount currencyCode } }';
 
 const TAX_LINE = 'title rate ratePercentage priceSet { ...Shop }';
@@ -28,9 +31,9 @@ const ORDER = `id legacyResourceId name email phone createdAt updatedAt processe
   billingAddress { ${ADDRESS} } shippingAddress { ${ADDRESS} }
   retailLocation { id name address { countryCode } }
   lineItems(first: $lineItems) { pageInfo { hasNextPage endCursor } nodes { ${LINE_ITEM} } }
-  shippingLines(first: 10) { nodes { id title code discountedPriceSet { ...Shop } taxLines { ${TAX_LINE} } } }
-  transactions(first: 20) { id kind status gateway processedAt amountSet { ...Shop } }
-  refunds(first: 25) { id }`;
+  shippingLines(first: 10) { pageInfo { hasNextPage } nodes { id title code discountedPriceSet { ...Shop } taxLines { ${TAX_LINE} } } }
+  transactions(first: ${FIRST_TRANSACTIONS}) { id kind status gateway processedAt amountSet { ...Shop } }
+  refunds(first: ${FIRST_REFUNDS}) { id }`;
 
 export const ORDERS_PAGE_QUERY = `query ShopbooksOrders($first: Int!, $after: String, $query: String, $lineItems: Int!) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
@@ -173,6 +176,7 @@ export const GqlOrder = z.object({
     .nullable(),
   lineItems: GqlLineItemConnection,
   shippingLines: z.object({
+    pageInfo: z.object({ hasNextPage: z.boolean() }),
     nodes: z.array(
       z.object({
         id: z.string().nullable(),
@@ -235,4 +239,18 @@ export const OrderLineItemsData = z.object({
 export const RefundData = z.object({ refund: z.unknown().nullable() });
 export const OrdersCountData = z.object({
   ordersCount: z.object({ count: z.number(), precision: z.string() }).nullable(),
+});
+
+/** All refund ids and transactions of an order whose first batch was full. */
+export const ORDER_MORE_QUERY = `query ShopbooksOrderMore($id: ID!) {
+  order(id: $id) {
+    transactions(first: 200) { id kind status gateway processedAt amountSet { ...Shop } }
+    refunds(first: 250) { id }
+  }
+}
+${MONEY}`;
+export const OrderMoreData = z.object({
+  order: z
+    .object({ transactions: z.array(Transaction), refunds: z.array(z.object({ id: z.string() })) })
+    .nullable(),
 });

@@ -349,6 +349,29 @@ describe('Shopify source: changes, paging, auth, throttling', () => {
     });
   });
 
+  test('an order with more refunds than the first batch gets all of them', async () => {
+    sim.shop.addOrder({
+      id: 5500003001,
+      number: 3001,
+      createdAt: '2026-11-01T09:00:00Z',
+      taxesIncluded: true,
+      customer: { id: 7001, email: 'veel@example.nl', firstName: 'V', lastName: 'R' },
+      lines: [{ title: 'Ansichtkaart', sku: 'AK', unitPrice: '1.95', quantity: 30, taxRate: '0.21' }],
+    });
+    const li = sim.shop.lineItem(5500003001, 0).id;
+    for (let i = 0; i < 30; i++)
+      sim.shop.refund(5500003001, {
+        createdAt: `2026-11-02T10:${String(i).padStart(2, '0')}:00Z`,
+        lines: [{ lineItemId: li, quantity: 1 }],
+      });
+    const r = await source().getOrder('5500003001');
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.order.refunds).toHaveLength(30);
+    expect(fixed(sum(r.order.refunds.map((x) => x.amount)))).toBe('58.50');
+    expect(fixed(sum(r.order.refunds.map((x) => x.lines[0].tax)))).toBe(r.order.lines[0].tax);
+    expect(r.order.status).toBe('REFUNDED');
+  });
+
   test('test orders are never listed', async () => {
     sim.shop.addOrder({
       id: 5500009999,
