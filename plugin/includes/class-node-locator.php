@@ -23,11 +23,13 @@ final class Node_Locator {
 	 * @return array{found:bool, path:?string, version:?string, source:string, problem:?string}
 	 */
 	public static function locate(): array {
-		$cached = wp_cache_get( 'node', 'shopbooks' );
+		$setting = (string) get_option( self::OPTION, '' );
+		// Cached for 10 minutes (admin notices ask on every page); the key follows the setting.
+		$key    = 'shopbooks_node_' . md5( $setting . '|' . getenv( 'PATH' ) );
+		$cached = get_transient( $key );
 		if ( is_array( $cached ) ) {
 			return $cached;
 		}
-		$setting = (string) get_option( self::OPTION, '' );
 		if ( '' !== $setting ) {
 			$r = self::probe( $setting );
 			$r['source'] = 'setting';
@@ -52,7 +54,7 @@ final class Node_Locator {
 				}
 			}
 		}
-		wp_cache_set( 'node', $r, 'shopbooks', 60 );
+		set_transient( $key, $r, 10 * MINUTE_IN_SECONDS );
 		return $r;
 	}
 
@@ -123,6 +125,6 @@ final class Node_Locator {
 	 * Forget the cached result (after the setting changed).
 	 */
 	public static function flush(): void {
-		wp_cache_delete( 'node', 'shopbooks' );
+		delete_transient( 'shopbooks_node_' . md5( (string) get_option( self::OPTION, '' ) . '|' . getenv( 'PATH' ) ) );
 	}
 }

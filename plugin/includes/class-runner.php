@@ -33,6 +33,10 @@ final class Runner {
 	 * @return string|null
 	 */
 	public static function blocker(): ?string {
+		$overrides = Endpoints::overrides();
+		if ( ! class_exists( 'WooCommerce' ) && empty( $overrides['source'] ) ) {
+			return __( 'WooCommerce is not active, so there are no orders to book yet.', 'shopbooks' );
+		}
 		$node = Node_Locator::locate();
 		if ( ! $node['found'] ) {
 			return (string) $node['problem'];

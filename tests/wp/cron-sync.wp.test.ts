@@ -9,7 +9,7 @@
  *   the sync core books through the plugin's store routes → the log shows every order → a second
  *   run books nothing twice.
  */
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startExactSimulator, type ExactSimulator } from '../../sync-core/src/sandbox/exact';
 import { startShopSource, type SandboxShop } from '../../sync-core/src/sandbox/shops';
@@ -61,6 +61,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // run.sh greps the site's logs for these after all tests
+  const out = join(REPO, 'test-output', 'wp');
+  mkdirSync(out, { recursive: true });
+  appendFileSync(join(out, 'secrets.txt'), `${CLIENT_SECRET}\n${String(shop?.sourceConfig.consumerSecret ?? '')}\n`);
   await exact?.close();
   await shop?.close();
 });

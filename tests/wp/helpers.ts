@@ -109,8 +109,9 @@ export async function adminPage(cookie: string, path: string): Promise<{ status:
 
 /** Run PHP inside WordPress as user 1 (the wp-cli stand-in of bin/wp-local.sh). */
 export function wpEval(php: string): string {
-  return execFileSync('bash', [join(REPO, 'bin', 'wp-local.sh'), 'eval', php], {
-    env: { ...process.env, WP_DIR: env.WP_DIR, WP_PORT: new URL(WP_URL).port },
+  // Same as `bash bin/wp-local.sh eval`, without the shell script around it.
+  return execFileSync('php', ['-d', 'display_errors=stderr', '-d', 'error_reporting=E_ALL & ~E_DEPRECATED', join(env.WP_DIR, 'bin', 'wp-eval.php'), join(env.WP_DIR, 'site'), WP_URL, php], {
+    env: { ...process.env, WP_DIR: env.WP_DIR },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,6 +10,7 @@ use PHPUnit\Framework\TestCase;
 
 final class CliCommandTest extends TestCase {
 	private static string $probe;
+	private static $endpoints;
 
 	public static function setUpBeforeClass(): void {
 		// A stand-in sync core that reports what it received (never the values of secrets).
@@ -22,11 +23,15 @@ final class CliCommandTest extends TestCase {
 			"process.stdout.write(JSON.stringify({ command: cmd, args: process.argv.slice(3), booked: 2, failed: 1, skipped: 0, storeKind: c && c.store.kind, configOnArgv: process.argv.join(' ').includes('applicationPassword') }) + '\\n');\n"
 		);
 		update_option( 'sbtest_core_path', self::$probe );
+		// WooCommerce is not active here: read orders from a (sandbox) shop instead, as the cron test does.
+		self::$endpoints = get_option( \Shopbooks\Endpoints::OPTION, array() );
+		\Shopbooks\Endpoints::set_overrides( array( 'source' => array( 'platform' => 'woocommerce', 'url' => 'http://127.0.0.1:9', 'consumerKey' => 'ck_x', 'consumerSecret' => 'cs_cli_test_secret' ) ) );
 		add_filter( 'shopbooks_sync_core_path', static fn() => self::$probe );
 	}
 
 	public static function tearDownAfterClass(): void {
 		delete_option( 'sbtest_core_path' );
+		update_option( \Shopbooks\Endpoints::OPTION, self::$endpoints );
 		@unlink( self::$probe );
 		putenv( 'SBTEST_FAIL' );
 	}
@@ -65,6 +70,18 @@ final class CliCommandTest extends TestCase {
 		}
 		$this->assertSame( 1, $code );
 		$this->assertSame( array( 'Error: Exact Online refused the connection.' ), $out );
+	}
+
+	public function test_without_woocommerce_or_a_source_nothing_runs(): void {
+		$saved = get_option( \Shopbooks\Endpoints::OPTION );
+		delete_option( \Shopbooks\Endpoints::OPTION );
+		try {
+			[ $code, $out ] = WP_CLI::run( 'shopbooks', 'sync' );
+		} finally {
+			update_option( \Shopbooks\Endpoints::OPTION, $saved );
+		}
+		$this->assertSame( 1, $code );
+		$this->assertSame( array( 'Error: WooCommerce is not active, so there are no orders to book yet.' ), $out );
 	}
 
 	public function test_status_prints_json(): void {
