@@ -196,11 +196,23 @@ export function createMoneybirdTarget(
   // ------------------------------------------------------------ lookups
 
   /** A sales invoice carrying this reference (drafts included), or null. */
-  async function findExistingSales(reference: string, ctx: TargetContext): Promise<SalesInvoice | null> {
+  /**
+   * A sales invoice carrying this reference (drafts included), or null. For an order
+   * (`credit: false`) credit invoices are skipped: a credit draft fresh from
+   * duplicate_creditinvoice carries its original's reference until we rename it.
+   */
+  async function findExistingSales(
+    reference: string,
+    ctx: TargetContext,
+    credit = false,
+  ): Promise<SalesInvoice | null> {
+    const fits = (r: SalesInvoice) =>
+      r.reference === reference && (credit || r.original_sales_invoice_id === null);
     const hit = await findSalesInvoiceByReference(t, reference);
-    if (hit) return hit;
-    // find_by_reference may skip drafts [unverified]; the reference filter covers every state.
-    const rows = (await listSalesInvoicesByReference(t, reference)).filter((r) => r.reference === reference);
+    if (hit && fits(hit)) return hit;
+    // find_by_reference may skip drafts or pick another of several [unverified]; the reference
+    // filter covers every state.
+    const rows = (await listSalesInvoicesByReference(t, reference)).filter(fits);
     if (rows.length > 1) ctx.log('moneybird.duplicateReference', { reference, ids: rows.map((r) => r.id) });
     return rows.find((r) => r.state !== 'draft') ?? rows[0] ?? null;
   }
@@ -453,7 +465,7 @@ export function createMoneybirdTarget(
     }
     let credit: SalesInvoice | null = null;
     if (opts.mayExist)
-      credit = (await findExistingSales(plan.reference, ctx)) ?? (await findOrphanCredit(original));
+      credit = (await findExistingSales(plan.reference, ctx, true)) ?? (await findOrphanCredit(original));
     let recovered = credit !== null;
     if (!credit) {
       try {
@@ -609,7 +621,7 @@ export function createMoneybirdTarget(
         recovered: true,
       };
     }
-    const inv = await findExistingSales(plan.reference, ctx);
+    const inv = await findExistingSales(plan.reference, ctx, plan.kind !== 'order');
     if (!inv) return null;
     return {
       id: inv.id,

@@ -629,6 +629,44 @@ describe('Moneybird target against the simulator', () => {
     expect((h.sim.state.salesInvoices as Json[]).find((i) => i.id === ref.id)!.reference).toBe('WC-7004-R1');
   });
 
+  it('an order retried while an unrenamed credit draft shares its reference finds the order, not the credit', async () => {
+    // Emulate a Moneybird whose find_by_reference answers the newest of several matches.
+    const holder: { h?: Harness } = {};
+    const newestFirst = (async (input: string | URL | Request, init?: RequestInit) => {
+      const u = new URL(String(input));
+      const m = /\/sales_invoices\/find_by_reference\/([^/]+)\.json$/.exec(u.pathname);
+      if (!m) return fetch(input, init);
+      const list = await fetch(
+        `${holder.h!.sim.url}/api/v2/${holder.h!.sim.administrationId}/sales_invoices.json?filter=reference:${m[1]},state:all`,
+        { headers: init?.headers },
+      );
+      const rows = (await list.json()) as Json[];
+      return rows.length
+        ? new Response(JSON.stringify(rows[rows.length - 1]), { status: 200 })
+        : new Response('{"error":"not found"}', { status: 404 });
+    }) as typeof fetch;
+    h = await startHarness({}, {}, { fetch: newestFirst });
+    holder.h = h;
+    const plan = roundingOrder('WC-7010');
+    const ref = await h.target.bookDocument(plan, { mayExist: false, original: null }, h.ctx);
+    const dup = await fetch(
+      `${h.sim.url}/api/v2/${h.sim.administrationId}/sales_invoices/${ref.id}/duplicate_creditinvoice.json`,
+      {
+        method: 'PATCH',
+        headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' },
+        body: '{}',
+      },
+    );
+    const orphan = (await dup.json()) as Json;
+    expect(orphan.reference).toBe('WC-7010');
+    const again = await h.target.bookDocument(plan, { mayExist: true, original: null }, h.ctx);
+    expect(again.id).toBe(ref.id);
+    const credit = (h.sim.state.salesInvoices as Json[]).find((i) => i.id === orphan.id)!;
+    expect(credit.state).toBe('draft');
+    expect(money(credit.total_price_incl_tax)).toBe(dec(plan.totals.gross).negated().toFixed(2));
+    expect(h.sim.state.salesInvoices).toHaveLength(2);
+  });
+
   describe('external sales invoices', () => {
     it('books one, attaches the PDF and marks it paid, to the cent', async () => {
       const pdf = Buffer.from('%PDF-1.4\n% shop invoice\n');
