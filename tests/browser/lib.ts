@@ -124,7 +124,7 @@ export async function login(page: Page, env: WpEnv): Promise<void> {
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SHOTS, { recursive: true });
-  const file = path.join(SHOTS, `${name}.png`);
+  const file = path.join(SHOTS, `${process.env.SHOPBOOKS_SCREENSHOT_PREFIX ?? ''}${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

@@ -6,6 +6,7 @@
 #   SHOPBOOKS_BROWSER_KEEP=1 bash tests/browser/run.sh   leave that WordPress running afterwards (to look around)
 #
 # Env: BROWSER_WP_PORT (8891) BROWSER_WP_DB_PORT (3318) BROWSER_WP_DIR (<repo>/test-output/wp-browser)
+#      BROWSER_WP_CORE (debian = WordPress 6.1, the oldest supported; npm = WordPress 6.5.5, see bin/wp-local.sh)
 #      SHOPBOOKS_SKIP_BUILD=1 (use the existing plugin/build)
 # Screenshots: test-output/screenshots/*.png. Exit code non-zero when anything fails.
 set -euo pipefail
@@ -17,6 +18,8 @@ say() { echo "[browser-tests $(( $(date +%s) - T0 ))s] $*"; }
 export WP_DIR=${BROWSER_WP_DIR:-$REPO/test-output/wp-browser}
 export WP_PORT=${BROWSER_WP_PORT:-8891}
 export WP_DB_PORT=${BROWSER_WP_DB_PORT:-3318}
+export WP_CORE=${BROWSER_WP_CORE:-debian}
+[ "$WP_CORE" = debian ] || export SHOPBOOKS_SCREENSHOT_PREFIX=${SHOPBOOKS_SCREENSHOT_PREFIX:-wp-$WP_CORE-}
 export WP_CRON=manual            # tests trigger cron themselves; no spawned loopback requests
 export PLUGIN_DIR="$REPO/plugin"
 export WP_MU_PLUGINS="$REPO/tests/browser/mu-plugins"
