@@ -10,6 +10,7 @@
  *   `start`/`size` and `first`/`previous`/`next` links; `GET /orders/{id}`, `/orders/{id}/orderrows`,
  *   `/orderrows/{id}`, `PATCH /orders/{id}` (status, paid).
  */
+import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { ccvDate, ccvHash, parseCcvDate, sameHash } from '../../sources/ccvshop/signing';
@@ -50,13 +51,23 @@ export interface CcvShopControls {
   /** Replace rows of a non-completed order and recompute its totals (like PATCH with orderrows). */
   editRows(id: number, rows: CcvOrderSpec['rows']): CcvStoredOrder;
   /** The slim webhook payload CCV would POST for an event. */
-  webhookPayload(
-    id: number,
-    event:
-      'orders.created' | 'orders.updated.ispaid' | 'orders.updated.status' | 'orders.updated.trackandtrace',
-    previousStatus?: number,
-  ): CcvJson;
+  webhookPayload(id: number, event: CcvWebhookEvent, previousStatus?: number): CcvJson;
+  /**
+   * Deliver the slim webhook payloads for `event` to `address`. ⚠ CCV's signing recipe for
+   * deliveries is not documented; the simulator sends `x-hash` = hex(HMAC-SHA512(key, body)).
+   */
+  subscribeWebhook(event: CcvWebhookEvent, address: string, key: string): void;
+  flushWebhooks(): Promise<void>;
+  readonly webhookDeliveries: Array<{
+    event: CcvWebhookEvent;
+    address: string;
+    status: number | null;
+    error: string | null;
+  }>;
 }
+
+export type CcvWebhookEvent =
+  'orders.created' | 'orders.updated.ispaid' | 'orders.updated.status' | 'orders.updated.trackandtrace';
 
 export interface CcvShopFaults {
   /** Sign the next n responses with a wrong hash. */
@@ -381,6 +392,33 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
     return o;
   };
   const specs = new Map<number, CcvOrderSpec>();
+  const subscriptions: Array<{ event: CcvWebhookEvent; address: string; key: string }> = [];
+  const deliveries: CcvShopControls['webhookDeliveries'] = [];
+  let pending: Promise<unknown>[] = [];
+  const emit = (event: CcvWebhookEvent, id: number, previousStatus?: number) => {
+    for (const sub of subscriptions.filter((x) => x.event === event)) {
+      const body = JSON.stringify(shop.webhookPayload(id, event, previousStatus));
+      const d = { event, address: sub.address, status: null as number | null, error: null as string | null };
+      deliveries.push(d);
+      pending.push(
+        fetch(sub.address, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'x-hash': createHmac('sha512', sub.key).update(body).digest('hex'),
+          },
+          body,
+        })
+          .then(async (res) => {
+            d.status = res.status;
+            await res.arrayBuffer();
+          })
+          .catch((e: Error) => {
+            d.error = e.message;
+          }),
+      );
+    }
+  };
   const shop: CcvShopControls = {
     orders,
     addOrder(spec) {
@@ -388,6 +426,7 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
       const built = buildCcvOrder(spec, apiRoot);
       orders.set(spec.id, built);
       specs.set(spec.id, spec);
+      if (built.order.is_completed === true) emit('orders.created', spec.id);
       return built;
     },
     putRaw(order, rows) {
@@ -397,13 +436,16 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
     },
     setStatus(id, status) {
       const o = get(id);
+      const previous = Number(o.order.status);
       o.order.status = status;
+      emit('orders.updated.status', id, previous);
       return o;
     },
     setPaid(id, paid) {
       const o = get(id);
       o.order.paid = paid;
       if (paid && !o.order.transaction_id) o.order.transaction_id = `tr_${id}`;
+      emit('orders.updated.ispaid', id);
       return o;
     },
     editRows(id, rows) {
@@ -417,6 +459,15 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
       orders.set(id, built);
       return built;
     },
+    subscribeWebhook(event, address, key) {
+      subscriptions.push({ event, address, key });
+    },
+    async flushWebhooks() {
+      const p = pending;
+      pending = [];
+      await Promise.all(p);
+    },
+    webhookDeliveries: deliveries,
     webhookPayload(id, event, previousStatus) {
       const o = get(id).order;
       const customer = o.customer as { email?: string };

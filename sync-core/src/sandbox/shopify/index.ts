@@ -18,3 +18,5 @@ export type {
 export { dutchShopifyOrderSpecs, seedDutchShop } from './seed';
 export { graphqlOrderFromRest } from './rest-order';
 export { SHOPIFY_SDL, shopifySchema } from './schema';
+export { restOrder, restRefund, signWebhook } from './webhooks';
+export type { ShopifyWebhookTopic, WebhookDelivery } from './webhooks';

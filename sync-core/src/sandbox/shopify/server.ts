@@ -34,6 +34,13 @@ import {
 } from './build-order';
 import type { SimLineItem, SimOrder, SimRefund } from './types';
 import { seedDutchShop } from './seed';
+import {
+  restOrder,
+  restRefund,
+  ShopifyWebhookSender,
+  type ShopifyWebhookTopic,
+  type WebhookDelivery,
+} from './webhooks';
 
 export interface ShopifySimulatorOptions {
   /** Access tokens accepted as-is (admin-created custom app tokens, `shpat_…`). */
@@ -80,6 +87,11 @@ export interface ShopifyShopControls {
   /** Bump updatedAt (e.g. a note edit) without changing money. */
   touch(legacyId: string | number, at: string): SimOrder;
   lineItem(legacyId: string | number, index: number): SimLineItem;
+  /** Deliver REST-shaped, HMAC-signed webhooks for this topic to `address`. */
+  subscribeWebhook(topic: ShopifyWebhookTopic, address: string, secret: string): void;
+  /** Wait until every delivery started so far has been answered. */
+  flushWebhooks(): Promise<void>;
+  readonly webhookDeliveries: WebhookDelivery[];
 }
 
 export interface ShopifySimulatorFaults {
@@ -89,6 +101,8 @@ export interface ShopifySimulatorFaults {
   failNext(n: number, status: number): void;
   /** Empty the bucket now. */
   drainBucket(): void;
+  /** The next n webhook events are delivered twice with the same X-Shopify-Event-Id. */
+  duplicateWebhooks(n: number): void;
 }
 
 export interface ShopifySimulator {
@@ -238,6 +252,10 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
     if (!o) throw new Error(`no simulated Shopify order ${id}`);
     return o;
   };
+  const webhooks = new ShopifyWebhookSender(shopDomain, '2025-01');
+  const emitOrder = (topics: ShopifyWebhookTopic[], o: SimOrder, at: string) => {
+    for (const t of topics) webhooks.emit(t, o, restOrder(o), at);
+  };
   const shop: ShopifyShopControls = {
     orders,
     addOrder(spec) {
@@ -246,26 +264,43 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
     putOrder(order) {
       if (orders.has(order.legacyResourceId)) throw new Error(`order ${order.legacyResourceId} exists`);
       orders.set(order.legacyResourceId, order);
+      emitOrder(
+        order.displayFinancialStatus === 'PAID' ? ['orders/create', 'orders/paid'] : ['orders/create'],
+        order,
+        order.createdAt,
+      );
       return order;
     },
     getOrder: get,
-    refund: (id, spec) => addRefund(get(id), spec),
+    refund: (id, spec) => {
+      const o = get(id);
+      const r = addRefund(o, spec);
+      webhooks.emit('refunds/create', o, restRefund(o, r), spec.createdAt);
+      emitOrder(['orders/updated'], o, spec.createdAt);
+      return r;
+    },
     markPaid(id, at, gateway) {
       const o = get(id);
       markPaid(o, at, gateway);
+      emitOrder(['orders/paid', 'orders/updated'], o, at);
       return o;
     },
     cancel(id, at) {
       const o = get(id);
       cancelOrder(o, at);
+      emitOrder(['orders/cancelled', 'orders/updated'], o, at);
       return o;
     },
     touch(id, at) {
       const o = get(id);
       o.updatedAt = maxIso(o.updatedAt, at);
+      emitOrder(['orders/updated'], o, at);
       return o;
     },
     lineItem: (id, index) => get(id).lineItems[index],
+    subscribeWebhook: (topic, address, secret) => webhooks.subscribe({ topic, address, secret }),
+    flushWebhooks: () => webhooks.flush(),
+    webhookDeliveries: webhooks.deliveries,
   };
   if (opts.seed ?? true) {
     seedDutchShop(shop);
@@ -494,6 +529,9 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
         forcedFailures = { n, status };
       },
       drainBucket: () => bucket.drain(),
+      duplicateWebhooks: (n) => {
+        webhooks.duplicates = n;
+      },
     },
     stats,
     bucket,

@@ -521,3 +521,51 @@ describe('CCV Shop public fixtures', () => {
     expect(r.order.shipping[0]).toMatchObject({ net: '4.13', tax: '0.87' });
   });
 });
+
+describe('CCV Shop webhook deliveries feed the change tracker', () => {
+  test('an orders.updated.status delivery makes the next run re-read a finished, old order', async () => {
+    const { default: Fastify } = await import('fastify');
+    const sim = await startCcvShopSimulator();
+    const receiver = Fastify({ logger: false });
+    const got: Array<{ body: Record<string, unknown>; hash: string }> = [];
+    receiver.post('/ccv', async (req) => {
+      got.push({ body: req.body as Record<string, unknown>, hash: String(req.headers['x-hash']) });
+      return '';
+    });
+    await receiver.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const address = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}/ccv`;
+      sim.shop.subscribeWebhook('orders.updated.status', address, 'webhook-key');
+      let clock = Date.parse('2026-12-01T00:00:00Z');
+      const src = createCcvShopSource(
+        { baseUrl: sim.url, publicKey: sim.publicKey, secretKey: sim.secretKey },
+        { now: () => clock },
+      );
+      const first = ok(await collect(src));
+      clock += 60_000;
+      const cursor = new Date(clock).toISOString();
+      expect(ok(await collect(src, { modifiedAfter: cursor }))).toEqual([]); // re-scan of open orders done now
+      // 101 is completed and paid (not open) and outside every window: only the webhook can tell.
+      sim.shop.setStatus(340_100_001, 8);
+      await sim.shop.flushWebhooks();
+      clock += 60_000;
+      expect(ok(await collect(src, { modifiedAfter: cursor }))).toEqual([]);
+      expect(got).toHaveLength(1);
+      expect(got[0].body).toMatchObject({
+        id: 340_100_001,
+        order_number: 101,
+        previous_status: 7,
+        status: 8,
+      });
+      expect(got[0].hash).toMatch(/^[0-9a-f]{128}$/);
+      await src.noteWebhook('orders.updated.status', got[0].body);
+      clock += 60_000;
+      const changed = ok(await collect(src, { modifiedAfter: cursor }));
+      expect(changed.map((o) => [o.number, o.state])).toEqual([['101', 'cancelled']]);
+      expect(first.find((o) => o.number === '101')?.state).toBe('completed');
+    } finally {
+      await receiver.close();
+      await sim.close();
+    }
+  });
+});

@@ -32,6 +32,7 @@ import {
 
 export { ShopifySourceConfig } from './config';
 export { mapShopifyOrder } from './map-order';
+export { verifyShopifyWebhook, shopifyWebhookOrderId } from './webhooks';
 
 export interface ShopifySource extends Source {
   /** Requests answered THROTTLED so far, and milliseconds spent waiting for the cost bucket. */
