@@ -110,9 +110,11 @@ describe('Exact Online under faults', () => {
         const s = JSON.parse(r.stdout);
         expect(s.failures.filter((f: { code: string }) => ['AuthFailed', 'TokenRevoked'].includes(f.code))).toEqual([]);
       }
-      // the refresh token really rotated while both ran
+      // the seeded refresh token was redeemed and the rotated one persisted and used again
+      // (runs of one connection are serialised by the run lock; targets/exact's contract tests
+      // race two transports on one store through several rotations)
       const tokenCalls = Object.entries(sb.exact!.stats.byPath).filter(([p]) => p.includes('oauth2/token')).reduce((n, [, c]) => n + c, 0);
-      expect(tokenCalls).toBeGreaterThan(3);
+      expect(tokenCalls).toBeGreaterThanOrEqual(2);
       // the persisted token still works for a third run
       await new Promise((r) => setTimeout(r, 1200));
       const c = await spawnCli(['--config', path, 'sync', '--json'], dir).done;

@@ -117,7 +117,7 @@ describe('Moneybird under faults', () => {
         expect(s.failures.filter((f: { code: string }) => ['AuthFailed', 'TokenRevoked'].includes(f.code))).toEqual([]);
       }
       const tokenCalls = Object.entries(sb.moneybird!.stats.byPath).filter(([p]) => p.includes('oauth/token')).reduce((n, [, c]) => n + c, 0);
-      expect(tokenCalls).toBeGreaterThan(3);
+      expect(tokenCalls).toBeGreaterThanOrEqual(2);
       const c = await spawnCli(['--config', path, 'sync', '--json'], dir).done;
       expect(c.code).toBe(0);
       const store = new FileStore(join(dir, 'state'));
