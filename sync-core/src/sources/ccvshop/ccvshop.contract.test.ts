@@ -240,6 +240,19 @@ describe('CCV Shop changed-order detection', () => {
     expect(hinted.map((o) => [o.number, o.state])).toEqual([['WEB-108', 'cancelled']]);
   });
 
+  test('detection instants are unique and strictly increasing, also across runs and clock steps back', async () => {
+    const store = new MemoryStore();
+    const first = ok(await collect(source(store)));
+    const stamps = first.map((o) => Date.parse(o.modifiedAt));
+    expect(new Set(stamps).size).toBe(stamps.length);
+    expect([...stamps].sort((a, b) => a - b)).toEqual(stamps);
+    clock -= 10_000; // the machine's clock is set back
+    sim.shop.setPaid(340_100_003, true);
+    const next = ok(await collect(source(store), { modifiedAfter: first.at(-1)!.modifiedAt }));
+    expect(next.map((o) => o.number)).toEqual(['103']);
+    expect(Date.parse(next[0].modifiedAt)).toBeGreaterThan(Math.max(...stamps));
+  });
+
   test('orders handed out but never booked (crash) come again until the cursor passes them', async () => {
     const store = new MemoryStore();
     const first = ok(await collect(source(store)));

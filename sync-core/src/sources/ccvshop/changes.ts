@@ -39,6 +39,8 @@ export interface TrackerState {
   orders: Record<string, TrackedOrder>;
   /** Last time open orders outside the re-scan windows were re-read by id. */
   lastOpenRescan: string | null;
+  /** The last detection instant handed out (ms); detection instants are strictly increasing. */
+  last?: number;
   hints: Record<string, WebhookHint>;
 }
 
@@ -132,10 +134,15 @@ export class CcvChangeTracker {
             : String(order.create_date ?? nowIso);
     }
     if (!paid) p = null;
-    const rec: TrackedOrder =
-      prev && prev.h === h
-        ? { ...prev, p, open: isOpen(order) }
-        : { h, d: nowIso, c: String(order.create_date ?? ''), open: isOpen(order), p };
+    let rec: TrackedOrder;
+    if (prev && prev.h === h) rec = { ...prev, p, open: isOpen(order) };
+    else {
+      // Unique, strictly increasing instants: no two versions tie, so an engine that moves its
+      // cursor order by order can never skip an order that shares the cursor's instant.
+      const at = Math.max(Date.parse(nowIso), (st.last ?? 0) + 1);
+      st.last = at;
+      rec = { h, d: new Date(at).toISOString(), c: String(order.create_date ?? ''), open: isOpen(order), p };
+    }
     st.orders[id] = rec;
     delete st.hints[id];
     return rec;
