@@ -24,6 +24,11 @@ PLUGIN_DIR=${PLUGIN_DIR:-$REPO/plugin}
 
 WP_DIR=${WP_DIR:-$REPO/.wp-local}
 mkdir -p "$WP_DIR"; WP_DIR=$(cd "$WP_DIR" && pwd)
+# A site keeps the ports it was created with (they are in its wp-config.php): reuse them on restart.
+if [ -f "$WP_DIR/ports" ]; then
+  WP_PORT=${WP_PORT:-$(sed -n 's/^WP_PORT=//p' "$WP_DIR/ports")}
+  WP_DB_PORT=${WP_DB_PORT:-$(sed -n 's/^WP_DB_PORT=//p' "$WP_DIR/ports")}
+fi
 WP_PORT=${WP_PORT:-8888}
 WP_DB_PORT=${WP_DB_PORT:-3307}
 WP_CORE=${WP_CORE:-debian}
@@ -141,6 +146,7 @@ define('DISABLE_WP_CRON', $( [ "$WP_CRON" = manual ] && echo true || echo false 
 if (!defined('ABSPATH')) define('ABSPATH', __DIR__ . '/');
 require_once ABSPATH . 'wp-settings.php';
 EOF
+  printf 'WP_PORT=%s\nWP_DB_PORT=%s\n' "$WP_PORT" "$WP_DB_PORT" > "$WP_DIR/ports"
   fi
   cat > "$SITE/wp-content/mu-plugins/local-no-mail.php" <<'EOF'
 <?php // No MTA here: swallow mail instead of calling /usr/sbin/sendmail.

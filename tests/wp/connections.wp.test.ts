@@ -16,6 +16,9 @@ const CLIENT_ID = '3f1c2a9e-8d4b-4c6a-9b1e-5d7f0a2c4e6b';
 const CLIENT_SECRET = 'exact-client-secret-7Gq2Vx9pLm4Rt';
 const MB_TOKEN = 'mb-personal-token-3c9f1e7a5b2d4f60';
 const CALLBACK = `${WP_URL}/wp-json/shopbooks/v1/connections/exact/callback`;
+const MB_CALLBACK = `${WP_URL}/wp-json/shopbooks/v1/connections/moneybird/callback`;
+const MB_CLIENT = 'wp-moneybird-client-01';
+const MB_SECRET = 'mb-oauth-secret-abcdef123';
 
 let exact: ExactSimulator;
 let moneybird: MoneybirdSimulator;
@@ -25,7 +28,7 @@ const seenSecrets = new Set<string>([CLIENT_SECRET, MB_TOKEN]);
 
 beforeAll(async () => {
   exact = await startExactSimulator({ clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: CALLBACK }] });
-  moneybird = await startMoneybirdSimulator({ tokens: [{ token: MB_TOKEN }] });
+  moneybird = await startMoneybirdSimulator({ tokens: [{ token: MB_TOKEN }], oauthClients: [{ clientId: MB_CLIENT, clientSecret: MB_SECRET, redirectUri: MB_CALLBACK }] });
   wpEval(`Shopbooks\\Endpoints::set_overrides(array('exactBaseUrl' => '${exact.url}', 'moneybirdBaseUrl' => '${moneybird.url}'));`);
   cookie = await login('administrator');
   nonce = await restNonce(cookie);
@@ -161,17 +164,45 @@ describe('Moneybird', () => {
     expect(chosen.body).toMatchObject({ connected: true, administrationId: moneybird.administrationId });
   });
 
-  test('Moneybird OAuth start gives an authorize URL with a state, without the secret', async () => {
-    const r = await api('POST', '/connections/moneybird', { body: { clientId: 'sandbox-client', clientSecret: 'mb-oauth-secret-abcdef123' } });
-    seenSecrets.add('mb-oauth-secret-abcdef123');
+  test('Moneybird OAuth: authorize with a state, callback, code exchange, administration picker, token where the target reads it', async () => {
+    const r = await api('POST', '/connections/moneybird', { body: { clientId: MB_CLIENT, clientSecret: MB_SECRET } });
+    seenSecrets.add(MB_SECRET);
     expect(r.status).toBe(200);
-    const u = new URL((r.body as { authorizeUrl: string }).authorizeUrl);
-    expect(u.pathname).toBe('/oauth/authorize');
+    const authorizeUrl = (r.body as { authorizeUrl: string }).authorizeUrl;
+    const u = new URL(authorizeUrl);
+    expect(u.origin + u.pathname).toBe(`${moneybird.url}/oauth/authorize`);
+    expect(u.searchParams.get('redirect_uri')).toBe(MB_CALLBACK);
     expect(u.searchParams.get('state')).toMatch(/^[a-f0-9]{48}$/);
-    expect(u.toString()).not.toContain('mb-oauth-secret');
+    expect(authorizeUrl).not.toContain(MB_SECRET);
+
+    const consent = await fetch(authorizeUrl, { redirect: 'manual' });
+    expect(consent.status).toBe(302);
+    const back = consent.headers.get('location')!;
+    expect(back.startsWith(MB_CALLBACK)).toBe(true);
+    // a forged state is refused, the real one works once
+    const forged = new URL(back);
+    forged.searchParams.set('state', 'a'.repeat(48));
+    expect((await fetch(forged, { headers: { Cookie: cookie }, redirect: 'manual' })).status).toBe(403);
+    const done = await fetch(back, { headers: { Cookie: cookie }, redirect: 'manual' });
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toContain('shopbooks_oauth=moneybird-ok');
+
+    const view = ((await api('GET', '/connections')).body as { moneybird: Record<string, unknown> }).moneybird;
+    expect(view).toMatchObject({ authorized: true, connected: false, method: 'oauth', clientIdSet: true });
+    const admins = await api('GET', '/connections/moneybird/administrations');
+    expect(admins.status).toBe(200);
+    const chosen = await api('POST', '/connections/moneybird/administration', { body: { administrationId: moneybird.administrationId } });
+    expect(chosen.body).toMatchObject({ connected: true, method: 'oauth', administrationId: moneybird.administrationId });
+    const tok = wpJson<{ value: { accessToken: string; refreshToken?: string } } | null>(`echo json_encode(Shopbooks\\Store_Db::get_token('moneybird:${MB_CLIENT}:${moneybird.administrationId}'));`);
+    expect(tok?.value.accessToken).toEqual(expect.any(String));
+    seenSecrets.add(tok!.value.accessToken);
+    if (tok!.value.refreshToken) seenSecrets.add(tok!.value.refreshToken);
+    expect(wpJson(`echo json_encode(Shopbooks\\Store_Db::get_token('moneybird:${MB_CLIENT}:0'));`)).toBeNull();
+
     // put the token connection back for the next tests
     expect((await api('POST', '/connections/moneybird', { body: { token: MB_TOKEN } })).status).toBe(200);
     await api('POST', '/connections/moneybird/administration', { body: { administrationId: moneybird.administrationId } });
+    expect(wpJson(`echo json_encode(Shopbooks\\Store_Db::get_token('moneybird:${MB_CLIENT}:${moneybird.administrationId}'));`)).toBeNull();
   });
 });
 

@@ -56,8 +56,10 @@ bash bin/wp-local.sh eval '
     $u = get_user_by("login", $login);
     if (!$u) { $id = wp_insert_user(array("user_login" => $login, "user_pass" => "pw-" . $login, "user_email" => $login . "@example.com", "role" => $role)); $u = get_user_by("id", $id); }
     else { wp_set_password($login === "admin" ? "password" : "pw-" . $login, $u->ID); }
-    WP_Application_Passwords::delete_all_application_passwords($u->ID);
-    [$pw] = WP_Application_Passwords::create_new_application_password($u->ID, array("name" => "tests"));
+    foreach (WP_Application_Passwords::get_user_application_passwords($u->ID) as $item) {
+      if ($item["name"] === "shopbooks-tests") WP_Application_Passwords::delete_application_password($u->ID, $item["uuid"]);
+    }
+    [$pw] = WP_Application_Passwords::create_new_application_password($u->ID, array("name" => "shopbooks-tests"));
     $out[$role] = array("login" => $login, "password" => $login === "admin" ? "password" : "pw-" . $login, "appPassword" => $pw);
   }
   file_put_contents(getenv("WP_DIR") . "/test-users.json", json_encode($out));
