@@ -1,5 +1,6 @@
 import { errorMessage, fieldErrors } from '../api';
 import { VAT_KEY_PATTERN, vatKeyLabel, vatKeysToShow } from '../components/MappingTab';
+import { previewOrders } from '../components/PreviewTab';
 
 describe('REST errors in plain words', () => {
 	test('rest_invalid_param lists the field messages after the summary', () => {
@@ -79,5 +80,45 @@ describe('VAT keys on the Mapping tab', () => {
 		expect(vatKeyLabel('domestic:21')).toBe('Domestic 21 %');
 		expect(vatKeyLabel('oss:FR:5.5')).toBe('OSS FR 5.5 %');
 		expect(vatKeyLabel('reverse_charge:0')).toBe('Reverse charge (EU business)');
+	});
+});
+
+describe('Preview answers', () => {
+	test('the sync core shape: orders with document "refund 1046" and refusals', () => {
+		const plan = { kind: 'refund', orderNumber: '1027', reference: 'WEB-1027-R1046' };
+		expect(
+			previewOrders({
+				available: true,
+				orders: [
+					{
+						order: '1002',
+						document: 'order',
+						ok: false,
+						code: 'CurrencyMismatch',
+						reason: 'Order 1002 is in GBP.',
+					},
+					{ order: '1027', document: 'refund 1046', ok: true, plan },
+				],
+			}),
+		).toEqual([
+			{
+				orderNumber: '1002',
+				kind: 'order',
+				ok: false,
+				plan: null,
+				code: 'CurrencyMismatch',
+				reason: 'Order 1002 is in GBP.',
+			},
+			{ orderNumber: '1027', kind: 'refund', ok: true, plan, code: null, reason: null },
+		]);
+	});
+
+	test('the documented single-plan shape, and nothing when unavailable', () => {
+		const plan = { kind: 'order', orderNumber: '1234', reference: '1234' };
+		expect(previewOrders({ available: true, orderNumber: '1234', source: 'latest-order', plan })).toEqual(
+			[{ orderNumber: '1234', kind: 'order', ok: true, plan, code: null, reason: null }],
+		);
+		expect(previewOrders({ available: false, reason: 'Node.js was not found.' })).toEqual([]);
+		expect(previewOrders(null)).toEqual([]);
 	});
 });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from '@wordpress/element';
 import { Button, Card, CardBody, CardHeader, Notice, Spinner } from '@wordpress/components';
-import { __, sprintf } from '@wordpress/i18n';
+import { __, _n, sprintf } from '@wordpress/i18n';
 
 import { api, errorMessage } from '../api';
 
@@ -30,9 +30,153 @@ function customerName(c) {
 }
 
 /**
+ * The preview's orders in one shape. The sync core's `preview --json` answers
+ * `{ orders: [{ order, document, ok, plan?, code?, reason? }] }`; docs/rest-api.md also describes
+ * `{ orderNumber, source, plan, problems }`. Both are accepted.
+ *
+ * @param {Object} preview The answer of GET /preview.
+ * @return {Array<Object>} `{ orderNumber, kind, ok, plan, code, reason }` per order, in the core's order.
+ */
+export function previewOrders(preview) {
+	if (!preview || !preview.available) {
+		return [];
+	}
+	if (Array.isArray(preview.orders)) {
+		return preview.orders.map((o) => ({
+			orderNumber: String(o.order ?? o.orderNumber ?? (o.plan && o.plan.orderNumber) ?? ''),
+			// `document` is 'order', 'refund 1046', ...; the plan's kind may say 'cancellation'.
+			kind: (o.plan && o.plan.kind) || String(o.document || 'order').split(' ')[0],
+			ok: o.ok !== false && Boolean(o.plan),
+			plan: o.plan || null,
+			code: o.code || null,
+			reason: o.reason || null,
+		}));
+	}
+	if (preview.plan) {
+		return [
+			{
+				orderNumber: String(preview.orderNumber ?? preview.plan.orderNumber ?? ''),
+				kind: preview.plan.kind || 'order',
+				ok: true,
+				plan: preview.plan,
+				code: null,
+				reason: null,
+			},
+		];
+	}
+	return [];
+}
+
+function kindLabel(kind) {
+	switch (kind) {
+		case 'refund':
+			return __('Refund', 'shopbooks');
+		case 'cancellation':
+			return __('Cancellation', 'shopbooks');
+		default:
+			return __('Order', 'shopbooks');
+	}
+}
+
+function PlanDetails({ plan, settings }) {
+	const mapping = (settings && settings.mapping) || {};
+	const vatMap = mapping.vatMap || {};
+	const glAccounts = mapping.glAccounts || {};
+	const fallback = mapping.defaultVatCode || '';
+	return (
+		<>
+			<table className="form-table shopbooks-preview-head" role="presentation">
+				<tbody>
+					<tr>
+						<th scope="row">{__('Reference', 'shopbooks')}</th>
+						<td className="shopbooks-preview-reference">
+							<code>{plan.reference}</code>
+						</td>
+					</tr>
+					<tr>
+						<th scope="row">{__('Date', 'shopbooks')}</th>
+						<td>{plan.date}</td>
+					</tr>
+					<tr>
+						<th scope="row">{__('Customer', 'shopbooks')}</th>
+						<td>{customerName(plan.customer)}</td>
+					</tr>
+					<tr>
+						<th scope="row">{__('Description', 'shopbooks')}</th>
+						<td>{plan.description}</td>
+					</tr>
+				</tbody>
+			</table>
+			<table className="widefat striped shopbooks-preview-lines">
+				<thead>
+					<tr>
+						<th scope="col">{__('Line', 'shopbooks')}</th>
+						<th scope="col">{__('Account', 'shopbooks')}</th>
+						<th scope="col">{__('Quantity', 'shopbooks')}</th>
+						<th scope="col">{__('Net', 'shopbooks')}</th>
+						<th scope="col">{__('VAT', 'shopbooks')}</th>
+						<th scope="col">{__('VAT code', 'shopbooks')}</th>
+					</tr>
+				</thead>
+				<tbody>
+					{(plan.lines || []).map((l, i) => {
+						const key = l.vatInfo ? l.vatInfo.key : '';
+						const code = vatMap[key] || fallback;
+						return (
+							<tr key={i}>
+								<td>{l.description}</td>
+								<td>
+									{roleLabel(l.role)}
+									{glAccounts[l.role] ? <code> {glAccounts[l.role]}</code> : null}
+								</td>
+								<td>{l.quantity}</td>
+								<td>{l.net}</td>
+								<td>{l.vat}</td>
+								<td>
+									<code>{key}</code>
+									{' → '}
+									{code ? (
+										<code>{code}</code>
+									) : (
+										<span className="shopbooks-field-error">
+											{__('not mapped', 'shopbooks')}
+										</span>
+									)}
+								</td>
+							</tr>
+						);
+					})}
+				</tbody>
+				<tfoot>
+					<tr>
+						<th scope="row" colSpan={3}>
+							{sprintf(
+								/* translators: %s: currency code */
+								__('Total (%s)', 'shopbooks'),
+								plan.currency,
+							)}
+						</th>
+						<th className="shopbooks-preview-net">{plan.totals.net}</th>
+						<th className="shopbooks-preview-vat">{plan.totals.vat}</th>
+						<th className="shopbooks-preview-gross">
+							{sprintf(
+								/* translators: %s: gross amount */
+								__('incl. VAT %s', 'shopbooks'),
+								plan.totals.gross,
+							)}
+						</th>
+					</tr>
+				</tfoot>
+			</table>
+		</>
+	);
+}
+
+/**
  * Preview: what the next order would book, computed by the sync core with the saved settings.
+ *
  * @param {Object} root0
- * @param {Object} root0.settings
+ * @param {Object} root0.settings The saved settings (for the GL accounts and VAT codes of each line).
  */
 export default function PreviewTab({ settings }) {
 	const [preview, setPreview] = useState(null);
@@ -53,9 +197,9 @@ export default function PreviewTab({ settings }) {
 		load();
 	}, [load]);
 
-	const vatMap = (settings && settings.mapping && settings.mapping.vatMap) || {};
-	const fallback = settings && settings.mapping ? settings.mapping.defaultVatCode : '';
-	const plan = preview && preview.available ? preview.plan : null;
+	const orders = previewOrders(preview);
+	// The order shown in full: the first one the sync would book, else the first it would refuse.
+	const first = orders.find((o) => o.ok) || orders[0] || null;
 
 	return (
 		<Card className="shopbooks-card shopbooks-preview">
@@ -83,6 +227,11 @@ export default function PreviewTab({ settings }) {
 						{preview.reason || __('No preview is available yet.', 'shopbooks')}
 					</Notice>
 				) : null}
+				{preview && preview.available && !first ? (
+					<Notice status="info" isDismissible={false} className="shopbooks-preview-empty">
+						{__('There is no order to book right now.', 'shopbooks')}
+					</Notice>
+				) : null}
 				{preview &&
 					(preview.problems || []).map((p, i) => (
 						<Notice
@@ -94,102 +243,81 @@ export default function PreviewTab({ settings }) {
 							{p.message}
 						</Notice>
 					))}
-				{plan ? (
-					<>
+				{preview && typeof preview.reconciled === 'number' && typeof preview.refused === 'number' ? (
+					<p className="shopbooks-preview-totals">
+						{sprintf(
+							/* translators: 1: number of orders that reconcile to the cent, 2: number refused */
+							__('%1$d would be booked to the cent, %2$d would be refused.', 'shopbooks'),
+							preview.reconciled,
+							preview.refused,
+						)}
+					</p>
+				) : null}
+				{first ? (
+					<div className="shopbooks-preview-first" data-order={first.orderNumber}>
 						<p className="shopbooks-preview-summary">
 							{preview.source === 'example'
 								? __('No order in the shop yet; this is an example order.', 'shopbooks')
 								: sprintf(
-										/* translators: %s: order number */
-										__('Based on the latest order, #%s.', 'shopbooks'),
-										preview.orderNumber,
+										/* translators: 1: "Order" or "Refund", 2: order number */
+										__('%1$s #%2$s, as the next sync would book it:', 'shopbooks'),
+										kindLabel(first.kind),
+										first.orderNumber,
 									)}
 						</p>
-						<table className="form-table shopbooks-preview-head" role="presentation">
-							<tbody>
-								<tr>
-									<th scope="row">{__('Reference', 'shopbooks')}</th>
-									<td className="shopbooks-preview-reference">
-										<code>{plan.reference}</code>
-									</td>
-								</tr>
-								<tr>
-									<th scope="row">{__('Date', 'shopbooks')}</th>
-									<td>{plan.date}</td>
-								</tr>
-								<tr>
-									<th scope="row">{__('Customer', 'shopbooks')}</th>
-									<td>{customerName(plan.customer)}</td>
-								</tr>
-								<tr>
-									<th scope="row">{__('Description', 'shopbooks')}</th>
-									<td>{plan.description}</td>
-								</tr>
-							</tbody>
-						</table>
-						<table className="widefat striped shopbooks-preview-lines">
+						{first.ok ? (
+							<PlanDetails plan={first.plan} settings={settings} />
+						) : (
+							<Notice
+								status="error"
+								isDismissible={false}
+								className="shopbooks-preview-refused"
+							>
+								{first.reason || first.code}
+							</Notice>
+						)}
+					</div>
+				) : null}
+				{orders.length > 1 ? (
+					<>
+						<h3 className="shopbooks-preview-count">
+							{sprintf(
+								/* translators: %d: number of orders */
+								_n(
+									'%d order in this preview',
+									'%d orders in this preview',
+									orders.length,
+									'shopbooks',
+								),
+								orders.length,
+							)}
+						</h3>
+						<table className="widefat striped shopbooks-preview-orders">
 							<thead>
 								<tr>
-									<th scope="col">{__('Line', 'shopbooks')}</th>
-									<th scope="col">{__('Account', 'shopbooks')}</th>
-									<th scope="col">{__('Quantity', 'shopbooks')}</th>
-									<th scope="col">{__('Net', 'shopbooks')}</th>
-									<th scope="col">{__('VAT', 'shopbooks')}</th>
-									<th scope="col">{__('VAT code', 'shopbooks')}</th>
+									<th scope="col">{__('Order', 'shopbooks')}</th>
+									<th scope="col">{__('Reference', 'shopbooks')}</th>
+									<th scope="col">{__('Amount', 'shopbooks')}</th>
+									<th scope="col">{__('Details', 'shopbooks')}</th>
 								</tr>
 							</thead>
 							<tbody>
-								{(plan.lines || []).map((l, i) => {
-									const key = l.vatInfo ? l.vatInfo.key : '';
-									const code = vatMap[key] || fallback;
-									return (
-										<tr key={i}>
-											<td>{l.description}</td>
-											<td>
-												{roleLabel(l.role)}
-												{settings.mapping.glAccounts &&
-												settings.mapping.glAccounts[l.role] ? (
-													<code> {settings.mapping.glAccounts[l.role]}</code>
-												) : null}
-											</td>
-											<td>{l.quantity}</td>
-											<td>{l.net}</td>
-											<td>{l.vat}</td>
-											<td>
-												<code>{key}</code>
-												{' → '}
-												{code ? (
-													<code>{code}</code>
-												) : (
-													<span className="shopbooks-field-error">
-														{__('not mapped', 'shopbooks')}
-													</span>
-												)}
-											</td>
-										</tr>
-									);
-								})}
+								{orders.slice(0, 50).map((o, i) => (
+									<tr
+										key={`${o.orderNumber}-${o.kind}-${i}`}
+										className={o.ok ? 'is-ok' : 'is-refused'}
+									>
+										<td>
+											#{o.orderNumber} {o.kind !== 'order' ? kindLabel(o.kind) : ''}
+										</td>
+										<td>{o.plan ? <code>{o.plan.reference}</code> : '—'}</td>
+										<td>{o.plan ? `${o.plan.currency} ${o.plan.totals.gross}` : ''}</td>
+										<td className={o.ok ? '' : 'shopbooks-field-error'}>
+											{o.ok ? __('OK', 'shopbooks') : o.reason || o.code}
+										</td>
+									</tr>
+								))}
 							</tbody>
-							<tfoot>
-								<tr>
-									<th scope="row" colSpan={3}>
-										{sprintf(
-											/* translators: %s: currency code */
-											__('Total (%s)', 'shopbooks'),
-											plan.currency,
-										)}
-									</th>
-									<th className="shopbooks-preview-net">{plan.totals.net}</th>
-									<th className="shopbooks-preview-vat">{plan.totals.vat}</th>
-									<th className="shopbooks-preview-gross">
-										{sprintf(
-											/* translators: %s: gross amount */
-											__('incl. VAT %s', 'shopbooks'),
-											plan.totals.gross,
-										)}
-									</th>
-								</tr>
-							</tfoot>
 						</table>
 					</>
 				) : null}

@@ -30,6 +30,10 @@ if [ "${SHOPBOOKS_SKIP_BUILD:-}" != 1 ]; then
   npx --no-install wp-scripts build src/index.js --output-path=plugin/build >test-output/wp-scripts-build.log 2>&1 \
     || { cat test-output/wp-scripts-build.log; exit 1; }
 fi
+if [ "${SHOPBOOKS_SKIP_BUILD:-}" != 1 ] && [ -f bin/build-core.sh ]; then
+  say "bundling the sync core (for the Preview tab)"
+  bash bin/build-core.sh >test-output/build-core.log 2>&1 || { cat test-output/build-core.log; exit 1; }
+fi
 say "checking translations"
 node src/i18n/make-json.js --check
 
