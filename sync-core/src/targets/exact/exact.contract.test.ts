@@ -551,7 +551,7 @@ describe('customers and items', () => {
     await target.bookDocument(orderPlan('WC-C1'), { mayExist: false, original: null }, env.ctx);
     await target.bookDocument(orderPlan('WC-C2'), { mayExist: false, original: null }, env.ctx);
     expect(env.sim.state.accounts.filter((a) => a.Email === 'jan@example.nl')).toHaveLength(1);
-    const id = await env.store.getMapping('exact-account', 'jan@example.nl');
+    const id = await env.store.getMapping('exact-account', `${env.sim.state.division}:jan@example.nl`);
     expect(id).toBe(env.sim.state.accounts.find((a) => a.Email === 'jan@example.nl')!.ID);
     // A new run (fresh target, same store) and a different shop spelling of the e-mail: same account.
     const next = env.target();

@@ -170,14 +170,16 @@ export class ExactMasterData {
     if (!email) throw new ShopbooksError('CustomerEmailMissing', `Order ${plan.orderNumber} has no customer e-mail to find the customer in Exact; use the collective customer setting for guest orders.`, { retryable: false });
     const cached = this.accounts.get(email);
     if (cached) return cached;
-    const remembered = await store.getMapping(ACCOUNT_MAPPING, email);
+    // remembered per administration: the same e-mail is another account in another division
+    const mappingKey = `${this.config.division}:${email}`;
+    const remembered = await store.getMapping(ACCOUNT_MAPPING, mappingKey);
     if (remembered) {
       this.accounts.set(email, remembered);
       return remembered;
     }
     const found = pickAccount(await findAccountsByEmail(this.t, email));
     if (found) {
-      await store.setMapping(ACCOUNT_MAPPING, email, found.ID);
+      await store.setMapping(ACCOUNT_MAPPING, mappingKey, found.ID);
       this.accounts.set(email, found.ID);
       return found.ID;
     }
@@ -193,7 +195,7 @@ export class ExactMasterData {
       if (!again) throw e;
       id = again.ID;
     }
-    await store.setMapping(ACCOUNT_MAPPING, email, id);
+    await store.setMapping(ACCOUNT_MAPPING, mappingKey, id);
     this.accounts.set(email, id);
     return id;
   }
