@@ -211,9 +211,11 @@ export function buildProgram(): Command {
     .option('--port-base <n>', 'WooCommerce on +1, Exact on +2, Moneybird on +3', '8900')
     .option('--orders <n>', 'orders in the simulated shop', '40')
     .option('--seed <n>', 'random seed', '2026')
+    .option('--exact-redirect-uri <uri>', 'register this OAuth redirect URI for the sandbox Exact app (e.g. the plugin callback)')
+    .option('--moneybird-redirect-uri <uri>', 'register this OAuth redirect URI for the sandbox Moneybird app')
     .action(async (o) => {
       const { serveSandbox } = await import('../sandbox');
-      await serveSandbox({ portBase: Number(o.portBase), orders: Number(o.orders), seed: Number(o.seed) });
+      await serveSandbox({ portBase: Number(o.portBase), orders: Number(o.orders), seed: Number(o.seed), exactRedirectUri: o.exactRedirectUri, moneybirdRedirectUri: o.moneybirdRedirectUri });
     });
   return program;
 }

@@ -185,13 +185,16 @@ export function moneybirdConfig(sim: MoneybirdSimulator, documentKind?: string):
  * portBase+1, Exact on +2, Moneybird on +3. Prints one JSON line with URLs, credentials and ready
  * target configurations, then runs until SIGTERM/SIGINT.
  */
-export async function serveSandbox(o: { portBase: number; orders: number; seed: number }): Promise<void> {
+export async function serveSandbox(o: { portBase: number; orders: number; seed: number; exactRedirectUri?: string; moneybirdRedirectUri?: string }): Promise<void> {
+  const exactRedirect = o.exactRedirectUri ?? 'http://127.0.0.1/callback';
+  const client = (redirectUri: string) => [{ clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri }];
   const shop: WooSimulator = await startWooCommerceSimulator({ port: o.portBase + 1, seed: o.seed, orderCount: o.orders });
-  const exact = await startExactSimulator({ port: o.portBase + 2 });
-  const moneybird = await startMoneybirdSimulator({ port: o.portBase + 3, administrations: [{ foreignTaxRates: OSS_RATES }] });
+  const exact = await startExactSimulator({ port: o.portBase + 2, clients: client(exactRedirect) });
+  await seedExactGenericItem(exact);
+  const moneybird = await startMoneybirdSimulator({ port: o.portBase + 3, administrations: [{ foreignTaxRates: OSS_RATES }], oauthClients: client(o.moneybirdRedirectUri ?? 'http://127.0.0.1/callback') });
   const info = {
     woocommerce: { url: shop.url, consumerKey: SANDBOX_CONSUMER_KEY, consumerSecret: SANDBOX_CONSUMER_SECRET },
-    exact: exactConfig(exact),
+    exact: { ...exactConfig(exact), redirectUri: exactRedirect },
     moneybird: moneybirdConfig(moneybird),
     pid: process.pid,
   };
