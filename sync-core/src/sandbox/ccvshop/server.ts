@@ -16,6 +16,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { ccvDate, ccvHash, parseCcvDate, sameHash } from '../../sources/ccvshop/signing';
 import { buildCcvOrder, type CcvJson, type CcvOrderSpec, type CcvStoredOrder } from './build-order';
 import { dutchCcvOrderSpecs } from './seed';
+import { generateCcvOrders } from './generate';
 
 export interface CcvRateLimits {
   /** Requests per window per `${resource}:${METHOD}` (e.g. 'orders:GET'); default 150 GET, 100 writes. */
@@ -39,6 +40,10 @@ export interface CcvShopSimulatorOptions {
   seed?: boolean;
   orders?: CcvOrderSpec[];
   now?: () => number;
+  /** Port on 127.0.0.1 (0 = any free port, the default; tests always use 0). */
+  port?: number;
+  /** Add this many generated orders (deterministic for a seed), see generate.ts. */
+  generate?: { count: number; seed: number };
 }
 
 export interface CcvShopControls {
@@ -382,7 +387,7 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
     send(req, reply, 404, errorBody(`${url}${req.url}`, '404.20', 404, 'Invalid resource name.')),
   );
 
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   apiRoot = `${url}${PREFIX}`;
 
@@ -493,6 +498,8 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
   };
   if (opts.seed ?? true) for (const spec of dutchCcvOrderSpecs()) shop.addOrder(spec);
   for (const spec of opts.orders ?? []) shop.addOrder(spec);
+  for (const spec of opts.generate ? generateCcvOrders(opts.generate.count, opts.generate.seed) : [])
+    shop.addOrder(spec);
 
   return {
     url,

@@ -20,3 +20,5 @@ export { graphqlOrderFromRest } from './rest-order';
 export { SHOPIFY_SDL, shopifySchema } from './schema';
 export { restOrder, restRefund, signWebhook } from './webhooks';
 export type { ShopifyWebhookTopic, WebhookDelivery } from './webhooks';
+export { generateShopifyOrders } from './generate';
+export { shopifySandboxStarter, SANDBOX_SHOPIFY_TOKEN } from './sandbox-shop';

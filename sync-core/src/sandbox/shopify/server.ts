@@ -34,6 +34,7 @@ import {
 } from './build-order';
 import type { SimLineItem, SimOrder, SimRefund } from './types';
 import { seedDutchShop } from './seed';
+import { generateShopifyOrders } from './generate';
 import {
   restOrder,
   restRefund,
@@ -63,6 +64,10 @@ export interface ShopifySimulatorOptions {
   /** Extra orders to start with. */
   orders?: OrderSpec[];
   now?: () => number;
+  /** Port on 127.0.0.1 (0 = any free port, the default; tests always use 0). */
+  port?: number;
+  /** Add this many generated orders (deterministic for a seed), see generate.ts. */
+  generate?: { count: number; seed: number };
 }
 
 export interface ShopifySimulatorStats {
@@ -306,6 +311,17 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
     seedDutchShop(shop);
   }
   for (const spec of opts.orders ?? []) shop.addOrder(spec);
+  for (const g of opts.generate ? generateShopifyOrders(opts.generate.count, opts.generate.seed) : []) {
+    const o = shop.addOrder(g.spec);
+    if (g.refundAfterMs !== null && o.displayFinancialStatus === 'PAID') {
+      const at = new Date(Date.parse(o.createdAt) + g.refundAfterMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      shop.refund(o.legacyResourceId, {
+        createdAt: at,
+        note: 'Retour',
+        lines: [{ lineItemId: o.lineItems[0].id, quantity: 1 }],
+      });
+    }
+  }
 
   const visible = (o: SimOrder) => readAll || now() - Date.parse(o.createdAt) <= SIXTY_DAYS_MS;
 
@@ -511,7 +527,7 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
     return out;
   });
 
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const addr = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${addr.port}`;
   return {

@@ -223,3 +223,11 @@ export function createCcvShopSource(
   };
   return source;
 }
+
+/**
+ * For the CLI's `sourceFactories.ccvshop` (config without `platform`; validated here). Pass the
+ * engine's store so the change tracker survives between runs; without it, it lives in memory.
+ */
+export function ccvShopSourceFactory(config: Record<string, unknown>, store?: Store): Source {
+  return createCcvShopSource(config as CcvShopSourceConfigInput, store ? { store } : {});
+}

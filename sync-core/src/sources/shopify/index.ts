@@ -276,3 +276,8 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
   };
   return source;
 }
+
+/** For the CLI's `sourceFactories.shopify` (config without `platform`; validated here). */
+export function shopifySourceFactory(config: Record<string, unknown>): Source {
+  return createShopifySource(config as ShopifySourceConfigInput);
+}
