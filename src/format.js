@@ -29,15 +29,3 @@ export function formatDateTime(iso) {
 		return d.toISOString();
 	}
 }
-
-/**
- * "1234.5" + "EUR" -> "EUR 1234.5" without float arithmetic.
- * @param {string} amount
- * @param {string} currency
- */
-export function formatAmount(amount, currency) {
-	if (amount === null || amount === undefined || amount === '') {
-		return '';
-	}
-	return currency ? `${currency} ${amount}` : String(amount);
-}
