@@ -104,7 +104,7 @@ async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill', o: { dryRun
     let started = false;
     try {
       const summary = await runSync(
-        { source: createSource(config), target: createTarget(config), store, plan: config.plan, rules: config.rules },
+        { source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules },
         {
           mode,
           dryRun: o.dryRun,
@@ -185,6 +185,17 @@ export function buildProgram(): Command {
     .option('--dry-run', 'plan and validate, write nothing')
     .option('--json', 'machine-readable output')
     .action(async (o) => syncCommand({ ...g(), json: g().json || o.json }, 'backfill', o));
+  program
+    .command('worker')
+    .description('keep syncing: on an interval and at once when a WooCommerce order webhook arrives (loopback port)')
+    .option('--port <n>', 'loopback port for the webhooks (0 = any free port)', '8787')
+    .option('--interval <seconds>', 'seconds between interval runs', '300')
+    .option('--coalesce-ms <ms>', 'wait this long for more webhooks of a burst before running', '250')
+    .option('--webhook-secret <secret>', 'the WooCommerce webhook secret (or SHOPBOOKS_WEBHOOK_SECRET)')
+    .action(async (o) => {
+      const { runWorkerCommand } = await import('../worker/command');
+      await runWorkerCommand(g(), { port: Number(o.port), intervalSec: Number(o.interval), coalesceMs: Number(o.coalesceMs), webhookSecret: o.webhookSecret ?? process.env.SHOPBOOKS_WEBHOOK_SECRET });
+    });
   program
     .command('status')
     .description('ledger summary, failures with their reasons, last runs')

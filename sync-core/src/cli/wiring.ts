@@ -21,7 +21,7 @@ function describeIssues(section: string, issues: Array<{ path: PropertyKey[]; me
   return new ShopbooksError('ConfigInvalid', `The ${section} settings are not valid:\n  - ${problems.join('\n  - ')}`, { details: { problems } });
 }
 
-export function createSource(config: ShopbooksConfig): Source {
+export function createSource(config: ShopbooksConfig, store?: Store): Source {
   const { platform, ...rest } = config.source;
   if (platform === 'woocommerce') {
     const r = WooCommerceSourceConfig.safeParse(rest);
@@ -30,7 +30,7 @@ export function createSource(config: ShopbooksConfig): Source {
   }
   const factory = sourceFactories[platform];
   if (!factory) throw new ShopbooksError('ConfigInvalid', `The source platform "${platform}" is not available in this build.`);
-  return factory(rest);
+  return factory(rest, store);
 }
 
 export function createTarget(config: ShopbooksConfig): Target {

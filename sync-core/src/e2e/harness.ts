@@ -19,7 +19,7 @@ export const REPO = join(__dirname, '..', '..', '..');
 
 export async function syncOnce(sb: Sandbox, store: Store, overrides: Partial<ShopbooksConfigInput> = {}): Promise<SyncSummary> {
   const config = parseConfig({ ...sb.config, ...overrides });
-  return runSync({ source: createSource(config), target: createTarget(config), store, plan: config.plan, rules: config.rules }, { mode: 'sync' });
+  return runSync({ source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules }, { mode: 'sync' });
 }
 
 export async function shopOrders(sb: Sandbox): Promise<Order[]> {

@@ -80,7 +80,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const config: ShopbooksConfigInput = {
     source: shop.sourceConfig,
     target: opts.target,
-    plan: { referencePrefix: '' },
+    // walk-in sales without an e-mail (Shopify POS) go to the collective debtor set up below
+    plan: { referencePrefix: '', requireCustomerEmail: false },
     rules: { startDate: '2000-01-01' },
     store: { kind: 'memory' },
   };
@@ -88,10 +89,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     if (opts.target === 'exact') {
       exact = await startExactSimulator({ port: opts.ports?.exact ?? 0, ...(opts.fastLimits ? { rateLimit: { minutely: 300 } } : {}), ...opts.exactSim });
       await seedExactGenericItem(exact);
-      config.exact = exactConfig(exact, opts.documentKind);
+      await seedExactCollectiveAccount(exact);
+      config.exact = { ...exactConfig(exact, opts.documentKind), collectiveAccountCode: SANDBOX_EXACT_COLLECTIVE_CODE };
     } else {
       moneybird = await startMoneybirdSimulator({ port: opts.ports?.moneybird ?? 0, administrations: [{ foreignTaxRates: OSS_RATES }], ...(opts.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {}), ...opts.moneybirdSim });
-      config.moneybird = { ...moneybirdConfig(moneybird, opts.documentKind), ...(opts.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {}) };
+      const collectiveContactId = await seedMoneybirdCollectiveContact(moneybird);
+      config.moneybird = { ...moneybirdConfig(moneybird, opts.documentKind), collectiveContactId, ...(opts.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {}) };
       // Moneybird books foreign-currency invoices itself
       config.plan = { ...config.plan, acceptedCurrencies: ['USD', 'GBP'] };
     }
@@ -124,17 +127,41 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
  * (shipping, fees, rounding) are booked on — created through the API, as a shop owner would.
  */
 export async function seedExactGenericItem(sim: ExactSimulator): Promise<void> {
+  await exactSetup(sim, 'logistics/Items', { Code: 'WEBSHOP', Description: 'Webshop: verzending, kosten en afronding', IsSalesItem: true, StartDate: '2000-01-01T00:00:00Z' });
+}
+
+/** The collective debtor ("kassa-debiteur") that walk-in sales without an e-mail are booked on. */
+export const SANDBOX_EXACT_COLLECTIVE_CODE = '9999';
+export async function seedExactCollectiveAccount(sim: ExactSimulator): Promise<void> {
+  await exactSetup(sim, 'crm/Accounts', { Code: SANDBOX_EXACT_COLLECTIVE_CODE, Name: 'Kassaverkopen (winkel)', Status: 'C' });
+}
+
+/** Set up the sandbox administration through the API, as a shop owner would in Exact. */
+async function exactSetup(sim: ExactSimulator, path: string, body: Record<string, unknown>): Promise<void> {
   const token = await fetch(`${sim.url}/api/oauth2/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
     body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.issueRefreshToken('sandbox-client'), client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
   }).then((r) => r.json() as Promise<{ access_token: string }>);
-  const r = await fetch(`${sim.url}/api/v1/${sim.state.division}/logistics/Items`, {
+  const r = await fetch(`${sim.url}/api/v1/${sim.state.division}/${path}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token.access_token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ Code: 'WEBSHOP', Description: 'Webshop: verzending, kosten en afronding', IsSalesItem: true, StartDate: '2000-01-01T00:00:00Z' }),
+    body: JSON.stringify(body),
   });
-  if (r.status !== 201) throw new Error(`sandbox: could not create the generic item (${r.status} ${await r.text()})`);
+  if (r.status !== 201) throw new Error(`sandbox: could not set up ${path} (${r.status} ${await r.text()})`);
+}
+
+/** The collective Moneybird contact for walk-in sales without an e-mail. */
+export async function seedMoneybirdCollectiveContact(sim: MoneybirdSimulator): Promise<string> {
+  const r = await fetch(`${sim.url}/api/v2/${sim.administrationId}/contacts.json`, {
+    method: 'POST',
+    headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' },
+    body: JSON.stringify({ contact: { company_name: 'Kassaverkopen (winkel)' } }),
+  });
+  const text = await r.text();
+  if (r.status !== 201) throw new Error(`sandbox: could not create the collective contact (${r.status} ${text})`);
+  const m = /"id"\s*:\s*"(\d+)"/.exec(text);
+  return m![1];
 }
 
 export function exactConfig(sim: ExactSimulator, documentKind?: string): Record<string, unknown> {

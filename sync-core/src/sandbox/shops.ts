@@ -2,6 +2,8 @@
 import type { Platform } from '../model/order';
 import { ShopbooksError } from '../model/errors';
 import { startWooCommerceSimulator, SANDBOX_CONSUMER_KEY, SANDBOX_CONSUMER_SECRET } from './woocommerce';
+import { shopifySandboxStarter } from './shopify';
+import { ccvShopSandboxStarter } from './ccvshop';
 
 export interface SandboxShop {
   platform: Platform;
@@ -22,6 +24,8 @@ const starters: Partial<Record<Platform, ShopStarter>> = {
       close: () => sim.close(),
     };
   },
+  shopify: shopifySandboxStarter,
+  ccvshop: ccvShopSandboxStarter,
 };
 
 /** Other platforms register their simulated shop here. */

@@ -47,7 +47,7 @@ export const ExactTargetConfig = z
     /** Used for VAT keys the map does not name. Without it such a key is a `VatCodeNotMapped` error. */
     defaultVatCode: code.optional(),
     customerMode: z.enum(['per-customer', 'collective']).default('per-customer'),
-    /** Account code of the collective debtor ("kassa-debiteur") for `customerMode: 'collective'`. */
+    /** Account code of the collective debtor ("kassa-debiteur"): every order in `collective` mode, and orders without an e-mail (POS walk-in sales) in `per-customer` mode. */
     collectiveAccountCode: code.optional(),
     itemMode: z.enum(['match-or-create', 'match-only']).default('match-or-create'),
     /** Item used on invoice/order lines that have no SKU (shipping, fees, rounding, discounts, products without SKU). */

@@ -158,7 +158,8 @@ export class ExactMasterData {
 
   /** The customer's account id: the collective debtor, a remembered/matched account by e-mail, or a new one. */
   async customerFor(plan: BookingPlan, store: Store, dryRun = false): Promise<string> {
-    if (this.config.customerMode === 'collective') {
+    // Walk-in sales (POS) without an e-mail go to the collective debtor when one is set.
+    if (this.config.customerMode === 'collective' || (plan.customer.email.trim() === '' && this.config.collectiveAccountCode)) {
       if (this.collectiveId) return this.collectiveId;
       const code = this.config.collectiveAccountCode ?? '';
       const a = await findAccountByCode(this.t, code);
@@ -166,7 +167,7 @@ export class ExactMasterData {
       this.collectiveId = a.ID;
       return a.ID;
     }
-    const email = plan.customerKey.trim().toLowerCase();
+    const email = plan.customer.email.trim().toLowerCase();
     if (!email) throw new ShopbooksError('CustomerEmailMissing', `Order ${plan.orderNumber} has no customer e-mail to find the customer in Exact; use the collective customer setting for guest orders.`, { retryable: false });
     const cached = this.accounts.get(email);
     if (cached) return cached;

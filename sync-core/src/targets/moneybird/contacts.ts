@@ -77,6 +77,8 @@ export class ContactResolver {
 
   async resolve(plan: BookingPlan, store: Store): Promise<string> {
     if (this.config.customerMode === 'collective') return this.config.collectiveContactId as string;
+    // Walk-in sales (POS) without an e-mail go to the collective contact when one is set.
+    if (plan.customer.email.trim() === '' && this.config.collectiveContactId) return this.config.collectiveContactId;
     const customerId = customerIdFor(plan);
     const mappingKey = `${this.config.administrationId}:${customerId}`;
     const cached = this.cache.get(mappingKey);
