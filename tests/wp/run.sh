@@ -31,7 +31,7 @@ trap cleanup EXIT
 if ! command -v phpunit >/dev/null; then
   flock /tmp/shopbooks-apt.lock sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends phpunit >/dev/null'
 fi
-[ -d node_modules/@swc/jest ] || npm ci --no-audit --no-fund --loglevel=error
+bash bin/ensure-deps.sh
 
 # The bundled sync core (plugin/sync-core/shopbooks.js) for the cron test and the zip.
 if [ -f bin/build-core.sh ]; then

@@ -21,6 +21,8 @@ export interface SandboxOptions {
   documentKind?: string;
   /** Scale the books' rate limits up (Exact 300/min, Moneybird 150 per 15 s) for a quick demo. */
   fastLimits?: boolean;
+  /** Skip creating the generic item in the sandbox administration (tests of the target creating it). */
+  noGenericItem?: boolean;
   /** Extra simulator options (tests: token lifetimes, limits, race modes). */
   exactSim?: Partial<ExactSimulatorOptions>;
   moneybirdSim?: Partial<MoneybirdSimulatorOptions>;
@@ -88,9 +90,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   try {
     if (opts.target === 'exact') {
       exact = await startExactSimulator({ port: opts.ports?.exact ?? 0, ...(opts.fastLimits ? { rateLimit: { minutely: 300 } } : {}), ...opts.exactSim });
-      await seedExactGenericItem(exact);
+      if (!opts.noGenericItem) await seedExactGenericItem(exact);
       await seedExactCollectiveAccount(exact);
-      config.exact = { ...exactConfig(exact, opts.documentKind), collectiveAccountCode: SANDBOX_EXACT_COLLECTIVE_CODE };
+      config.exact = { ...exactConfig(exact, opts.documentKind), collectiveAccountCode: SANDBOX_EXACT_COLLECTIVE_CODE, ...(opts.noGenericItem ? { genericItemCode: undefined } : {}) };
     } else {
       moneybird = await startMoneybirdSimulator({ port: opts.ports?.moneybird ?? 0, administrations: [{ foreignTaxRates: OSS_RATES }], ...(opts.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {}), ...opts.moneybirdSim });
       const collectiveContactId = await seedMoneybirdCollectiveContact(moneybird);

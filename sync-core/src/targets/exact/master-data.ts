@@ -19,6 +19,8 @@ import { listVatCodes, vatCodePercent, type ExactVatCode } from './listVatCodes'
 import type { ExactTransport } from './transport';
 
 export const ACCOUNT_MAPPING = 'exact-account';
+/** The generic item used when no `genericItemCode` is configured and items may be created. */
+export const DEFAULT_GENERIC_ITEM_CODE = 'WEBSHOP';
 
 /** The percent a VAT key stands for: the last segment (`domestic:21` → "21", `oss:DE:19` → "19"). */
 export function vatKeyPercent(key: string): string | null {
@@ -124,8 +126,8 @@ export class ExactMasterData {
       if (j.AllowVAT === false) problems.push({ key: `journal:${j.Code}`, message: `Journal "${j.Code}" does not allow VAT.` });
       if (j.IsBlocked) problems.push({ key: `journal:${j.Code}`, message: `Journal "${j.Code}" is blocked.` });
     }
-    if (this.config.documentKind !== 'salesEntry' && !this.config.genericItemCode) {
-      problems.push({ key: 'genericItemCode', message: 'Invoices and orders need a generic item for shipping, fees and rounding: set genericItemCode.' });
+    if (this.config.documentKind !== 'salesEntry' && !this.config.genericItemCode && this.config.itemMode === 'match-only') {
+      problems.push({ key: 'genericItemCode', message: 'Invoices and orders need a generic item for shipping, fees and rounding: set genericItemCode, or let Shopbooks create items.' });
     }
     return problems;
   }
@@ -225,12 +227,23 @@ export class ExactMasterData {
   }
 
   async genericItemId(): Promise<string> {
-    const code = this.config.genericItemCode;
+    // Without a configured code, and when Shopbooks may create items, it uses (and creates once)
+    // an item "WEBSHOP" for shipping, fees, rounding and lines without SKU.
+    const code = this.config.genericItemCode ?? (this.config.itemMode === 'match-or-create' ? DEFAULT_GENERIC_ITEM_CODE : undefined);
     if (!code) throw new ShopbooksError('ConfigInvalid', 'Invoices and orders need a generic item for shipping, fees, rounding and lines without SKU: set genericItemCode.', { retryable: false });
     const cached = this.items.get(`\u0000generic:${code}`);
     if (cached) return cached;
-    const item = await findItemByCode(this.t, code);
-    if (!item) throw new ShopbooksError('ConfigInvalid', `The generic item "${code}" does not exist in Exact.`, { retryable: false });
+    let item = await findItemByCode(this.t, code);
+    if (!item) {
+      if (this.config.itemMode === 'match-only') throw new ShopbooksError('ConfigInvalid', `The generic item "${code}" does not exist in Exact.`, { retryable: false });
+      try {
+        item = await createItem(this.t, buildItemBody(code, 'Webshop: verzending, kosten en afronding'));
+      } catch (e) {
+        if (!isUncertainWrite(e)) throw e;
+        item = await findItemByCode(this.t, code);
+        if (!item) throw e;
+      }
+    }
     this.items.set(`\u0000generic:${code}`, item.ID);
     return item.ID;
   }
