@@ -29,7 +29,7 @@ export interface ExactSimulatorOptions {
   clients?: ClientRegistration[];
   /** The consented division (default 1234567). A second division 7654321 exists outside the default consent. */
   division?: number;
-  rateLimit?: { minutely?: number; daily?: number };
+  rateLimit?: { minutely?: number; daily?: number; /** scaled-down minute window (ms) for benchmarks; default 60 000 */ windowMs?: number };
   /** Access-token lifetime in seconds (default 600). Refresh is allowed from lifetime - 30 s. */
   tokenLifetimeSec?: number;
   /** Seed Dutch master data (VAT codes, G/L accounts, journals, payment conditions, years 2020-2030). Default true. */
@@ -117,7 +117,7 @@ export async function startExactSimulator(opts: ExactSimulatorOptions = {}): Pro
   const core = new ExactCore({
     now,
     oauth,
-    rateLimiter: new RateLimiter({ minutely: opts.rateLimit?.minutely ?? 60, daily: opts.rateLimit?.daily ?? 5000 }),
+    rateLimiter: new RateLimiter({ minutely: opts.rateLimit?.minutely ?? 60, daily: opts.rateLimit?.daily ?? 5000, windowMs: opts.rateLimit?.windowMs }),
     errorBlocker: opts.errorBlockMode ? new ErrorBlocker(10) : null,
     divisions,
     currentDivision: () => currentDivision,
