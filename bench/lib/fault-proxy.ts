@@ -34,11 +34,23 @@ export class FaultProxy {
   /** Faults on/off (off for the final clean-up runs). */
   enabled = true;
   private pending429 = 0;
+  private tokenCalls = 0;
+  private tokenQuietAt = 0;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   url = '';
 
   constructor(private readonly o: FaultProxyOptions) {}
+
+  /**
+   * True while a token request is in flight or just answered (the client may not have saved the
+   * rotated refresh token yet). A SIGKILL in that window loses the connection whatever the client
+   * does, because both simulated servers spend a refresh token at once; the soak counts such
+   * windows and does not kill inside them.
+   */
+  tokenBusy(marginMs = 750): boolean {
+    return this.tokenCalls > 0 || Date.now() < this.tokenQuietAt + marginMs;
+  }
 
   /** The next `n` API requests get a 429. */
   burst429(n: number): void {
@@ -92,12 +104,20 @@ export class FaultProxy {
       }
       lose = r < this.o.writeFailRate;
     }
+    const token = this.o.passThrough(path);
+    if (token) this.tokenCalls++;
+    const tokenDone = () => {
+      if (!token) return;
+      this.tokenCalls--;
+      this.tokenQuietAt = Date.now();
+    };
     const up = new URL(this.o.upstream);
     const headers = { ...req.headers, host: up.host, 'content-length': String(body.length) };
     const upReq = request({ host: up.hostname, port: up.port, method, path: req.url, headers }, (upRes) => {
       const out: Buffer[] = [];
       upRes.on('data', (c: Buffer) => out.push(c));
       upRes.on('end', () => {
+        tokenDone();
         if (lose) {
           // the books committed the write; the client never hears of it
           this.stats.lostAfterCommit++;
@@ -113,6 +133,7 @@ export class FaultProxy {
       });
     });
     upReq.on('error', () => {
+      tokenDone();
       if (!res.destroyed) req.socket.destroy();
     });
     upReq.end(body);
