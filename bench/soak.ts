@@ -161,7 +161,17 @@ export async function soakTarget(target: Target, o: { orders: number; kills: num
       // kill at a random write: spread the kills over the whole run (startup through tsx takes a second or more)
       const at = proxy.stats.writes + 1 + Math.floor(rng() * Math.max(1, (1.6 * estimatedWrites) / o.kills));
       for (let w = 0; w < 600 && proxy.stats.writes < at && runs.some((r) => r.child.exitCode === null); w++) await sleep(25);
-      if (runs.every((r) => r.child.exitCode !== null)) exhausted++;
+      // a run that finished on its own with nothing left to book: the shop is done
+      for (const r of runs) {
+        if (r.child.exitCode !== 0) continue;
+        const out = await r.done;
+        try {
+          const sum = JSON.parse(out.stdout) as { booked: Record<string, number>; failed: number };
+          if (Object.values(sum.booked).reduce((a, b) => a + b, 0) === 0) exhausted++;
+        } catch {
+          // not a summary: not done
+        }
+      }
       if (exhausted >= 3) {
         o.log(`  ${target}: everything is booked after ${result.kills} kills; stopping the kill loop`);
         break;

@@ -186,7 +186,7 @@ export function buildCorpus(base: Json, ids: () => number): CorpusCase[] {
 /** Refund ids and dates filled in, and the "BIG" refund made larger than the order. */
 export function finishRefunds(c: CorpusCase, ids: () => number): Json[] {
   const refunds = (c.refunds ?? []).map((r) => {
-    const out = { ...clone(r), id: ids(), date_created_gmt: String(c.order.date_modified_gmt ?? c.order.date_created_gmt) };
+    const out: Json = { ...clone(r), id: ids(), date_created_gmt: String(c.order.date_modified_gmt ?? c.order.date_created_gmt) };
     if (out.amount === 'BIG') out.amount = money(cents(c.order.total) * 3n);
     return out;
   });
