@@ -44,6 +44,9 @@ final class Runner {
 		if ( ! is_readable( self::script() ) ) {
 			return __( 'The bundled sync core (sync-core/shopbooks.js) is missing from the plugin. Reinstall the plugin from its zip.', 'shopbooks' );
 		}
+		if ( '' === (string) Secrets::get( 'sync_app_password' ) ) {
+			return __( 'Set up access for the sync on the Connection tab first: Shopbooks reads the orders with its own WooCommerce user.', 'shopbooks' );
+		}
 		return null;
 	}
 

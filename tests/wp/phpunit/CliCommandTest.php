@@ -27,13 +27,24 @@ final class CliCommandTest extends TestCase {
 		self::$endpoints = get_option( \Shopbooks\Endpoints::OPTION, array() );
 		\Shopbooks\Endpoints::set_overrides( array( 'source' => array( 'platform' => 'woocommerce', 'url' => 'http://127.0.0.1:9', 'consumerKey' => 'ck_x', 'consumerSecret' => 'cs_cli_test_secret' ) ) );
 		add_filter( 'shopbooks_sync_core_path', static fn() => self::$probe );
+		// The sync reads orders as its own user: without its application password the runner refuses.
+		\Shopbooks\Secrets::set( 'sync_app_password', 'cli-test-app-password' );
 	}
 
 	public static function tearDownAfterClass(): void {
 		delete_option( 'sbtest_core_path' );
 		update_option( \Shopbooks\Endpoints::OPTION, self::$endpoints );
 		@unlink( self::$probe );
+		\Shopbooks\Secrets::set( 'sync_app_password', null );
 		putenv( 'SBTEST_FAIL' );
+	}
+
+	public function test_without_sync_access_the_runner_says_what_to_do(): void {
+		\Shopbooks\Secrets::set( 'sync_app_password', null );
+		[ $code, $out ] = WP_CLI::run( 'shopbooks', 'sync' );
+		\Shopbooks\Secrets::set( 'sync_app_password', 'cli-test-app-password' );
+		$this->assertSame( 1, $code );
+		$this->assertStringContainsString( 'Set up access for the sync on the Connection tab first', $out[0] );
 	}
 
 	public function test_the_plugin_registers_the_command(): void {
