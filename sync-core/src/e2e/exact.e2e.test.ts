@@ -8,15 +8,10 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import { MemoryStore } from '../store/memory-store';
 import { FileStore } from '../store/file-store';
 import { join } from 'node:path';
-import { fileConfig, reconcile, shopOrders, spawnCli, syncOnce } from './harness';
+import { expectExactlyOnceToTheCent, fileConfig, killAtRandomPoints, reconcile, shopOrders, spawnCli, syncOnce, syncUntilSettled, twoSyncsAtOnce } from './harness';
 
 jest.setTimeout(180_000);
 
-function expectExactlyOnceToTheCent(rec: Awaited<ReturnType<typeof reconcile>>) {
-  expect({ duplicates: rec.duplicates, missing: rec.missing, orphans: rec.orphans, cents: rec.centDifferences }).toEqual({ duplicates: [], missing: [], orphans: [], cents: [] });
-  expect(rec.grossBooks).toBe(rec.grossShop);
-  expect(rec.documents).toBeGreaterThan(5);
-}
 
 describe.each(['salesEntry', 'salesInvoice', 'salesOrder'])('Exact Online, document kind %s', (documentKind) => {
   let sb: Sandbox;
@@ -69,15 +64,9 @@ describe('Exact Online under faults', () => {
       sb.exact!.faults.inject('timeoutAfterCommit', { count: 3, path: 'SalesEntries', mode: 'drop' });
       sb.exact!.faults.inject('500', { count: 2, path: 'SalesEntries' });
       const store = new MemoryStore();
-      const rules = { startDate: '2000-01-01', retryBaseSeconds: 1 };
-      const first = await syncOnce(sb, store, { rules });
+      const first = await syncOnce(sb, store, { rules: { startDate: '2000-01-01', retryBaseSeconds: 1 } });
       expect(first.failed + first.recovered).toBeGreaterThan(0);
-      for (let i = 0; i < 5 && (await store.listEntries({ status: 'failed' })).some((e) => e.lastError?.code !== 'CurrencyMismatch'); i++) {
-        await new Promise((r) => setTimeout(r, 1100));
-        await syncOnce(sb, store, { rules });
-      }
-      const left = (await store.listEntries({ status: 'failed' })).map((e) => e.lastError?.code);
-      expect(left.every((c) => c === 'CurrencyMismatch')).toBe(true);
+      await syncUntilSettled(sb, store, ['CurrencyMismatch']);
       expectExactlyOnceToTheCent(await reconcile(sb, store));
     } finally {
       await sb.close();
@@ -91,16 +80,7 @@ describe('Exact Online under faults', () => {
       // slow writes so that kills land between "write committed" and "ledger recorded"
       sb.exact!.faults.delayMs = 400;
       sb.exact!.faults.inject('timeoutAfterCommit', { count: 1000, path: 'SalesEntries', mode: 'hold' });
-      let kills = 0;
-      for (let i = 0; i < 6; i++) {
-        const run = spawnCli(['--config', path, 'sync'], dir);
-        await new Promise((r) => setTimeout(r, 1500 + Math.floor(Math.random() * 2500)));
-        if (run.child.exitCode === null) {
-          run.child.kill('SIGKILL');
-          kills++;
-        }
-        await run.done;
-      }
+      const kills = await killAtRandomPoints({ path, dir }, 6);
       expect(kills).toBeGreaterThanOrEqual(3);
       sb.exact!.faults.clear();
       const last = await spawnCli(['--config', path, 'sync', '--json'], dir).done;
@@ -119,12 +99,7 @@ describe('Exact Online under faults', () => {
     const sb = await startSandbox({ target: 'exact', platform: 'woocommerce', orders: 30, seed: 14, fastLimits: true, exactSim: { tokenLifetimeSec: 31 } });
     const { path, dir } = fileConfig(sb);
     try {
-      const [a, b] = await Promise.all([spawnCli(['--config', path, 'sync', '--json'], dir).done, spawnCli(['--config', path, 'sync', '--json'], dir).done]);
-      expect([a.code, b.code, a.stderr + b.stderr]).toEqual([0, 0, '']);
-      for (const r of [a, b]) {
-        const s = JSON.parse(r.stdout);
-        expect(s.failures.filter((f: { code: string }) => ['AuthFailed', 'TokenRevoked'].includes(f.code))).toEqual([]);
-      }
+      await twoSyncsAtOnce({ path, dir });
       // the seeded refresh token was redeemed and the rotated one persisted and used again
       // (runs of one connection are serialised by the run lock; targets/exact's contract tests
       // race two transports on one store through several rotations)

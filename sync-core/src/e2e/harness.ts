@@ -52,3 +52,46 @@ export function spawnCli(args: string[], cwd: string): { child: ChildProcess; do
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, done };
 }
+
+/** The two proofs every end-to-end test ends with: exactly one document each, to the cent. */
+export function expectExactlyOnceToTheCent(rec: Reconciliation, minDocuments = 5): void {
+  expect({ duplicates: rec.duplicates, missing: rec.missing, orphans: rec.orphans, cents: rec.centDifferences }).toEqual({ duplicates: [], missing: [], orphans: [], cents: [] });
+  expect(rec.grossBooks).toBe(rec.grossShop);
+  expect(rec.documents).toBeGreaterThan(minDocuments);
+}
+
+/** Sync again (retries become due after ~1 s) until only the expected failures are left. */
+export async function syncUntilSettled(sb: Sandbox, store: Store, acceptable: string[] = [], rounds = 5): Promise<void> {
+  const rules = { startDate: '2000-01-01', retryBaseSeconds: 1 };
+  const unsettled = async () => (await store.listEntries({ status: 'failed' })).filter((e) => !acceptable.includes(e.lastError?.code ?? ''));
+  for (let i = 0; i < rounds && (await unsettled()).length; i++) {
+    await new Promise((r) => setTimeout(r, 1100));
+    await syncOnce(sb, store, { rules });
+  }
+  expect((await unsettled()).map((e) => `${e.orderNumber}: ${e.lastError?.message}`)).toEqual([]);
+}
+
+/** Start `shopbooks sync` `rounds` times and SIGKILL it at a random point (1.5–4 s in); returns the kills. */
+export async function killAtRandomPoints(config: { path: string; dir: string }, rounds: number): Promise<number> {
+  let kills = 0;
+  for (let i = 0; i < rounds; i++) {
+    const run = spawnCli(['--config', config.path, 'sync'], config.dir);
+    await new Promise((r) => setTimeout(r, 1500 + Math.floor(Math.random() * 2500)));
+    if (run.child.exitCode === null) {
+      run.child.kill('SIGKILL');
+      kills++;
+    }
+    await run.done;
+  }
+  return kills;
+}
+
+/** Two `shopbooks sync` processes at once: both must finish cleanly without losing the connection. */
+export async function twoSyncsAtOnce(config: { path: string; dir: string }): Promise<void> {
+  const [a, b] = await Promise.all([spawnCli(['--config', config.path, 'sync', '--json'], config.dir).done, spawnCli(['--config', config.path, 'sync', '--json'], config.dir).done]);
+  expect([a.code, b.code, a.stderr + b.stderr]).toEqual([0, 0, '']);
+  for (const r of [a, b]) {
+    const s = JSON.parse(r.stdout) as { failures: Array<{ code: string }> };
+    expect(s.failures.filter((f) => ['AuthFailed', 'TokenRevoked'].includes(f.code))).toEqual([]);
+  }
+}

@@ -8,15 +8,10 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import { MemoryStore } from '../store/memory-store';
 import { FileStore } from '../store/file-store';
 import { join } from 'node:path';
-import { fileConfig, reconcile, shopOrders, spawnCli, syncOnce } from './harness';
+import { expectExactlyOnceToTheCent, fileConfig, killAtRandomPoints, reconcile, shopOrders, spawnCli, syncOnce, syncUntilSettled, twoSyncsAtOnce } from './harness';
 
 jest.setTimeout(180_000);
 
-function expectExactlyOnceToTheCent(rec: Awaited<ReturnType<typeof reconcile>>) {
-  expect({ duplicates: rec.duplicates, missing: rec.missing, orphans: rec.orphans, cents: rec.centDifferences }).toEqual({ duplicates: [], missing: [], orphans: [], cents: [] });
-  expect(rec.grossBooks).toBe(rec.grossShop);
-  expect(rec.documents).toBeGreaterThan(10);
-}
 
 describe.each(['salesInvoice', 'externalSalesInvoice'])('Moneybird, document kind %s', (documentKind) => {
   let sb: Sandbox;
@@ -57,15 +52,9 @@ describe('Moneybird under faults', () => {
       sb.moneybird!.faults.inject('timeoutAfterCommit', { count: 3, path: 'sales_invoices', method: 'POST' });
       sb.moneybird!.faults.inject('500', { count: 2, path: 'sales_invoices', method: 'POST' });
       const store = new MemoryStore();
-      const rules = { startDate: '2000-01-01', retryBaseSeconds: 1 };
-      const first = await syncOnce(sb, store, { rules });
+      const first = await syncOnce(sb, store, { rules: { startDate: '2000-01-01', retryBaseSeconds: 1 } });
       expect(first.failed + first.recovered).toBeGreaterThan(0);
-      for (let i = 0; i < 5 && (await store.listEntries({ status: 'failed' })).some((e) => e.lastError?.code !== 'CurrencyMismatch'); i++) {
-        await new Promise((r) => setTimeout(r, 1100));
-        await syncOnce(sb, store, { rules });
-      }
-      const left = (await store.listEntries({ status: 'failed' })).map((e) => e.lastError?.code);
-      expect(left.every((c) => c === 'CurrencyMismatch')).toBe(true);
+      await syncUntilSettled(sb, store, ['CurrencyMismatch']);
       expectExactlyOnceToTheCent(await reconcile(sb, store));
     } finally {
       await sb.close();
@@ -79,16 +68,7 @@ describe('Moneybird under faults', () => {
       // slow writes so that kills land between "write committed" and "ledger recorded"
       sb.moneybird!.faults.delayMs = 400;
       sb.moneybird!.faults.inject('timeoutAfterCommit', { count: 1000, path: 'invoices', method: 'POST' });
-      let kills = 0;
-      for (let i = 0; i < 6; i++) {
-        const run = spawnCli(['--config', path, 'sync'], dir);
-        await new Promise((r) => setTimeout(r, 1500 + Math.floor(Math.random() * 2500)));
-        if (run.child.exitCode === null) {
-          run.child.kill('SIGKILL');
-          kills++;
-        }
-        await run.done;
-      }
+      const kills = await killAtRandomPoints({ path, dir }, 6);
       expect(kills).toBeGreaterThanOrEqual(3);
       sb.moneybird!.faults.clear();
       const last = await spawnCli(['--config', path, 'sync', '--json'], dir).done;
@@ -110,12 +90,7 @@ describe('Moneybird under faults', () => {
     const mb = { ...(sb.config.moneybird as Record<string, unknown>), auth: { kind: 'oauth', clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri, refreshToken: tok.refresh_token } };
     const { path, dir } = fileConfig(sb, { moneybird: mb });
     try {
-      const [a, b] = await Promise.all([spawnCli(['--config', path, 'sync', '--json'], dir).done, spawnCli(['--config', path, 'sync', '--json'], dir).done]);
-      expect([a.code, b.code, a.stderr + b.stderr]).toEqual([0, 0, '']);
-      for (const r of [a, b]) {
-        const s = JSON.parse(r.stdout);
-        expect(s.failures.filter((f: { code: string }) => ['AuthFailed', 'TokenRevoked'].includes(f.code))).toEqual([]);
-      }
+      await twoSyncsAtOnce({ path, dir });
       const tokenCalls = Object.entries(sb.moneybird!.stats.byPath).filter(([p]) => p.includes('oauth/token')).reduce((n, [, c]) => n + c, 0);
       expect(tokenCalls).toBeGreaterThanOrEqual(2);
       const c = await spawnCli(['--config', path, 'sync', '--json'], dir).done;

@@ -7,15 +7,10 @@ import { join } from 'node:path';
 import { startSandbox } from '../sandbox';
 import { MemoryStore } from '../store/memory-store';
 import { FileStore } from '../store/file-store';
-import { fileConfig, reconcile, shopOrders, spawnCli, syncOnce } from './harness';
+import { expectExactlyOnceToTheCent, fileConfig, killAtRandomPoints, reconcile, shopOrders, spawnCli, syncOnce, syncUntilSettled } from './harness';
 
 jest.setTimeout(180_000);
 
-function expectExactlyOnceToTheCent(rec: Awaited<ReturnType<typeof reconcile>>) {
-  expect({ duplicates: rec.duplicates, missing: rec.missing, orphans: rec.orphans, cents: rec.centDifferences }).toEqual({ duplicates: [], missing: [], orphans: [], cents: [] });
-  expect(rec.grossBooks).toBe(rec.grossShop);
-  expect(rec.documents).toBeGreaterThan(10);
-}
 
 const combos: Array<['shopify' | 'ccvshop', 'exact' | 'moneybird']> = [
   ['shopify', 'exact'],
@@ -37,11 +32,7 @@ describe.each(combos)('%s -> %s', (platform, target) => {
       const rules = { startDate: '2000-01-01', retryBaseSeconds: 1 };
       const first = await syncOnce(sb, store, { rules });
       expect(first.booked.order).toBeGreaterThan(10);
-      for (let i = 0; i < 4 && (await store.listEntries({ status: 'failed' })).length; i++) {
-        await new Promise((r) => setTimeout(r, 1100));
-        await syncOnce(sb, store, { rules });
-      }
-      expect((await store.listEntries({ status: 'failed' })).map((e) => e.lastError?.message)).toEqual([]);
+      await syncUntilSettled(sb, store);
       expectExactlyOnceToTheCent(await reconcile(sb, store));
       expect(sb.booksStats().tooManyRequests).toBe(0);
       if (platform === 'shopify') {
@@ -74,16 +65,7 @@ describe.each([['shopify', 'exact'] as const, ['ccvshop', 'moneybird'] as const]
         sb.moneybird!.faults.delayMs = 400;
         sb.moneybird!.faults.inject('timeoutAfterCommit', { count: 1000, path: 'invoices', method: 'POST' });
       }
-      let kills = 0;
-      for (let i = 0; i < 4; i++) {
-        const run = spawnCli(['--config', path, 'sync'], dir);
-        await new Promise((r) => setTimeout(r, 1500 + Math.floor(Math.random() * 2500)));
-        if (run.child.exitCode === null) {
-          run.child.kill('SIGKILL');
-          kills++;
-        }
-        await run.done;
-      }
+      const kills = await killAtRandomPoints({ path, dir }, 4);
       expect(kills).toBeGreaterThanOrEqual(2);
       if (target === 'exact') sb.exact!.faults.clear();
       else sb.moneybird!.faults.clear();
