@@ -82,8 +82,8 @@ async function callsPerOrder(orders: number) {
 }
 
 // ---------------------------------------------------------------- 2. latency with the webhook worker
-async function latency(n: number) {
-  log(`\n2. Latency from order-status change to booked: ${n} orders paid one every 2 s, shopbooks worker (interval 300 s) triggered by signed webhooks, Exact at its REAL limit of 60 calls a minute`);
+async function latency(n: number, everyMs: number) {
+  log(`\n2. Latency from order-status change to booked: ${n} orders paid one every ${everyMs / 1000} s, shopbooks worker (interval 300 s) triggered by signed webhooks, Exact at its REAL limit of 60 calls a minute`);
   const woo = await startWooCommerceSimulator({ port: 0, seed: 1, orderCount: 0 });
   const exact = await startExactSimulator({ port: 0, tokenLifetimeSec: 600 });
   await seedExactGenericItem(exact);
@@ -111,6 +111,10 @@ async function latency(n: number) {
       r.status = 'pending';
       r.date_paid_gmt = null;
       r.date_completed_gmt = null;
+      // placed a few minutes ago (the generator spreads orders over days after its start date)
+      const placed = new Date(Date.now() - 600_000).toISOString().slice(0, 19);
+      r.date_created_gmt = placed;
+      r.date_modified_gmt = placed;
       woo.shop.addOrder(r, { notify: true });
     }
     await sleep(1000);
@@ -118,7 +122,7 @@ async function latency(n: number) {
     for (const r of records) {
       woo.shop.setStatus(r.id, 'processing');
       paidAt.set(String(r.id), Date.now());
-      await sleep(2000);
+      await sleep(everyMs);
     }
     const latencies: number[] = [];
     const deadline = Date.now() + 180_000;
@@ -297,7 +301,7 @@ async function main() {
   if (only.includes('calls')) await callsPerOrder(Number(arg('orders', '1000')));
   if (only.includes('throughput')) await throughput(Number(arg('throughput-orders', '100000')));
   if (only.includes('backfill')) await backfill(Number(arg('backfill-orders', '10000')), Number(arg('backfill-per-window', '60')), Number(arg('backfill-window-ms', '250')));
-  if (only.includes('latency')) await latency(Number(arg('latency-orders', '30')));
+  if (only.includes('latency')) await latency(Number(arg('latency-orders', '30')), Number(arg('latency-every-ms', '4000')));
   const out = arg('json', '');
   if (out) writeFileSync(out, JSON.stringify(results, null, 2));
 }
