@@ -259,7 +259,7 @@ export function printSoak(r: SoakResult, log: (s: string) => void): void {
   line('unexpected documents (orphans)', r.orphans.length ? r.orphans.slice(0, 20).join(', ') : 0);
   line('documents differing by a cent or more', r.centDifferences);
   line('gross shop / books', `${r.grossShop} / ${r.grossBooks}`);
-  line('left failed (expected: currency on Exact)', r.stillFailed.length ? [...new Set(r.stillFailed.map((f) => f.code))].join(', ') + ` (${r.stillFailed.length})` : 0);
+  line('left failed (correct: currency not booked)', r.stillFailed.length ? [...new Set(r.stillFailed.map((f) => f.code))].join(', ') + ` (${r.stillFailed.length})` : 0);
   if (r.unexpectedExits.length) line('runs that ended with an error', `${r.unexpectedExits.length}: ${[...new Set(r.unexpectedExits)].slice(0, 3).join(' | ')}`);
   log(`  => ${r.ok ? 'exactly once, to the cent' : 'FAILED'}`);
 }
