@@ -27,6 +27,33 @@ describe('RateLimitPacer', () => {
     expect(pacer.waitedMs).toBeGreaterThan(0);
   });
 
+  it('a restarted process seeded from the checkpoint of a killed one keeps the window under the limit', async () => {
+    const clock = fakeClock();
+    const first = new RateLimitPacer(20, 10_000, clock, 0);
+    const starts: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      await first.acquire();
+      starts.push(clock.now());
+      clock.advance(5);
+      first.release();
+    }
+    const checkpoint = first.history().slice(0, 10); // the last 5 requests came after the checkpoint
+    const second = new RateLimitPacer(20, 10_000, clock, 0);
+    second.seed(checkpoint, 9);
+    for (let i = 0; i < 20; i++) {
+      await second.acquire();
+      starts.push(clock.now());
+      clock.advance(5);
+      second.release();
+    }
+    for (let i = 0; i < starts.length; i++) {
+      const inWindow = starts.filter((s) => s > starts[i] - 10_000 && s <= starts[i]).length;
+      expect(inWindow).toBeLessThanOrEqual(20);
+    }
+    // without the seed the second process would have started at once
+    expect(second.waitedMs).toBeGreaterThan(0);
+  });
+
   it('obeys blockUntil and RateLimit headers', async () => {
     const clock = fakeClock();
     const pacer = new RateLimitPacer(150, 300_000, clock, 0);

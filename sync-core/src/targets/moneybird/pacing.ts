@@ -34,6 +34,27 @@ export class RateLimitPacer {
     return this.limit;
   }
 
+  /** Completion times inside the window (for checkpointing across processes). */
+  history(): number[] {
+    const horizon = this.clock.now() - this.windowMs;
+    return this.completed.filter((t) => t > horizon);
+  }
+
+  /**
+   * Start from what an earlier process used: its checkpointed completion times, plus `unseen`
+   * requests it may have made after the checkpoint — counted as made just now, the safe side,
+   * since they happened somewhere between the checkpoint and the restart.
+   * Moneybird only sends rate-limit headers on a 429, so a restarted process cannot learn this
+   * from the server.
+   */
+  seed(timestamps: number[], unseen: number): void {
+    const horizon = this.clock.now() - this.windowMs;
+    const kept = timestamps.filter((t) => Number.isFinite(t) && t > horizon);
+    const now = this.clock.now();
+    const phantom = kept.length ? Array.from({ length: unseen }, () => now) : [];
+    this.completed = [...kept, ...phantom, ...this.completed].sort((a, b) => a - b);
+  }
+
   /** Wait for a slot; resolves with the milliseconds waited. Callers must call `release()` after the response. */
   acquire(): Promise<number> {
     const turn = this.queue.then(() => this.waitForSlot());

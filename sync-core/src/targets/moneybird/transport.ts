@@ -100,6 +100,41 @@ export class MoneybirdTransport {
     this.store = store;
   }
 
+  /** Every PACER_CHECKPOINT_EVERY requests the pacing window is written to the store. */
+  static readonly PACER_CHECKPOINT_EVERY = 10;
+  private pacerSeeded = false;
+  private sinceCheckpoint = 0;
+
+  /**
+   * A killed process took its view of the rate window with it; a restarted one would believe the
+   * window empty and could provoke 429s. The window is checkpointed in the store every few
+   * requests and read back (with the few requests since the checkpoint assumed) on start.
+   */
+  private async seedPacer(): Promise<void> {
+    if (this.pacerSeeded || !this.store) return;
+    this.pacerSeeded = true;
+    const saved = await this.store.getMapping('moneybird-pacer', String(this.config.administrationId));
+    if (!saved) return;
+    try {
+      const ts = JSON.parse(saved) as unknown;
+      if (Array.isArray(ts)) this.pacer.seed(ts.filter((t): t is number => typeof t === 'number'), MoneybirdTransport.PACER_CHECKPOINT_EVERY - 1);
+    } catch {
+      /* an unreadable checkpoint is ignored */
+    }
+  }
+
+  private checkpointed = false;
+  private async checkpointPacer(): Promise<void> {
+    if (!this.store) return;
+    this.sinceCheckpoint++;
+    // after the first request of a process, then every PACER_CHECKPOINT_EVERY requests: a process
+    // killed at any point leaves at most PACER_CHECKPOINT_EVERY - 1 requests unrecorded
+    if (this.checkpointed && this.sinceCheckpoint < MoneybirdTransport.PACER_CHECKPOINT_EVERY) return;
+    this.checkpointed = true;
+    this.sinceCheckpoint = 0;
+    await this.store.setMapping('moneybird-pacer', String(this.config.administrationId), JSON.stringify(this.pacer.history()));
+  }
+
   apiUrl(path: string, global = false): string {
     const p = path.startsWith('/') ? path : `/${path}`;
     return global
@@ -143,6 +178,7 @@ export class MoneybirdTransport {
     for (;;) {
       attempt++;
       const token = await this.accessToken();
+      await this.seedPacer();
       const waited = await this.pacer.acquire();
       this.stats.waitedMs += waited;
       if (isRead) this.stats.read++;
@@ -167,6 +203,7 @@ export class MoneybirdTransport {
         });
       } catch (e) {
         this.pacer.release();
+        await this.checkpointPacer();
         const refused = connectionRefused(e);
         const timedOut = isAbort(e);
         if (isRead && attempt < this.config.maxReadAttempts) {
@@ -182,6 +219,7 @@ export class MoneybirdTransport {
         );
       }
       this.pacer.release();
+      await this.checkpointPacer();
       this.pacer.observe(res.headers);
       const text = await res.text().catch(() => '');
 
