@@ -43,6 +43,9 @@ export interface EntryIdentity {
   reference: string;
 }
 
+/** Mapping namespace: document reference -> the ledger key that owns it. */
+export const REFERENCE_MAPPING = 'reference';
+
 export function ledgerKey(shopId: string, kind: LedgerEntry['kind'], id: string): string {
   return `${shopId}:${kind}:${id}`;
 }
@@ -73,6 +76,13 @@ export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome
     const v = await target.validate(plan).catch((e: unknown) => ({ ok: false as const, error: asShopbooksError(e) }));
     if (!v.ok) error = v.error;
   }
+  // One reference, one document: a second order with an order number already used would get the
+  // same reference, and after a lost response it would "find" the first order's document.
+  const referenceKey = `${id.shopId}:${id.reference}`;
+  const holder = await store.getMapping(REFERENCE_MAPPING, referenceKey);
+  if (!error && holder && holder !== id.key) {
+    error = new ShopbooksError('DuplicateReference', `Order ${id.orderNumber} (id ${id.orderId}) has an order number that another order already uses, so its document reference "${id.reference}" would not be unique. Give the order its own number in the shop (a numbering plugin can cause this), then retry.`, { details: { reference: id.reference, heldBy: holder } });
+  }
   if (deps.dryRun) {
     return plan && !error ? { status: 'planned', key: id.key, plan } : { status: 'failed', key: id.key, error: error!, attempts: existing?.attempts ?? 0, persistent: false };
   }
@@ -83,6 +93,7 @@ export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome
     return { status: 'already-booked', key: id.key, entry: claim.entry, changed: false };
   }
   const entry = claim.entry;
+  if (!error && !holder) await store.setMapping(REFERENCE_MAPPING, referenceKey, id.key);
   if (!error && plan) {
     try {
       const mayExist = entry.writeStartedAt !== null;

@@ -118,4 +118,17 @@ describe('runSync', () => {
     expect(s.runBusy).toBe(false);
     expect(s.booked.order).toBe(3);
   });
+
+  it('a second order with an order number already used is refused: one reference, one document', async () => {
+    const first = order(7);
+    const second = { ...order(8), number: '7' };
+    const source = new ListSource('shop', [ok(first), ok(second)]);
+    const target = new MemoryTarget();
+    const store = new MemoryStore();
+    const s = await runSync({ source, target, store, rules }, { mode: 'sync' });
+    expect(s.booked.order).toBe(1);
+    expect(s.failures.map((f) => f.code)).toEqual(['DuplicateReference']);
+    expect(target.docs.map((d) => d.plan.reference)).toEqual(['7']);
+    expect((await store.getEntry('shop:order:8'))?.lastError?.message).toMatch(/already uses/);
+  });
 });

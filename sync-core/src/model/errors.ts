@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'AbsurdAmount'
   | 'NameTooLong'
   | 'DuplicateOrderNumber'
+  | 'DuplicateReference'
   // configuration
   | 'VatCodeNotMapped'
   | 'GlAccountNotMapped'

@@ -14,7 +14,7 @@ import { D, currencyDecimals, dec, fixed, sum } from '../model/money';
 import { ShopbooksError } from '../model/errors';
 import type { LineTax, Order, TaxRate } from '../model/order';
 import type { BookingPlan, GlRole, PlanLine, PlanVat, VatByRate, VatTreatment } from './types';
-import { PlanSettings, type PlanSettingsInput } from './settings';
+import { PlanSettings, planSettings, type PlanSettingsInput } from './settings';
 import { EU_COUNTRIES, makeVat, noVat } from './vat';
 import { isPlausibleEmail, localDate, normaliseEmail, orderReference } from './reference';
 
@@ -189,7 +189,7 @@ export function checkOrderBasics(order: Order, s: PlanSettings): ShopbooksError 
 }
 
 export function planOrder(order: Order, settingsInput: PlanSettingsInput | PlanSettings = {}): PlanOutcome {
-  const s = PlanSettings.parse(settingsInput);
+  const s = planSettings(settingsInput);
   const dp = currencyDecimals(order.currency);
   const basics = checkOrderBasics(order, s);
   if (basics) return fail(basics);

@@ -12,7 +12,7 @@ import { D, currencyDecimals, dec, fixed, sum } from '../model/money';
 import { ShopbooksError } from '../model/errors';
 import type { Order, Refund } from '../model/order';
 import type { BookingPlan, GlRole, PlanLine, PlanVat } from './types';
-import { PlanSettings, type PlanSettingsInput } from './settings';
+import { PlanSettings, planSettings, type PlanSettingsInput } from './settings';
 import { cancellationReference, localDate, orderReference, refundReference } from './reference';
 import { contentHash, customerKey, fail, planOrder, reconcile, totalsOf, vatByRate, vatFor, type PlanOutcome } from './plan-order';
 import { noVat } from './vat';
@@ -64,7 +64,7 @@ function orderWeights(orderPlan: BookingPlan): Array<{ vatInfo: PlanVat; gross: 
 }
 
 export function planRefund(order: Order, refund: Refund, settingsInput: PlanSettingsInput | PlanSettings = {}): PlanOutcome {
-  const s = PlanSettings.parse(settingsInput);
+  const s = planSettings(settingsInput);
   const dp = currencyDecimals(order.currency);
   const base = planOrder(order, s);
   if (!base.ok) return base;
@@ -125,7 +125,7 @@ export function planRefund(order: Order, refund: Refund, settingsInput: PlanSett
  * (pass their plans), so the books net to zero.
  */
 export function planCancellation(order: Order, bookedRefunds: BookingPlan[], settingsInput: PlanSettingsInput | PlanSettings = {}, cancelledAt?: string): PlanOutcome {
-  const s = PlanSettings.parse(settingsInput);
+  const s = planSettings(settingsInput);
   const dp = currencyDecimals(order.currency);
   const base = planOrder(order, s);
   if (!base.ok) return base;

@@ -25,3 +25,17 @@ export const PlanSettings = z.object({
 });
 export type PlanSettings = z.infer<typeof PlanSettings>;
 export type PlanSettingsInput = z.input<typeof PlanSettings>;
+
+const parsed = new WeakMap<object, PlanSettings>();
+/**
+ * Parse settings once per settings object: the engine plans thousands of orders with the same
+ * object, and a zod parse per order was a large share of the planning time.
+ */
+export function planSettings(input: PlanSettingsInput | PlanSettings): PlanSettings {
+  const hit = parsed.get(input);
+  if (hit) return hit;
+  const s = PlanSettings.parse(input);
+  parsed.set(input, s);
+  parsed.set(s, s);
+  return s;
+}
