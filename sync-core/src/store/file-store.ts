@@ -299,7 +299,14 @@ export class FileStore implements Store {
       let release: (() => Promise<void>) | null = null;
       while (!release) {
         try {
-          release = await lockfile.lock(file, { ...LOCK_OPTS, retries: 0 });
+          release = await lockfile.lock(file, {
+            ...LOCK_OPTS,
+            retries: 0,
+            // A lock taken over (its holder looked dead) must not crash the holder with an
+            // uncaught ENOENT from the mtime refresh: the per-entry claims still keep
+            // exactly-once, and the run simply finishes.
+            onCompromised: () => undefined,
+          });
           writeFileSync(ownerFile, this.lockOwner, { mode: 0o600 });
         } catch (e) {
           if ((e as { code?: string }).code !== 'ELOCKED') throw e;
@@ -323,8 +330,13 @@ export class FileStore implements Store {
       try {
         return await fn();
       } finally {
-        rmSync(ownerFile, { force: true });
-        await release();
+        // only our own owner record, and a release that fails because the lock was taken over is fine
+        try {
+          if (readFileSync(ownerFile, 'utf8') === this.lockOwner) rmSync(ownerFile, { force: true });
+        } catch {
+          /* already gone */
+        }
+        await release().catch(() => undefined);
       }
     } finally {
       this.inProcessLocks.delete(name);
