@@ -21,10 +21,10 @@ if [ ! -s plugin/sync-core/shopbooks.js ] || [ -n "${REBUILD:-}" ]; then
 fi
 # 2. The settings page bundle (built by @wordpress/scripts from src/).
 if [ ! -s plugin/build/index.js ] || [ ! -s plugin/build/index.asset.php ]; then
-  if node -e 'process.exit(require("./package.json").scripts?.build ? 0 : 1)'; then
-    npm run build --silent
+  if node -e 'process.exit(require("./package.json").scripts?.["build:admin"] ? 0 : 1)'; then
+    npm run build:admin --silent
   else
-    echo "plugin/build/ is missing and package.json has no build script: build the settings page first (wp-scripts build)." >&2
+    echo "plugin/build/ is missing and package.json has no build:admin script: build the settings page first (wp-scripts build)." >&2
     exit 1
   fi
 fi
