@@ -159,7 +159,9 @@ export async function soakTarget(target: Target, o: { orders: number; kills: num
       if (two) result.concurrentStarts++;
       if (rng() < 0.4) setTimeout(() => proxy.burst429(3 + Math.floor(rng() * 8)), 800 + Math.floor(rng() * 1500));
       // kill at a random write: spread the kills over the whole run (startup through tsx takes a second or more)
-      const at = proxy.stats.writes + 1 + Math.floor(rng() * Math.max(1, (1.6 * estimatedWrites) / o.kills));
+      // (at most estimatedWrites / kills apart, so all the kills fit in the run even when every gap is
+      // the longest: with 1.6x gaps a short CI soak sometimes ran out of work before its last kill)
+      const at = proxy.stats.writes + 1 + Math.floor(rng() * Math.max(1, estimatedWrites / o.kills));
       for (let w = 0; w < 600 && proxy.stats.writes < at && runs.some((r) => r.child.exitCode === null); w++) await sleep(25);
       // a run that finished on its own with nothing left to book: the shop is done
       for (const r of runs) {
