@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the WordPress and browser tests need: PHP 8.2, MariaDB, WordPress 6.1 (Debian),
-# phpunit, Chromium. Installs only what is missing; needs root (or sudo).
+# phpunit, Chromium, PostgreSQL (the fleet tests start their own cluster), xmllint (XSD checks). Installs only what is missing; needs root (or sudo).
 set -euo pipefail
 pkgs=(php-cli php-mysql php-sqlite3 php-xml php-mbstring php-curl php-gd php-zip php-intl
-      mariadb-server mariadb-client wordpress unzip zip curl phpunit chromium fonts-liberation)
+      mariadb-server mariadb-client wordpress unzip zip curl phpunit chromium fonts-liberation
+      postgresql libxml2-utils)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
