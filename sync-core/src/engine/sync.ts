@@ -18,6 +18,7 @@ import type { DocumentRef, Target } from '../targets/port';
 import { bookDocument, ledgerKey, type BookOutcome, type EntryIdentity } from './book-document';
 import { SyncRules, isBookable, isCancelled, type SyncRulesInput } from './rules';
 import { orderReference, refundReference, cancellationReference } from '../plan/reference';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- until run ids and liveness come through the Store port (issue 11 item 5)
 import { newRunId, runIsAlive } from '../store/file-store';
 
 export interface SyncOptions {

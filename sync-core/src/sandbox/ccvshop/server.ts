@@ -13,7 +13,7 @@
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { ccvDate, ccvHash, parseCcvDate, sameHash } from '../../sources/ccvshop/signing';
+import { expectedHash, hashMatches, readClientDate, serverDate } from './signature';
 import { buildCcvOrder, type CcvJson, type CcvOrderSpec, type CcvStoredOrder } from './build-order';
 import { dutchCcvOrderSpecs } from './seed';
 import { generateCcvOrders } from './generate';
@@ -136,8 +136,8 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
 
   const send = (req: FastifyRequest, reply: FastifyReply, status: number, payload: unknown) => {
     const body = JSON.stringify(payload);
-    const date = ccvDate(now());
-    let hash = ccvHash(secretKey, publicKey, req.method, req.url, body, date);
+    const date = serverDate(now());
+    let hash = expectedHash(secretKey, { publicKey, method: req.method, uri: req.url, body, date });
     if (badSigs > 0) {
       badSigs -= 1;
       hash = hash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
@@ -188,12 +188,11 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
     if (typeof pub !== 'string' || typeof date !== 'string' || typeof hash !== 'string')
       return fail('Missing x-public, x-date or x-hash header.');
     if (pub !== publicKey) return fail('Unknown public key.');
-    const t = parseCcvDate(date);
+    const t = readClientDate(date.trim());
     if (t === null) return fail('x-date is not an ISO-8601 date.');
     if (Math.abs(now() - t) > maxSkew) return fail('x-date is too far from the server time.');
     const body = typeof req.body === 'string' ? req.body : '';
-    const expected = ccvHash(secretKey, publicKey, req.method, req.url, body, date);
-    if (!sameHash(expected, hash.toLowerCase())) return fail('Hash does not match.');
+    if (!hashMatches(secretKey, { publicKey, method: req.method, uri: req.url, body, date }, hash)) return fail('Hash does not match.');
     // Rate limits: per resource+method, then the total.
     const resource = (req.url.slice(PREFIX.length).split(/[/?]/).filter(Boolean)[0] ?? 'root').toLowerCase();
     const key = `${resource}:${req.method}`;
@@ -374,10 +373,11 @@ export async function startCcvShopSimulator(opts: CcvShopSimulatorOptions = {}):
         return send(req, reply, 400, errorBody(`${url}${req.url}`, '400.10', 400, 'paid must be a boolean.'));
       o.order.paid = body.paid;
     }
+    const date = serverDate(now());
     return reply
       .code(204)
-      .header('x-date', ccvDate(now()))
-      .header('x-hash', ccvHash(secretKey, publicKey, req.method, req.url, '', ccvDate(now())))
+      .header('x-date', date)
+      .header('x-hash', expectedHash(secretKey, { publicKey, method: req.method, uri: req.url, body: '', date }))
       .send();
   };
   app.patch(`${PREFIX}/orders/:id`, patchOrder);

@@ -17,7 +17,6 @@ export { wooOAuthSignature } from './auth';
 export type { ApiKey, KeyPermission, WcError } from './auth';
 export { DEFAULT_SHOP_SETTINGS } from './types';
 export type { WcOrderRecord, WcRefundRecord, WcShopSettings, WcLineItemRecord } from './types';
-export { wooRecordToOrder, generateCanonicalOrders } from './canonical';
 export { WebhookDispatcher } from './webhooks';
 export type { Webhook, WebhookTopic, WebhookDelivery } from './webhooks';
 export type { OrderEvent } from './shop';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mapWooOrder, wooStatusToState } from './map-order';
-import { generateCanonicalOrders } from '../../sandbox/woocommerce/canonical';
+import { generateCanonicalOrders } from './test-orders';
 import type { SourceOrder } from '../port';
 
 const FIX = join(__dirname, '../../../../../shared/fixtures/public');

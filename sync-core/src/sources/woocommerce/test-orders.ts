@@ -1,13 +1,14 @@
 /**
- * Generated records straight to canonical Orders (through the real REST serialiser and the real
- * WooCommerce mapping), for plan/ tests that do not need HTTP.
+ * Test glue: the simulator's generated records through its REST serialiser and then the product's
+ * WooCommerce mapping, for tests that do not need HTTP. It lives beside the mapping it exercises,
+ * not in the simulator: a simulator never derives its view with the client code it judges.
  */
-import type { SourceOrder } from '../../sources/port';
-import { mapWooOrder } from '../../sources/woocommerce/map-order';
-import { type GenerateOptions, generateShop } from './generate';
-import { restOrder, restRefund } from './rest';
-import type { WcTaxRate } from './tax-rates';
-import { DEFAULT_SHOP_SETTINGS, type WcOrderRecord, type WcShopSettings } from './types';
+import type { SourceOrder } from '../port';
+import { mapWooOrder } from './map-order';
+import { type GenerateOptions, generateShop } from '../../sandbox/woocommerce/generate';
+import { restOrder, restRefund } from '../../sandbox/woocommerce/rest';
+import type { WcTaxRate } from '../../sandbox/woocommerce/tax-rates';
+import { DEFAULT_SHOP_SETTINGS, type WcOrderRecord, type WcShopSettings } from '../../sandbox/woocommerce/types';
 
 export function wooRecordToOrder(
   record: WcOrderRecord,
