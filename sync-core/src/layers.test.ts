@@ -9,7 +9,7 @@ import { join } from 'node:path';
 interface LintMessage { ruleId: string | null; message: string }
 interface Linter { lintText(code: string, opts: { filePath: string }): Promise<Array<{ messages: LintMessage[] }>> }
 // eslint 8 ships no types of its own; this is the one call the test needs.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { ESLint } = require('eslint') as { ESLint: new (opts: { cwd: string }) => Linter };
 
 const root = join(__dirname, '../..');
