@@ -8,7 +8,8 @@ import { D, dec, fixed } from '../model/money';
 import type { Order } from '../model/order';
 import { normalisePercent } from '../plan/vat';
 import { runSync, type SyncSummary } from '../engine/sync';
-import { startSandbox, type SandboxOptions } from '../sandbox';
+import type { SandboxOptions } from '../sandbox';
+import { loadSimulators } from './simulators';
 import type { BooksDocument } from '../sandbox/books';
 import { createSource, createStore, createTarget } from './wiring';
 import { printJson, table } from './output';
@@ -93,6 +94,7 @@ export function reconcileBooks(orders: Order[], booked: Array<{ key: string; kin
 }
 
 export async function runDemo(o: DemoOptions): Promise<boolean> {
+  const { startSandbox } = await loadSimulators();
   const sb = await startSandbox({ target: o.target, platform: o.platform, orders: o.orders, seed: o.seed, documentKind: o.documentKind, fastLimits: !o.realisticLimits });
   try {
     const config = parseConfig(sb.config);

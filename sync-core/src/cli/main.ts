@@ -13,7 +13,8 @@ import { PlanSettings } from '../plan/settings';
 import { runSync, type SyncSummary } from '../engine/sync';
 import { createSource, createStore, createTarget } from './wiring';
 import { printJson, table } from './output';
-import { startSandbox, type SandboxOptions } from '../sandbox';
+import { loadSimulators } from './simulators';
+import type { SandboxOptions } from '../sandbox';
 import type { Order } from '../model/order';
 import type { SourceOrder } from '../sources/port';
 import { fixed } from '../model/money';
@@ -29,6 +30,7 @@ interface GlobalOpts {
 /** Run `fn` with a configuration: the bundled sandbox (started in-process) or the user's. */
 async function withConfig<T>(g: GlobalOpts, fn: (config: ShopbooksConfig) => Promise<T>, sandboxOpts: Partial<SandboxOptions> = {}): Promise<T> {
   if (!g.sandbox) return fn(loadConfig(g.config));
+  const { startSandbox } = await loadSimulators();
   const sb = await startSandbox({ target: g.target ?? 'exact', platform: g.source ?? 'woocommerce', ...sandboxOpts });
   try {
     return await fn(parseConfig(sb.config));
@@ -225,7 +227,7 @@ export function buildProgram(): Command {
     .option('--exact-redirect-uri <uri>', 'register this OAuth redirect URI for the sandbox Exact app (e.g. the plugin callback)')
     .option('--moneybird-redirect-uri <uri>', 'register this OAuth redirect URI for the sandbox Moneybird app')
     .action(async (o) => {
-      const { serveSandbox } = await import('../sandbox');
+      const { serveSandbox } = await loadSimulators();
       await serveSandbox({ portBase: Number(o.portBase), orders: Number(o.orders), seed: Number(o.seed), exactRedirectUri: o.exactRedirectUri, moneybirdRedirectUri: o.moneybirdRedirectUri });
     });
   return program;
