@@ -8,7 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ShopbooksError } from './model/errors';
-import { Platform } from './model/order';
+import { suggestion } from './model/suggest';
+import { unknownKeys } from './model/unknown-keys';
+import { findSource, sourcePlatforms } from './sources/index';
+import { findTarget, targetNames } from './targets/index';
 import { PlanSettings } from './plan/settings';
 import { SyncRules } from './engine/rules';
 
@@ -19,21 +22,24 @@ export const StoreConfig = z.discriminatedUnion('kind', [
 ]);
 export type StoreConfig = z.infer<typeof StoreConfig>;
 
-export const ShopbooksConfig = z.object({
-  /** The shop: `{ "platform": "woocommerce" | "shopify" | "ccvshop", ...that platform's settings }`. */
-  source: z.object({ platform: Platform }).passthrough(),
-  /** Which accounting system books the orders. */
-  target: z.enum(['exact', 'moneybird']),
-  /** Exact Online settings (targets/exact/config.ts), when target is "exact". */
-  exact: z.record(z.string(), z.unknown()).optional(),
-  /** Moneybird settings (targets/moneybird/config.ts), when target is "moneybird". */
-  moneybird: z.record(z.string(), z.unknown()).optional(),
+const ConfigBase = z.object({
+  /** The shop: `{ "platform": "woocommerce" | "shopify" | "ccvshop", ...that platform's settings }` (sources/index.ts). */
+  source: z.object({ platform: z.string().min(1) }).passthrough(),
+  /** Which accounting system books the orders: a name from the target registry (targets/index.ts). */
+  target: z.string().min(1),
   plan: PlanSettings.default(PlanSettings.parse({})),
   rules: SyncRules.default(SyncRules.parse({})),
   store: StoreConfig.default({ kind: 'file', dir: '.shopbooks' }),
 });
+
+/**
+ * One connection's configuration. Besides the keys above it holds one section per target, named
+ * like the target (`"exact": {…}`, `"moneybird": {…}`): its schema is the target's own
+ * (targets/<name>/config.ts), checked by `parseConfig` through the registry.
+ */
+export const ShopbooksConfig = ConfigBase.catchall(z.unknown());
 export type ShopbooksConfig = z.infer<typeof ShopbooksConfig>;
-export type ShopbooksConfigInput = z.input<typeof ShopbooksConfig>;
+export type ShopbooksConfigInput = z.input<typeof ConfigBase> & { [section: string]: unknown };
 
 /** Replace "$env:NAME" strings by environment variables, everywhere in the tree. */
 export function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv = process.env, path = ''): unknown {
@@ -50,17 +56,48 @@ export function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv = process.
   return value;
 }
 
-/** Validate a config object; problems are reported by path, never with the (possibly secret) values. */
+/** A zod issue in words: the path, then what is wrong, never the value (it may be a secret). */
+function describeIssue(i: z.core.$ZodIssue, section: string): string {
+  const path = [section, ...i.path.map(String)].filter(Boolean).join('.') || '(config)';
+  const missing = i.code === 'invalid_type' && /received undefined/.test(i.message);
+  return `${path}: ${missing ? 'is required' : i.message}`;
+}
+
+/**
+ * Validate a config object, every section at once (the top level, the source's settings through
+ * the source registry, the chosen target's section through the target registry), and name every
+ * problem by path: unknown or misspelt keys with a "did you mean", never a (possibly secret) value.
+ */
 export function parseConfig(input: unknown, env: NodeJS.ProcessEnv = process.env): ShopbooksConfig {
   const resolved = resolveEnvRefs(input, env);
+  const problems: string[] = [];
   const r = ShopbooksConfig.safeParse(resolved);
-  if (!r.success) {
-    const problems = r.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
+  if (!r.success) problems.push(...r.error.issues.map((i) => describeIssue(i, '')));
+  const raw = (resolved && typeof resolved === 'object' ? resolved : {}) as Record<string, unknown>;
+  problems.push(...unknownKeys(ConfigBase, raw, '', targetNames()).map((u) => `${u.path}: ${u.message}`));
+
+  if (typeof raw.target === 'string' && raw.target) {
+    const target = findTarget(raw.target);
+    if (!target) problems.push(`target: "${raw.target}" is not an accounting system Shopbooks knows${suggestion(raw.target, targetNames())} (known: ${targetNames().join(', ')})`);
+    else if (raw[target.name] === undefined) problems.push(`${target.name}: the configuration chooses target "${target.name}" but has no "${target.name}" section`);
+    else problems.push(...sectionProblems(target.config, raw[target.name], target.name));
+  }
+  const source = raw.source as Record<string, unknown> | undefined;
+  if (source && typeof source === 'object' && typeof source.platform === 'string' && source.platform) {
+    const { platform, ...settings } = source;
+    const reg = findSource(platform as string);
+    if (!reg) problems.push(`source.platform: "${platform}" is not a shop platform Shopbooks knows${suggestion(platform as string, sourcePlatforms())} (known: ${sourcePlatforms().join(', ')})`);
+    else problems.push(...sectionProblems(reg.config, settings, 'source'));
+  }
+  if (problems.length || !r.success) {
     throw new ShopbooksError('ConfigInvalid', `The configuration is not valid:\n  - ${problems.join('\n  - ')}`, { details: { problems } });
   }
-  if (r.data.target === 'exact' && !r.data.exact) throw new ShopbooksError('ConfigInvalid', 'The configuration chooses target "exact" but has no "exact" section.');
-  if (r.data.target === 'moneybird' && !r.data.moneybird) throw new ShopbooksError('ConfigInvalid', 'The configuration chooses target "moneybird" but has no "moneybird" section.');
   return r.data;
+}
+
+function sectionProblems(schema: z.ZodTypeAny, value: unknown, section: string): string[] {
+  const parsed = schema.safeParse(value);
+  return [...(parsed.success ? [] : parsed.error.issues.map((i) => describeIssue(i, section))), ...unknownKeys(schema, value, section).map((u) => `${u.path}: ${u.message}`)];
 }
 
 /** Load from SHOPBOOKS_CONFIG_JSON (plugin mode) or a JSON file. */

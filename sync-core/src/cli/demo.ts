@@ -12,6 +12,8 @@ import type { SandboxOptions } from '../sandbox';
 import { loadSimulators } from './simulators';
 import type { BooksDocument } from '../sandbox/books';
 import { createSource, createStore, createTarget } from './wiring';
+import { targetRegistration } from '../targets/index';
+import { sourceRegistration } from '../sources/index';
 import { printJson, table } from './output';
 
 export interface DemoOptions {
@@ -95,13 +97,14 @@ export function reconcileBooks(orders: Order[], booked: Array<{ key: string; kin
 
 export async function runDemo(o: DemoOptions): Promise<boolean> {
   const { startSandbox } = await loadSimulators();
-  const sb = await startSandbox({ target: o.target, platform: o.platform, orders: o.orders, seed: o.seed, documentKind: o.documentKind, fastLimits: !o.realisticLimits });
+  const target = targetRegistration(o.target);
+  const sb = await startSandbox({ target: target.name, simulator: target.simulator, platform: o.platform, orders: o.orders, seed: o.seed, documentKind: o.documentKind, fastLimits: !o.realisticLimits });
   try {
     const config = parseConfig(sb.config);
     const store = createStore(config);
     const say = (s: string) => !o.json && process.stdout.write(s + '\n');
-    say(`Shopbooks demo: a simulated ${o.platform} shop with ${o.orders} orders, booked into a simulated ${o.target === 'exact' ? 'Exact Online' : 'Moneybird'}.`);
-    if (!o.realisticLimits) say(`(The simulated books allow ${o.target === 'exact' ? '300 calls a minute instead of Exact\'s 60' : '150 calls per 15 s instead of per 5 minutes'} so the demo is quick; the client paces by the same rate-limit headers. --realistic-limits keeps the real ones.)`);
+    say(`Shopbooks demo: a simulated ${sourceRegistration(o.platform).label} shop with ${o.orders} orders, booked into a simulated ${target.label}.`);
+    if (!o.realisticLimits) say(`(The simulated books allow ${sb.running.limitsNote} so the demo is quick; the client paces by the same rate-limit headers. --realistic-limits keeps the real ones.)`);
     const summary: SyncSummary = await runSync({ source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules }, { mode: 'sync' });
 
     // The shop's own figures, read afresh.

@@ -3,7 +3,8 @@
  * Exit codes: 0 = the run completed (failed orders are recorded, see `status`); 1 = the run could
  * not complete (e.g. authentication); 2 = bad configuration or usage.
  */
-import { Command, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { isValid, parseISO } from 'date-fns';
 import cliProgress from 'cli-progress';
 import { loadConfig, parseConfig, type ShopbooksConfig } from '../config';
 import { ShopbooksError, asShopbooksError } from '../model/errors';
@@ -12,6 +13,8 @@ import { checkPlanAgainstShop } from '../plan/check';
 import { PlanSettings } from '../plan/settings';
 import { runSync, type SyncSummary } from '../engine/sync';
 import { createSource, createStore, createTarget } from './wiring';
+import { targetNames, targetRegistration } from '../targets/index';
+import { sourcePlatforms } from '../sources/index';
 import { printJson, table } from './output';
 import { loadSimulators } from './simulators';
 import type { SandboxOptions } from '../sandbox';
@@ -22,8 +25,8 @@ import { fixed } from '../model/money';
 interface GlobalOpts {
   config?: string;
   sandbox?: boolean;
-  target?: 'exact' | 'moneybird';
-  source?: 'woocommerce' | 'shopify' | 'ccvshop';
+  target?: string;
+  source?: string;
   json?: boolean;
 }
 
@@ -31,7 +34,8 @@ interface GlobalOpts {
 async function withConfig<T>(g: GlobalOpts, fn: (config: ShopbooksConfig) => Promise<T>, sandboxOpts: Partial<SandboxOptions> = {}): Promise<T> {
   if (!g.sandbox) return fn(loadConfig(g.config));
   const { startSandbox } = await loadSimulators();
-  const sb = await startSandbox({ target: g.target ?? 'exact', platform: g.source ?? 'woocommerce', ...sandboxOpts });
+  const target = g.target ?? 'exact';
+  const sb = await startSandbox({ target, simulator: targetRegistration(target).simulator, platform: g.source ?? 'woocommerce', ...sandboxOpts });
   try {
     return await fn(parseConfig(sb.config));
   } finally {
@@ -154,13 +158,21 @@ async function status(g: GlobalOpts) {
   });
 }
 
+/** A date option (`--since 2026-01-01`): refused as a usage error (exit 2) when it is not a date. */
+function dateOption(value: string): string {
+  if (!isValid(parseISO(value))) throw new InvalidArgumentError(`"${value}" is not a date (write it as YYYY-MM-DD).`);
+  return value;
+}
+
 export function buildProgram(): Command {
   const program = new Command('shopbooks')
+    // usage errors become exceptions (exit 2, see main) instead of commander's own exit 1
+    .exitOverride()
     .description('Book webshop orders into Exact Online or Moneybird: exactly once, to the cent.')
     .option('-c, --config <file>', 'configuration file (default shopbooks.config.json; or SHOPBOOKS_CONFIG_JSON)')
     .option('--sandbox', 'run against the bundled sandbox (simulated shop and books) instead of a configuration')
-    .addOption(new Option('--target <target>', 'with --sandbox: the books to simulate').choices(['exact', 'moneybird']))
-    .addOption(new Option('--source <platform>', 'with --sandbox: the shop to simulate').choices(['woocommerce', 'shopify', 'ccvshop']))
+    .addOption(new Option('--target <target>', 'with --sandbox: the books to simulate').choices(targetNames()))
+    .addOption(new Option('--source <platform>', 'with --sandbox: the shop to simulate').choices(sourcePlatforms()))
     .option('--json', 'machine-readable output')
     .enablePositionalOptions();
   const g = () => program.opts<GlobalOpts>();
@@ -168,7 +180,7 @@ export function buildProgram(): Command {
   program
     .command('preview')
     .description('show, per order, exactly what would be booked and whether it reconciles to the cent (writes nothing)')
-    .option('--since <date>', 'orders modified since this date')
+    .option('--since <date>', 'orders modified since this date', dateOption)
     .option('--status <statuses>', 'only these shop statuses (comma-separated)')
     .option('--order <id...>', 'only these order ids')
     .option('--json', 'machine-readable output')
@@ -182,8 +194,8 @@ export function buildProgram(): Command {
   program
     .command('backfill')
     .description('book order history by creation date; rate-aware and resumable')
-    .requiredOption('--since <date>', 'first creation date')
-    .option('--until <date>', 'last creation date (exclusive)')
+    .requiredOption('--since <date>', 'first creation date', dateOption)
+    .option('--until <date>', 'last creation date (exclusive)', dateOption)
     .option('--dry-run', 'plan and validate, write nothing')
     .option('--json', 'machine-readable output')
     .action(async (o) => syncCommand({ ...g(), json: g().json || o.json }, 'backfill', o));
@@ -206,8 +218,8 @@ export function buildProgram(): Command {
   program
     .command('demo')
     .description('the bundled sandbox end to end: a simulated shop booked into simulated books, with a reconciliation')
-    .addOption(new Option('--target <target>', 'simulated books').choices(['exact', 'moneybird']).default('exact'))
-    .addOption(new Option('--source <platform>', 'simulated shop').choices(['woocommerce', 'shopify', 'ccvshop']).default('woocommerce'))
+    .addOption(new Option('--target <target>', 'simulated books').choices(targetNames()).default('exact'))
+    .addOption(new Option('--source <platform>', 'simulated shop').choices(sourcePlatforms()).default('woocommerce'))
     .option('--orders <n>', 'orders in the simulated shop', '60')
     .option('--seed <n>', 'random seed of the simulated shop', '2026')
     .option('--document-kind <kind>', 'Exact: salesEntry, salesInvoice, salesOrder; Moneybird: salesInvoice, externalSalesInvoice')
@@ -237,6 +249,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander has printed the problem (or the help / version) already
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
     const err = asShopbooksError(e);
     const json = argv.includes('--json');
     if (json) process.stderr.write(JSON.stringify({ error: err.toJSON() }) + '\n');

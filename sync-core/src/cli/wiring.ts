@@ -1,4 +1,4 @@
-/** From a validated configuration to live Source, Target and Store objects. */
+/** From a validated configuration to live Source, Target and Store objects, through the registries. */
 import { resolve } from 'node:path';
 import type { ShopbooksConfig } from '../config';
 import { ShopbooksError } from '../model/errors';
@@ -7,39 +7,28 @@ import type { Store } from '../store/port';
 import type { Target } from '../targets/port';
 import { FileStore } from '../store/file-store';
 import { MemoryStore } from '../store/memory-store';
-import { createWooCommerceSource } from '../sources/woocommerce';
-import { WooCommerceSourceConfig } from '../sources/woocommerce/config';
-import { createExactTarget } from '../targets/exact';
-import { ExactTargetConfig } from '../targets/exact/config';
-import { createMoneybirdTarget } from '../targets/moneybird';
-import { parseMoneybirdConfig } from '../targets/moneybird/config';
 import { createWordPressStore } from '../store/wordpress-store';
-import { sourceFactories } from './source-factories';
+import { sourceRegistration } from '../sources/index';
+import { targetRegistration } from '../targets/index';
 
 function describeIssues(section: string, issues: Array<{ path: PropertyKey[]; message: string }>): ShopbooksError {
-  const problems = issues.map((i) => `${section}.${i.path.map(String).join('.')}: ${i.message}`);
+  const problems = issues.map((i) => `${[section, ...i.path.map(String)].join('.')}: ${i.message}`);
   return new ShopbooksError('ConfigInvalid', `The ${section} settings are not valid:\n  - ${problems.join('\n  - ')}`, { details: { problems } });
 }
 
 export function createSource(config: ShopbooksConfig, store?: Store): Source {
-  const { platform, ...rest } = config.source;
-  if (platform === 'woocommerce') {
-    const r = WooCommerceSourceConfig.safeParse(rest);
-    if (!r.success) throw describeIssues('source', r.error.issues);
-    return createWooCommerceSource(r.data);
-  }
-  const factory = sourceFactories[platform];
-  if (!factory) throw new ShopbooksError('ConfigInvalid', `The source platform "${platform}" is not available in this build.`);
-  return factory(rest, store);
+  const { platform, ...settings } = config.source;
+  const reg = sourceRegistration(platform);
+  const r = reg.config.safeParse(settings);
+  if (!r.success) throw describeIssues('source', r.error.issues);
+  return reg.create(r.data, store);
 }
 
 export function createTarget(config: ShopbooksConfig): Target {
-  if (config.target === 'exact') {
-    const r = ExactTargetConfig.safeParse(config.exact);
-    if (!r.success) throw describeIssues('exact', r.error.issues);
-    return createExactTarget(r.data);
-  }
-  return createMoneybirdTarget(parseMoneybirdConfig(config.moneybird));
+  const reg = targetRegistration(config.target);
+  const r = reg.config.safeParse(config[reg.name]);
+  if (!r.success) throw describeIssues(reg.name, r.error.issues);
+  return reg.create(r.data);
 }
 
 export function createStore(config: ShopbooksConfig, cwd = process.cwd()): Store {

@@ -1,4 +1,5 @@
 /** Which orders count as "sold", and how failures are retried. */
+import { isValid, parseISO } from 'date-fns';
 import { z } from 'zod';
 import type { Order } from '../model/order';
 
@@ -12,7 +13,7 @@ export const SyncRules = z.object({
   /** States that cancel an order: credited when booked, skipped when not yet booked. */
   cancelStates: z.array(z.enum(['cancelled', 'failed'])).default(['cancelled']),
   /** The first order creation date to book (ISO date or date-time). Required on a first sync without a cursor. */
-  startDate: z.string().optional(),
+  startDate: z.string().refine((v) => isValid(parseISO(v)), 'is not a date (write it as YYYY-MM-DD)').optional(),
   /** Failed entries are retried with exponential backoff: base delay, cap and attempts before "persistent". */
   retryBaseSeconds: z.number().int().min(1).default(60),
   retryMaxSeconds: z.number().int().min(1).default(6 * 3600),

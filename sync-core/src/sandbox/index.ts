@@ -3,20 +3,26 @@
  * Shopbooks configuration. `npm start` (the demo), `--sandbox` and the plugin's tests run on it.
  */
 import type { ShopbooksConfigInput } from '../config';
-import type { Platform } from '../model/order';
 import { startWooCommerceSimulator, SANDBOX_CONSUMER_KEY, SANDBOX_CONSUMER_SECRET, type WooSimulator } from './woocommerce';
 import { startExactSimulator, type ExactSimulator, type ExactSimulatorOptions } from './exact';
 import { startMoneybirdSimulator, type MoneybirdSimulator, type MoneybirdSimulatorOptions } from './moneybird';
 import { booksFromExact, booksFromMoneybird, type BooksDocument } from './books';
 import { startShopSource, type SandboxShop } from './shops';
+import { addBooksSimulator, booksSimulator, type RunningBooks } from './books-simulators';
+
+export { addBooksSimulator, booksSimulatorNames, type BooksSimulatorRegistration, type RunningBooks } from './books-simulators';
 
 export interface SandboxOptions {
-  target: 'exact' | 'moneybird';
-  platform: Platform;
+  /** The target (and its configuration section) to book with: a name from the target registry. */
+  target: string;
+  /** The simulated books to start; defaults to the simulator named like the target. */
+  simulator?: string;
+  /** The simulated shop: a platform name (sandbox/shops.ts). */
+  platform: string;
   orders?: number;
   seed?: number;
   /** Fixed ports (serveSandbox); 0 = free ports. */
-  ports?: { shop?: number; exact?: number; moneybird?: number };
+  ports?: { shop?: number; books?: number; exact?: number; moneybird?: number };
   /** Exact / Moneybird document kind. */
   documentKind?: string;
   /** Scale the books' rate limits up (Exact 300/min, Moneybird 150 per 15 s) for a quick demo. */
@@ -26,13 +32,19 @@ export interface SandboxOptions {
   /** Extra simulator options (tests: token lifetimes, limits, race modes). */
   exactSim?: Partial<ExactSimulatorOptions>;
   moneybirdSim?: Partial<MoneybirdSimulatorOptions>;
+  /** Options for any other simulated books. */
+  booksSim?: Record<string, unknown>;
 }
 
 export interface Sandbox {
   config: ShopbooksConfigInput;
   shop: SandboxShop;
+  /** The simulated books (convenience handles for tests of these two). */
   exact: ExactSimulator | null;
   moneybird: MoneybirdSimulator | null;
+  running: RunningBooks;
+  /** "Exact Online", "Moneybird", ... */
+  booksLabel: string;
   /** The documents in the simulated books, by reference. */
   books(): Map<string, BooksDocument>;
   /** Customers (accounts / contacts) in the simulated books. */
@@ -73,53 +85,97 @@ const OSS_RATES = [
   { country: 'ES', percentage: '21.0' },
 ];
 
+addBooksSimulator({
+  name: 'exact',
+  label: 'Exact Online',
+  start: async (o) => {
+    // the sandbox's sales journal books foreign currencies (as a shop selling in GBP and USD sets it up)
+    const exact = await startExactSimulator({ port: o.port, journalSettings: { '70': { AllowVariableCurrency: true } }, ...(o.fastLimits ? { rateLimit: { minutely: 300 } } : {}), ...(o.options as Partial<ExactSimulatorOptions> | undefined) });
+    try {
+      if (!o.noGenericItem) await seedExactGenericItem(exact);
+      await seedExactCollectiveAccount(exact);
+    } catch (e) {
+      await exact.close();
+      throw e;
+    }
+    return {
+      name: 'exact',
+      simulator: exact,
+      targetSection: { ...exactConfig(exact, o.documentKind), collectiveAccountCode: SANDBOX_EXACT_COLLECTIVE_CODE, ...(o.noGenericItem ? { genericItemCode: undefined } : {}) },
+      plan: { acceptedCurrencies: ['USD', 'GBP'] },
+      limitsNote: "300 calls a minute instead of Exact's 60",
+      books: () => booksFromExact(exact),
+      customerCount: () => exact.state.accounts.length,
+      stats: () => ({ requests: exact.stats.requests, writes: exact.stats.writes, tooManyRequests: exact.stats.tooManyRequests }),
+      close: () => exact.close(),
+    };
+  },
+});
+
+addBooksSimulator({
+  name: 'moneybird',
+  label: 'Moneybird',
+  start: async (o) => {
+    const fast = o.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {};
+    const moneybird = await startMoneybirdSimulator({ port: o.port, administrations: [{ foreignTaxRates: OSS_RATES }], ...fast, ...(o.options as Partial<MoneybirdSimulatorOptions> | undefined) });
+    let collectiveContactId: string;
+    try {
+      collectiveContactId = await seedMoneybirdCollectiveContact(moneybird);
+    } catch (e) {
+      await moneybird.close();
+      throw e;
+    }
+    return {
+      name: 'moneybird',
+      simulator: moneybird,
+      targetSection: { ...moneybirdConfig(moneybird, o.documentKind), collectiveContactId, ...fast },
+      // Moneybird books foreign-currency invoices itself
+      plan: { acceptedCurrencies: ['USD', 'GBP'] },
+      limitsNote: '150 calls per 15 s instead of per 5 minutes',
+      books: () => booksFromMoneybird(moneybird),
+      customerCount: () => moneybird.state.contacts.length,
+      stats: () => ({ requests: moneybird.stats.requests, writes: moneybird.stats.writes, tooManyRequests: moneybird.stats.tooManyRequests }),
+      close: () => moneybird.close(),
+    };
+  },
+});
+
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const seed = opts.seed ?? 2026;
   const orders = opts.orders ?? 60;
+  const simulatorName = opts.simulator ?? opts.target;
+  const registration = booksSimulator(simulatorName);
   const shop = await startShopSource(opts.platform, { seed, orders, port: opts.ports?.shop ?? 0 });
-  let exact: ExactSimulator | null = null;
-  let moneybird: MoneybirdSimulator | null = null;
+  let running: RunningBooks;
+  try {
+    const options = simulatorName === 'exact' ? opts.exactSim : simulatorName === 'moneybird' ? opts.moneybirdSim : opts.booksSim;
+    running = await registration.start({ port: opts.ports?.books ?? (opts.ports as Record<string, number | undefined> | undefined)?.[simulatorName] ?? 0, documentKind: opts.documentKind, fastLimits: opts.fastLimits, noGenericItem: opts.noGenericItem, options: options as Record<string, unknown> | undefined });
+  } catch (e) {
+    await shop.close();
+    throw e;
+  }
   const config: ShopbooksConfigInput = {
     source: shop.sourceConfig,
     target: opts.target,
-    // walk-in sales without an e-mail (Shopify POS) go to the collective debtor set up below
-    plan: { referencePrefix: '', requireCustomerEmail: false },
+    // walk-in sales without an e-mail (Shopify POS) go to the collective debtor set up by the simulator
+    plan: { referencePrefix: '', requireCustomerEmail: false, ...running.plan },
     rules: { startDate: '2000-01-01' },
     store: { kind: 'memory' },
+    [opts.target]: running.targetSection,
   };
-  try {
-    if (opts.target === 'exact') {
-      exact = await startExactSimulator({ port: opts.ports?.exact ?? 0, ...(opts.fastLimits ? { rateLimit: { minutely: 300 } } : {}), ...opts.exactSim });
-      if (!opts.noGenericItem) await seedExactGenericItem(exact);
-      await seedExactCollectiveAccount(exact);
-      config.exact = { ...exactConfig(exact, opts.documentKind), collectiveAccountCode: SANDBOX_EXACT_COLLECTIVE_CODE, ...(opts.noGenericItem ? { genericItemCode: undefined } : {}) };
-    } else {
-      moneybird = await startMoneybirdSimulator({ port: opts.ports?.moneybird ?? 0, administrations: [{ foreignTaxRates: OSS_RATES }], ...(opts.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {}), ...opts.moneybirdSim });
-      const collectiveContactId = await seedMoneybirdCollectiveContact(moneybird);
-      config.moneybird = { ...moneybirdConfig(moneybird, opts.documentKind), collectiveContactId, ...(opts.fastLimits ? { rateLimit: { limit: 150, windowSec: 15 } } : {}) };
-      // Moneybird books foreign-currency invoices itself
-      config.plan = { ...config.plan, acceptedCurrencies: ['USD', 'GBP'] };
-    }
-  } catch (e) {
-    await shop.close();
-    if (exact) await exact.close();
-    throw e;
-  }
   return {
     config,
     shop,
-    exact,
-    moneybird,
-    books: () => (exact ? booksFromExact(exact) : booksFromMoneybird(moneybird!)),
-    customerCount: () => (exact ? exact.state.accounts.length : moneybird!.state.contacts.length),
-    booksStats: () => {
-      const s = exact ? exact.stats : moneybird!.stats;
-      return { requests: s.requests, writes: s.writes, tooManyRequests: s.tooManyRequests };
-    },
+    exact: running.name === 'exact' ? (running.simulator as ExactSimulator) : null,
+    moneybird: running.name === 'moneybird' ? (running.simulator as MoneybirdSimulator) : null,
+    running,
+    booksLabel: registration.label,
+    books: () => running.books(),
+    customerCount: () => running.customerCount(),
+    booksStats: () => running.stats(),
     close: async () => {
       await shop.close();
-      if (exact) await exact.close();
-      if (moneybird) await moneybird.close();
+      await running.close();
     },
   };
 }

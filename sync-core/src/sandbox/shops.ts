@@ -33,8 +33,8 @@ export function registerShopStarter(platform: Platform, starter: ShopStarter): v
   starters[platform] = starter;
 }
 
-export async function startShopSource(platform: Platform, o: { seed: number; orders: number; port: number }): Promise<SandboxShop> {
-  const start = starters[platform];
+export async function startShopSource(platform: string, o: { seed: number; orders: number; port: number }): Promise<SandboxShop> {
+  const start = starters[platform as Platform];
   if (!start) throw new ShopbooksError('ConfigInvalid', `The sandbox has no simulated ${platform} shop in this build.`);
   return start(o);
 }

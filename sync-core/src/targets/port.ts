@@ -16,7 +16,8 @@
 import type { BookingPlan } from '../plan/types';
 import type { Store } from '../store/port';
 
-export type TargetName = 'exact' | 'moneybird';
+/** A name from the target registry (targets/index.ts), e.g. 'exact', 'moneybird'. */
+export type TargetName = string;
 
 export interface DocumentRef {
   /** The target's id of the document (Exact GUID, Moneybird 18-digit id as a string). */

@@ -45,6 +45,11 @@ export interface ExactSimulatorOptions {
    * documented ones (Items.Description 60, Items.ExtraDescription 255). Exact documents few limits.
    */
   stringLimits?: Record<string, number>;
+  /**
+   * Settings of seeded journals by code, as an administrator sets them in Exact (e.g.
+   * `{ '70': { AllowVariableCurrency: true } }`: the sales journal books foreign currencies).
+   */
+  journalSettings?: Record<string, Record<string, unknown>>;
 }
 
 export interface ExactSimulatorState {
@@ -102,6 +107,7 @@ export async function startExactSimulator(opts: ExactSimulatorOptions = {}): Pro
   divisions.set(mainDivision, newDivision(mainDivision, 'Sandbox Webwinkel B.V.'));
   divisions.set(otherDivision, newDivision(otherDivision, 'Andere Administratie B.V.'));
   if (opts.seedMasterData !== false) for (const d of divisions.values()) seedMasterData(d, now());
+  for (const d of divisions.values()) for (const j of d.journals) Object.assign(j, opts.journalSettings?.[j.Code as string] ?? {});
 
   const oauth = new OAuthServer({
     now,

@@ -1,0 +1,24 @@
+/**
+ * What a target (one accounting system) registers: its name (the `target` value and the name of
+ * its configuration section), a label for people, the schema of its section, its factory, and the
+ * name of its simulator in `sandbox/` (loaded on demand by the demo and `--sandbox`, never
+ * imported by product code). The registry (targets/index.ts) lists one line per target.
+ */
+import type { z } from 'zod';
+import type { Target } from './port';
+
+export interface TargetRegistration<S extends z.ZodTypeAny = z.ZodTypeAny> {
+  name: string;
+  label: string;
+  /** The schema of the target's section, `config[name]`. */
+  config: S;
+  /** Build the target from its validated section. */
+  create(section: z.infer<S>): Target;
+  /** The simulator's name in the sandbox's registry. */
+  simulator: string;
+}
+
+/** Keeps the section type of one registration while the registry holds them all. */
+export function registerTarget<S extends z.ZodTypeAny>(r: TargetRegistration<S>): TargetRegistration {
+  return r as unknown as TargetRegistration;
+}
