@@ -17,6 +17,8 @@ import { startSandbox, type SandboxOptions } from '../sandbox';
 import type { Order } from '../model/order';
 import type { SourceOrder } from '../sources/port';
 import { fixed } from '../model/money';
+import { runExport } from './export';
+import { parseExportWindow } from '../export/exact-xml/select';
 
 interface GlobalOpts {
   config?: string;
@@ -194,8 +196,6 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write the file here (default: stdout, summary on stderr)')
     .option('--json', 'machine-readable summary')
     .action(async (o) => {
-      const { runExport } = await import('./export');
-      const { parseExportWindow } = await import('../export/exact-xml/select');
       const window = parseExportWindow(o.since, o.until);
       await withConfig(g(), (config) => runExport(config, window, { format: o.format, out: o.out, json: Boolean(g().json || o.json) }));
     });
