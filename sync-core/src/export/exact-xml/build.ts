@@ -47,6 +47,10 @@ export interface ExactXmlFile {
 
 const negate = (amount: string): string => fixed(dec(amount).neg());
 
+/** Shop text as XML 1.0 allows it: control characters (other than tab and newlines) cannot be written, so they are dropped. */
+// eslint-disable-next-line no-control-regex
+export const xmlText = (value: string): string => value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+
 /** One sales entry: the API body for the plan, checked exactly as the API path checks it. */
 export function salesEntryFor(plan: BookingPlan, config: ExactTargetConfig, accountCode: string): SalesEntryBody {
   const lines = exactLinesFor(plan, (key) => configuredVatCode(config, key).code);
@@ -66,7 +70,7 @@ function transactionXml(e: ExportedEntry): Record<string, unknown> {
     Journal: { '@_code': body.Journal },
     ...(body.PaymentCondition ? { PaymentCondition: { '@_code': body.PaymentCondition } } : {}),
     Date: plan.date,
-    Description: body.Description,
+    Description: xmlText(body.Description),
     Account: { '@_code': e.accountCode },
     GLTransactionLine: body.SalesEntryLines.map((l, i) => ({
       '@_type': String(type),
@@ -74,7 +78,7 @@ function transactionXml(e: ExportedEntry): Record<string, unknown> {
       '@_status': '20',
       Date: plan.date,
       GLAccount: { '@_code': l.GLAccount },
-      Description: l.Description,
+      Description: xmlText(l.Description),
       Account: { '@_code': e.accountCode },
       Amount: { Currency: { '@_code': body.Currency }, Value: negate(l.AmountFC), VAT: { '@_code': l.VATCode } },
       ForeignAmount: {
@@ -93,23 +97,23 @@ function accountXml(code: string, a: NonNullable<ReturnType<DebtorList['list']>[
   return {
     '@_code': code,
     '@_status': 'C',
-    Name: a.Name,
-    ...(a.Phone ? { Phone: a.Phone } : {}),
-    ...(a.Email ? { Email: a.Email } : {}),
+    Name: xmlText(a.Name),
+    ...(a.Phone ? { Phone: xmlText(a.Phone) } : {}),
+    ...(a.Email ? { Email: xmlText(a.Email) } : {}),
     ...(a.AddressLine1
       ? {
           Address: {
             '@_type': 'INV',
             '@_default': 'true',
-            AddressLine1: a.AddressLine1,
-            ...(a.AddressLine2 ? { AddressLine2: a.AddressLine2 } : {}),
-            ...(a.Postcode ? { PostalCode: a.Postcode } : {}),
-            ...(a.City ? { City: a.City } : {}),
+            AddressLine1: xmlText(a.AddressLine1),
+            ...(a.AddressLine2 ? { AddressLine2: xmlText(a.AddressLine2) } : {}),
+            ...(a.Postcode ? { PostalCode: xmlText(a.Postcode) } : {}),
+            ...(a.City ? { City: xmlText(a.City) } : {}),
             ...(a.Country ? { Country: { '@_code': a.Country } } : {}),
           },
         }
       : {}),
-    ...(a.VATNumber ? { VATNumber: a.VATNumber } : {}),
+    ...(a.VATNumber ? { VATNumber: xmlText(a.VATNumber) } : {}),
   };
 }
 

@@ -219,6 +219,17 @@ describe('Exact XML export, pure parts', () => {
     expect(reconcileExactXml(readExactXml(tampered), [plan], exact).join('\n')).toMatch(/WC-1001: .*VAT/);
   });
 
+  it('shop text that XML cannot carry (control characters) is dropped, and names with markup are escaped', () => {
+    const odd = makePlan({ reference: 'WC-1003', lines: [planLine({ net: '10.00', vat: '2.10', description: 'Mok\u0007 <blauw> & "wit"' })] });
+    odd.customer = { ...odd.customer, company: 'De Bakker & Zn.\u0001' };
+    const xml = buildExactXml([odd], exact).xml;
+    const read = readExactXml(xml);
+    expect(read.transactions[0].lines).toHaveLength(1);
+    expect(read.accounts[0].name).toBe('De Bakker & Zn.');
+    expect(xml).toContain('Mok &lt;blauw&gt; &amp; &quot;wit&quot;');
+    expect([...xml].some((ch) => ch.charCodeAt(0) < 9)).toBe(false);
+  });
+
   it('credit notes are type 21 and debit revenue', () => {
     const refund = makePlan({ reference: 'WC-1001-R7', kind: 'refund', refundId: '7', lines: [planLine({ net: '-10.00', vat: '-2.10', quantity: '-1' })] });
     const xml = buildExactXml([refund], exact).xml;
