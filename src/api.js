@@ -62,6 +62,7 @@ export const api = {
 	syncNow: () => post('/actions/sync'),
 	retry: (key) => post('/actions/retry', { key }),
 	backfill: (since) => post('/actions/backfill', { since }),
+	exportExactXml: (since, until) => get('/export/exact-xml', { since, until }),
 };
 
 /**

@@ -57,6 +57,7 @@ final class Plugin {
 			Rest\Mapping_Controller::class,
 			Rest\Ledger_Controller::class,
 			Rest\Actions_Controller::class,
+			Rest\Export_Controller::class,
 			Rest\Store_Controller::class,
 		) as $controller ) {
 			( new $controller() )->register_routes();

@@ -16,7 +16,7 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Runner {
 	public const RESULT_OPTION = 'shopbooks_last_result';
-	public const COMMANDS      = array( 'sync', 'backfill', 'status', 'preview' );
+	public const COMMANDS      = array( 'sync', 'backfill', 'status', 'preview', 'export' );
 
 	/**
 	 * Path of the bundled sync core.
@@ -53,7 +53,7 @@ final class Runner {
 	/**
 	 * Run a command.
 	 *
-	 * @param string   $command  sync|backfill|status|preview.
+	 * @param string   $command  sync|backfill|status|preview|export.
 	 * @param string[] $args     Extra arguments (e.g. ['--since', '2024-01-01']).
 	 * @param array    $opts     timeout (s), record (bool, default true for sync/backfill).
 	 * @return array{ok:bool, exitCode:int|null, json:mixed, stdout:string, stderr:string, error:?string, durationMs:int}

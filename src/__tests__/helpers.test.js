@@ -122,3 +122,15 @@ describe('Preview answers', () => {
 		expect(previewOrders(null)).toEqual([]);
 	});
 });
+
+describe('Exact XML export summary', () => {
+	test('counts sales entries, credit notes (refunds and cancellations) and debtors', () => {
+		const { exportSummaryText } = require('../components/ExportCard');
+		expect(
+			exportSummaryText({ entries: { order: 12, refund: 1, cancellation: 1 }, accounts: 9, gross: '1234.56', vat: '210.00' }),
+		).toBe('12 sales entries and 2 credit notes, 9 debtors; total 1234.56 incl. 210.00 VAT.');
+		expect(exportSummaryText({ entries: { order: 1, refund: 0 }, accounts: 1, gross: '12.10', vat: '2.10' })).toBe(
+			'1 sales entry and 0 credit notes, 1 debtor; total 12.10 incl. 2.10 VAT.',
+		);
+	});
+});

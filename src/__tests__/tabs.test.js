@@ -10,6 +10,7 @@ import apiFetch from '@wordpress/api-fetch';
 import RulesTab from '../components/RulesTab';
 import MappingTab from '../components/MappingTab';
 import ConnectionTab from '../components/ConnectionTab';
+import ExportCard from '../components/ExportCard';
 
 jest.mock('@wordpress/api-fetch', () => jest.fn());
 
@@ -299,5 +300,52 @@ describe('Connection', () => {
 			data: { target: 'moneybird' },
 		});
 		expect(onSettingsSaved).toHaveBeenCalledWith(expect.objectContaining({ target: 'moneybird' }));
+	});
+});
+
+describe('Export for the accountant', () => {
+	test('Download asks GET /export/exact-xml for the window, saves the XML as a file and reports the summary', async () => {
+		apiFetch.mockImplementation(({ path }) => {
+			expect(path).toBe('/shopbooks/v1/export/exact-xml?since=2026-03-01&until=2026-04-01');
+			return Promise.resolve({
+				available: true,
+				filename: 'shopbooks-exact-2026-03-01-2026-04-01.xml',
+				xml: '<?xml version="1.0"?><eExact/>',
+				summary: { entries: { order: 3, refund: 1, cancellation: 0 }, accounts: 2, gross: '100.00', vat: '17.36', notExported: [] },
+			});
+		});
+		const saved = [];
+		window.URL.createObjectURL = jest.fn((blob) => {
+			saved.push(blob);
+			return 'blob:export';
+		});
+		window.URL.revokeObjectURL = jest.fn();
+		const clicks = [];
+		const origClick = window.HTMLAnchorElement.prototype.click;
+		window.HTMLAnchorElement.prototype.click = function () {
+			clicks.push(this.download);
+		};
+		try {
+			await render(<ExportCard />);
+			expect(q('.shopbooks-export-download').disabled).toBe(true);
+			await type(q('.shopbooks-export-since input'), '2026-03-01');
+			await type(q('.shopbooks-export-until input'), '2026-04-01');
+			await click(q('.shopbooks-export-download'));
+		} finally {
+			window.HTMLAnchorElement.prototype.click = origClick;
+		}
+		expect(clicks).toEqual(['shopbooks-exact-2026-03-01-2026-04-01.xml']);
+		expect(saved).toHaveLength(1);
+		expect(container.textContent).toContain('3 sales entries and 1 credit note, 2 debtors; total 100.00 incl. 17.36 VAT.');
+	});
+
+	test('a refusal from the sync core is shown, and nothing is saved', async () => {
+		apiFetch.mockImplementation(() => Promise.resolve({ available: false, reason: 'The Exact XML export needs the Exact Online settings.' }));
+		window.URL.createObjectURL = jest.fn();
+		await render(<ExportCard />);
+		await type(q('.shopbooks-export-since input'), '2026-03-01');
+		await click(q('.shopbooks-export-download'));
+		expect(window.URL.createObjectURL).not.toHaveBeenCalled();
+		expect(container.textContent).toContain('The Exact XML export needs the Exact Online settings.');
 	});
 });

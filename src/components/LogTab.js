@@ -13,6 +13,7 @@ import { __, _n, sprintf } from '@wordpress/i18n';
 
 import { api, errorMessage } from '../api';
 import { formatDateTime } from '../format';
+import ExportCard from './ExportCard';
 
 const PER_PAGE = 20;
 
@@ -211,6 +212,7 @@ export default function LogTab() {
 				</Notice>
 			)}
 			<RunsCard runs={runs} onSyncNow={syncNow} syncBusy={syncBusy} />
+			<ExportCard />
 			<Card className="shopbooks-card shopbooks-ledger">
 				<CardHeader>
 					<h2 className="shopbooks-card-title">{__('Orders', 'shopbooks')}</h2>

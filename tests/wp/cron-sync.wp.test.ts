@@ -131,6 +131,26 @@ test('a second run books nothing twice (exactly once)', async () => {
   expect(exact.state.salesEntries.length).toBe(before);
 });
 
+test('Export tab: GET /export/exact-xml returns the Exact XML of the booked orders, with the same references and amounts', async () => {
+  const bad = await api('GET', '/export/exact-xml', { query: { since: '2026-02-30' } });
+  expect(bad.status).toBe(400);
+  const backwards = await api('GET', '/export/exact-xml', { query: { since: '2026-03-01', until: '2026-03-01' } });
+  expect(backwards.status).toBe(400);
+
+  const r = await api('GET', '/export/exact-xml', { query: { since: '2000-01-01' } });
+  expect(r.status).toBe(200);
+  const body = r.body as { available: boolean; reason?: string; filename: string; xml: string; summary: { entries: { order: number; refund: number }; gross: string } };
+  expect(body.reason ?? null).toBeNull();
+  expect(body.available).toBe(true);
+  expect(body.filename).toBe('shopbooks-exact-2000-01-01.xml');
+  const refs = [...body.xml.matchAll(/<GLTransaction>[\s\S]*?<YourRef>([^<]+)<\/YourRef>/g)].map((m) => m[1]).sort();
+  // The same documents, by the same references, as the sync booked into Exact through the API.
+  expect(refs).toEqual(exact.state.salesEntries.map((e) => String(e.YourRef)).sort());
+  const apiGross = exact.state.salesEntries.reduce((a, e) => a + Math.round(Number(e.AmountFC) * 100), 0);
+  expect(Math.round(Number(body.summary.gross) * 100)).toBe(apiGross);
+  expect(body.summary.entries.order).toBeGreaterThan(0);
+});
+
 test('without Node the run does not start and the shop owner is told what to do', async () => {
   wpEval("update_option('shopbooks_node_path', '/nonexistent/bin/node');");
   try {

@@ -52,7 +52,7 @@ test('the namespace has the documented areas', () => {
   const paths = new Set(routes.map((r) => r.route.replace('/shopbooks/v1', '')));
   for (const p of ['/status', '/settings', '/connections', '/connections/exact', '/connections/exact/callback', '/connections/exact/divisions', '/connections/exact/division',
     '/connections/moneybird', '/connections/moneybird/administrations', '/connections/moneybird/administration', '/connections/woocommerce', '/mapping/vat/validate',
-    '/ledger', '/runs', '/actions/sync', '/actions/retry', '/preview', '/store/claim', '/store/token', '/store/lock', '/store/runs']) {
+    '/ledger', '/runs', '/actions/sync', '/actions/retry', '/preview', '/export/exact-xml', '/store/claim', '/store/token', '/store/lock', '/store/runs']) {
     expect(paths).toContain(p);
   }
   expect(routes.length).toBeGreaterThan(30);

@@ -1,5 +1,5 @@
 /**
- * The `shopbooks` command: preview, sync, backfill, status, demo, sandbox.
+ * The `shopbooks` command: preview, sync, backfill, export, status, demo, sandbox.
  * Exit codes: 0 = the run completed (failed orders are recorded, see `status`); 1 = the run could
  * not complete (e.g. authentication); 2 = bad configuration or usage.
  */
@@ -21,6 +21,8 @@ import type { SandboxOptions } from '../sandbox';
 import type { Order } from '../model/order';
 import type { SourceOrder } from '../sources/port';
 import { fixed } from '../model/money';
+import { runExport } from './export';
+import { parseExportWindow } from '../export/exact-xml/select';
 
 interface GlobalOpts {
   config?: string;
@@ -199,6 +201,18 @@ export function buildProgram(): Command {
     .option('--dry-run', 'plan and validate, write nothing')
     .option('--json', 'machine-readable output')
     .action(async (o) => syncCommand({ ...g(), json: g().json || o.json }, 'backfill', o));
+  program
+    .command('export')
+    .description('write the orders and refunds booked in a date window as a file for the books (Exact Online XML import); uploads nothing')
+    .addOption(new Option('--format <format>', 'file format').choices(['exact-xml']).makeOptionMandatory())
+    .requiredOption('--since <date>', 'first booking date, YYYY-MM-DD')
+    .option('--until <date>', 'first booking date NOT exported, YYYY-MM-DD (default: no end)')
+    .option('--out <file>', 'write the file here (default: stdout, summary on stderr)')
+    .option('--json', 'machine-readable summary')
+    .action(async (o) => {
+      const window = parseExportWindow(o.since, o.until);
+      await withConfig(g(), (config) => runExport(config, window, { format: o.format, out: o.out, json: Boolean(g().json || o.json) }));
+    });
   program
     .command('worker')
     .description('keep syncing: on an interval and at once when a WooCommerce order webhook arrives (loopback port)')

@@ -8,7 +8,7 @@
  *   const ref = await target.bookDocument(plan, { mayExist, original }, ctx);
  */
 import { ShopbooksError, asShopbooksError } from '../../model/errors';
-import { dec, fixed } from '../../model/money';
+import { dec } from '../../model/money';
 import type { BookingPlan } from '../../plan/types';
 import type { Store } from '../../store/port';
 import type { DocumentRef, Target, TargetContext, VatMapProblem } from '../port';
@@ -19,11 +19,10 @@ import { buildSalesOrderBody, createSalesOrder } from './createSalesOrder';
 import { DOCUMENT_TYPE_NAME, type ExactDocument, type ResolvedRefs } from './documents';
 import { isUncertainWrite } from './errors';
 import { findDocumentsByReference, getDocument } from './findDocument';
-import { checkTotals, toExactLines } from './lines';
+import { exactLinesFor, toExactLines } from './lines';
 import { listDivisions, type DivisionChoice } from './listDivisions';
 import { ExactMasterData, configuredVatCode } from './master-data';
 import { processSalesInvoice } from './processSalesInvoice';
-import { FIELD_LIMITS, requireLength } from './schemas';
 import type { FetchLike } from './oauth';
 import { ExactTransport } from './transport';
 
@@ -111,17 +110,11 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
 
   /** Checks that need no API call (or only loaded master data). */
   function check(plan: BookingPlan, m: ExactMasterData | null): void {
-    requireLength(plan.reference, FIELD_LIMITS.yourRef, 'booking reference');
     const vatCodeFor = m ? (k: string) => m.vatCodeFor(k) : (k: string) => configuredVatCode(config, k).code;
-    const lines = toExactLines(plan, vatCodeFor);
-    if (!lines.length) throw new ShopbooksError('ZeroTotalOrder', `${plan.reference} has no amounts to book.`, { retryable: false });
-    checkTotals(plan, lines);
+    exactLinesFor(plan, vatCodeFor);
     const j = m?.loadedJournal;
     if (j && j.Currency && j.Currency.trim() && plan.currency !== j.Currency.trim() && j.AllowVariableCurrency === false) {
       throw new ShopbooksError('CurrencyNotInAdministration', `The sales journal ${j.Code} only books ${j.Currency}; ${plan.reference} is in ${plan.currency}. Allow other currencies on the journal in Exact.`, { retryable: false });
-    }
-    if (plan.kind !== 'order' && dec(plan.totals.gross).isPositive() && !dec(plan.totals.gross).isZero()) {
-      throw new ShopbooksError('MalformedOrder', `${plan.reference} is a ${plan.kind} with a positive total (${fixed(plan.totals.gross)}); credit notes carry negative amounts.`, { retryable: false });
     }
   }
 

@@ -5,6 +5,7 @@
 import { ShopbooksError } from '../../model/errors';
 import { D, dec, fixed, sum } from '../../model/money';
 import type { BookingPlan, GlRole, PlanLine } from '../../plan/types';
+import { FIELD_LIMITS, requireLength } from './schemas';
 
 export interface ExactLine {
   role: GlRole;
@@ -84,4 +85,20 @@ export function quantityAndPrice(quantity: string, net: string, description: str
     unitPrice: n.times(sign).toFixed(2),
     description: q.isZero() || q.abs().equals(1) ? description : `${qtyText} × ${description}`,
   };
+}
+
+/**
+ * The checks every Exact document of a plan passes before it is sent (API) or written (XML
+ * export), and the lines it carries: reference length, at least one amount, totals to the cent,
+ * credit notes negative. Pure: `vatCodeFor` maps a plan VAT key to the Exact VAT code.
+ */
+export function exactLinesFor(plan: BookingPlan, vatCodeFor: (key: string) => string): ExactLine[] {
+  requireLength(plan.reference, FIELD_LIMITS.yourRef, 'booking reference');
+  const lines = toExactLines(plan, vatCodeFor);
+  if (!lines.length) throw new ShopbooksError('ZeroTotalOrder', `${plan.reference} has no amounts to book.`, { retryable: false });
+  checkTotals(plan, lines);
+  if (plan.kind !== 'order' && dec(plan.totals.gross).isPositive() && !dec(plan.totals.gross).isZero()) {
+    throw new ShopbooksError('MalformedOrder', `${plan.reference} is a ${plan.kind} with a positive total (${fixed(plan.totals.gross)}); credit notes carry negative amounts.`, { retryable: false });
+  }
+  return lines;
 }

@@ -38,6 +38,28 @@ export function configuredVatCode(config: Pick<ExactTargetConfig, 'vatCodeMap' |
   return { code: code.trim(), mapped: mapped !== undefined };
 }
 
+/** The GL account code for a plan line's role (shipping, fees, ...), falling back to the revenue account. No API call. */
+export function glAccountCode(config: Pick<ExactTargetConfig, 'glAccounts'>, role: GlRole): string {
+  return (config.glAccounts[role] ?? config.glAccounts.revenue).trim();
+}
+
+/** Which debtor a plan is booked on: the collective debtor, or the customer found by e-mail. */
+export type CustomerChoice = { kind: 'collective'; code: string } | { kind: 'per-customer'; email: string };
+
+/**
+ * The customer rule of the settings, without an API call: collective mode, and walk-in sales (POS)
+ * without an e-mail when a collective debtor is set, go to the collective debtor; else the
+ * customer's e-mail is the key, and an order without one is a `CustomerEmailMissing` error.
+ */
+export function customerChoice(config: Pick<ExactTargetConfig, 'customerMode' | 'collectiveAccountCode'>, plan: BookingPlan): CustomerChoice {
+  if (config.customerMode === 'collective' || (plan.customer.email.trim() === '' && config.collectiveAccountCode)) {
+    return { kind: 'collective', code: (config.collectiveAccountCode ?? '').trim() };
+  }
+  const email = plan.customer.email.trim().toLowerCase();
+  if (!email) throw new ShopbooksError('CustomerEmailMissing', `Order ${plan.orderNumber} has no customer e-mail to find the customer in Exact; use the collective customer setting for guest orders.`, { retryable: false });
+  return { kind: 'per-customer', email };
+}
+
 export class ExactMasterData {
   private vatCodes: Map<string, ExactVatCode> | null = null;
   private gl: Map<string, ExactGlAccount> | null = null;
@@ -147,7 +169,7 @@ export class ExactMasterData {
   }
 
   glCode(role: GlRole): string {
-    return (this.config.glAccounts[role] ?? this.config.glAccounts.revenue).trim();
+    return glAccountCode(this.config, role);
   }
 
   /** GL account id for a role (falls back to the revenue account); requires loadGlAccounts. */
@@ -161,16 +183,16 @@ export class ExactMasterData {
   /** The customer's account id: the collective debtor, a remembered/matched account by e-mail, or a new one. */
   async customerFor(plan: BookingPlan, store: Store, dryRun = false): Promise<string> {
     // Walk-in sales (POS) without an e-mail go to the collective debtor when one is set.
-    if (this.config.customerMode === 'collective' || (plan.customer.email.trim() === '' && this.config.collectiveAccountCode)) {
+    const choice = customerChoice(this.config, plan);
+    if (choice.kind === 'collective') {
       if (this.collectiveId) return this.collectiveId;
-      const code = this.config.collectiveAccountCode ?? '';
+      const code = choice.code;
       const a = await findAccountByCode(this.t, code);
       if (!a) throw new ShopbooksError('ConfigInvalid', `The collective customer account "${code}" does not exist in Exact.`, { retryable: false });
       this.collectiveId = a.ID;
       return a.ID;
     }
-    const email = plan.customer.email.trim().toLowerCase();
-    if (!email) throw new ShopbooksError('CustomerEmailMissing', `Order ${plan.orderNumber} has no customer e-mail to find the customer in Exact; use the collective customer setting for guest orders.`, { retryable: false });
+    const email = choice.email;
     const cached = this.accounts.get(email);
     if (cached) return cached;
     // remembered per administration: the same e-mail is another account in another division
