@@ -17,6 +17,8 @@ import { targetNames, targetRegistration } from '../targets/index';
 import { sourcePlatforms } from '../sources/index';
 import { printJson, table } from './output';
 import { loadSimulators } from './simulators';
+import { runDemo } from './demo';
+import { runWorkerCommand } from '../worker/command';
 import type { SandboxOptions } from '../sandbox';
 import type { Order } from '../model/order';
 import type { SourceOrder } from '../sources/port';
@@ -221,7 +223,6 @@ export function buildProgram(): Command {
     .option('--coalesce-ms <ms>', 'wait this long for more webhooks of a burst before running', '250')
     .option('--webhook-secret <secret>', 'the WooCommerce webhook secret (or SHOPBOOKS_WEBHOOK_SECRET)')
     .action(async (o) => {
-      const { runWorkerCommand } = await import('../worker/command');
       await runWorkerCommand(g(), { port: Number(o.port), intervalSec: Number(o.interval), coalesceMs: Number(o.coalesceMs), webhookSecret: o.webhookSecret ?? process.env.SHOPBOOKS_WEBHOOK_SECRET });
     });
   program
@@ -240,7 +241,6 @@ export function buildProgram(): Command {
     .option('--realistic-limits', "keep the real API rate limits (Exact 60 calls/min): slower, same pacing logic")
     .option('--json', 'machine-readable output')
     .action(async (o) => {
-      const { runDemo } = await import('./demo');
       const ok = await runDemo({ target: o.target, platform: o.source, orders: Number(o.orders), seed: Number(o.seed), json: Boolean(g().json || o.json), documentKind: o.documentKind, realisticLimits: Boolean(o.realisticLimits) });
       if (!ok) process.exitCode = 1;
     });

@@ -43,8 +43,15 @@ export function fileConfig(sb: Sandbox, extra: Partial<ShopbooksConfigInput> = {
 }
 
 /** Start `shopbooks <args>` as its own process (TypeScript through tsx's loader). */
-export function spawnCli(args: string[], cwd: string): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(REPO, 'bin', 'shopbooks.ts'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SHOPBOOKS_CONFIG_JSON: '' } });
+export function spawnCli(args: string[], cwd: string): CliProcess {
+  return spawnCliWith([], args, cwd);
+}
+
+export type CliProcess = { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> };
+
+/** `shopbooks <args>` with extra modules loaded first (`--require`), e.g. a test's own registrations. */
+export function spawnCliWith(requires: string[], args: string[], cwd: string): CliProcess {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), ...requires.flatMap((r) => ['--require', r]), join(REPO, 'bin', 'shopbooks.ts'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SHOPBOOKS_CONFIG_JSON: '' } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
