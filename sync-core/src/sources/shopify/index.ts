@@ -80,6 +80,12 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
     timeoutMs: config.timeoutMs,
   });
   const shopId = config.shopId ?? config.shopDomain;
+  // The VAT-number metafield is always asked for (GraphQL has no optional fields); when the
+  // setting is off its value is ignored.
+  const vatVars = {
+    vatNamespace: config.vatNumber.customerMetafield?.namespace ?? 'custom',
+    vatKey: config.vatNumber.customerMetafield?.key ?? 'vat_number',
+  };
   let pageSize = config.pageSize;
   let lineItemsPerOrder = config.lineItemsPerOrder;
 
@@ -164,7 +170,10 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
     try {
       const full = await completeLists(await completeLineItems(r.data));
       const refunds = await loadRefunds(full);
-      return { so: { ok: true, order: mapShopifyOrder(full, refunds, { shopId }) }, node: full };
+      return {
+        so: { ok: true, order: mapShopifyOrder(full, refunds, { shopId, vatNumber: config.vatNumber }) },
+        node: full,
+      };
     } catch (e) {
       const error = asShopbooksError(e);
       // Transport failures end the run (the cursor must not move past this order); data problems are per order.
@@ -179,6 +188,7 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
         return OrdersPageData.parse(
           await client.request('ShopbooksOrders', ORDERS_PAGE_QUERY, {
             ...vars,
+            ...vatVars,
             first: pageSize,
             lineItems: lineItemsPerOrder,
           }),
@@ -252,7 +262,7 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
     async getOrder(id: string): Promise<SourceOrder> {
       const gid = id.startsWith('gid://') ? id : `gid://shopify/Order/${id}`;
       const data = OrderData.parse(
-        await client.request('ShopbooksOrder', ORDER_QUERY, { id: gid, lineItems: lineItemsPerOrder }),
+        await client.request('ShopbooksOrder', ORDER_QUERY, { id: gid, lineItems: lineItemsPerOrder, ...vatVars }),
       );
       if (!data.order) {
         return {
