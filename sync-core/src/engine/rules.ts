@@ -33,11 +33,14 @@ export function isPaid(order: Order): boolean {
   return order.paidAt !== null;
 }
 
+/** How a reason from `notBookableReason` starts when the order only waits for its payment. */
+export const NOT_PAID_YET = 'not paid yet';
+
 /** Why the rules do not book this order (yet), in plain words; null when they do. */
 export function notBookableReason(order: Order, rules: SyncRules): string | null {
   const byState = (rules.bookStates as string[]).includes(order.state) || rules.bookStatuses.includes(order.status);
   if (!byState) return `status ${order.status} is not booked by the rules`;
-  if (rules.paidOnly && !isPaid(order)) return `not paid yet: order ${order.number} (status ${order.status}) is booked when the shop records its payment`;
+  if (rules.paidOnly && !isPaid(order)) return `${NOT_PAID_YET}: order ${order.number} (status ${order.status}) is booked when the shop records its payment`;
   if (rules.startDate && order.createdAt < new Date(rules.startDate).toISOString()) return `created before the start date ${rules.startDate}`;
   return null;
 }
