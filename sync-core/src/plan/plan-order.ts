@@ -193,6 +193,12 @@ export function checkOrderBasics(order: Order, s: PlanSettings): ShopbooksError 
  * only with the customer's VAT number; without it the order is refused rather than booked as
  * domestic 0 % (which would put the turnover in the wrong box and leave it off the ICP listing).
  */
+const WHERE_VAT_NUMBER: Record<Order['platform'], string> = {
+  shopify: 'Add the VAT number where Shopbooks reads it (by default the customer metafield custom.vat_number; see the Shopify setting vatNumber)',
+  ccvshop: "Fill in the customer's VAT number (BTW-nummer) on the order in CCV Shop",
+  woocommerce: "Add the customer's VAT number to the order in WooCommerce",
+};
+
 export function checkTaxExemption(order: Order, shopCountry: string): ShopbooksError | null {
   const c = order.customer;
   if (!c.taxExempt || c.vatNumber.trim() !== '') return null;
@@ -201,7 +207,7 @@ export function checkTaxExemption(order: Order, shopCountry: string): ShopbooksE
   if (!dec(order.totals.totalTax).isZero()) return null; // VAT was charged after all: booked as charged
   return new ShopbooksError(
     'VatNumberMissing',
-    `Order ${order.number} goes to ${c.company || 'a customer'} in ${dest}, marked tax-exempt in the shop, but Shopbooks found no VAT number for it. Without a VAT number the order cannot be booked as reverse charge ("btw verlegd"). Add the customer's VAT number in the shop (where Shopbooks reads it, see the VAT number setting), then retry.`,
+    `Order ${order.number} goes to ${c.company || 'a customer'} in ${dest}, marked tax-exempt in the shop, but Shopbooks found no VAT number for it. Without a VAT number the order cannot be booked as reverse charge ("btw verlegd"). ${WHERE_VAT_NUMBER[order.platform]}, then retry.`,
     { details: { country: dest } },
   );
 }
