@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { spawnCli } from '../e2e/harness';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { parseConfig, resolveEnvRefs } from '../config';
+import { startCcvShopSimulator } from '../sandbox/ccvshop';
 
 jest.setTimeout(120_000);
 
@@ -84,5 +85,34 @@ describe('shopbooks CLI', () => {
       expect(r.stderr).toMatch(/shopbooks: /);
       expect(r.stdout + r.stderr).not.toMatch(/WRONG-SECRET-123|RT-SECRET-456|sandbox-secret/);
     });
+  });
+});
+
+describe('shopbooks status: orders waiting for their payment', () => {
+  it('a completed but unpaid order with paidOnly is listed as not paid yet, and leaves the list once paid and booked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-cli-paid-'));
+    const sb = await startSandbox({ target: 'moneybird', platform: 'ccvshop', orders: 1, seed: 3, fastLimits: true });
+    const ccv = await startCcvShopSimulator();
+    try {
+      const id = [...ccv.shop.orders.keys()][0];
+      ccv.shop.setStatus(id, 7);
+      ccv.shop.setPaid(id, false);
+      const number = String(ccv.shop.orders.get(id)!.order.ordernumber_full ?? ccv.shop.orders.get(id)!.order.ordernumber);
+      const config = join(dir, 'ccv.json');
+      writeFileSync(config, JSON.stringify({ ...sb.config, source: { platform: 'ccvshop', baseUrl: ccv.url, publicKey: ccv.publicKey, secretKey: ccv.secretKey, shopId: 'ccv-cli' }, rules: { startDate: '2000-01-01', paidOnly: true }, store: { kind: 'file', dir: join(dir, 'state') } }));
+      const run = await spawnCli(['--config', config, 'sync'], dir).done;
+      expect([run.code, run.stderr]).toEqual([0, '']);
+      expect(run.stdout).toMatch(new RegExp(`Not paid yet .*${number}`));
+      const status = JSON.parse((await spawnCli(['--config', config, 'status', '--json'], dir).done).stdout) as { notPaidYet: Array<{ orderId: string; state: string }> };
+      expect(status.notPaidYet).toEqual([expect.objectContaining({ orderId: String(id), state: 'completed' })]);
+      ccv.shop.setPaid(id, true);
+      expect((await spawnCli(['--config', config, 'sync'], dir).done).code).toBe(0);
+      const after = JSON.parse((await spawnCli(['--config', config, 'status', '--json'], dir).done).stdout) as { notPaidYet: unknown[] };
+      expect(after.notPaidYet).toEqual([]);
+    } finally {
+      await ccv.close();
+      await sb.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,7 +11,8 @@ import { ShopbooksError, asShopbooksError } from '../model/errors';
 import { planCancellation, planOrder, planRefund } from '../plan/index';
 import { checkPlanAgainstShop } from '../plan/check';
 import { PlanSettings } from '../plan/settings';
-import { runSync, type SyncSummary } from '../engine/sync';
+import { runSync, type OrderOutcome, type SyncSummary } from '../engine/sync';
+import { loadAwaitingPayment, recordAwaitingPayment } from './awaiting-payment';
 import { createSource, createStore, createTarget } from './wiring';
 import { targetNames, targetRegistration } from '../targets/index';
 import { sourcePlatforms } from '../sources/index';
@@ -113,10 +114,13 @@ async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill', o: { dryRun
     const bar = mode === 'backfill' && !g.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'backfill [{bar}] {value}/{total} orders', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
     let started = false;
     try {
+      const source = createSource(config, store);
+      const outcomes: OrderOutcome[] = [];
       const summary = await runSync(
-        { source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules },
+        { source, target: createTarget(config), store, plan: config.plan, rules: config.rules },
         {
           mode,
+          onOutcome: (oc) => outcomes.push(oc),
           dryRun: o.dryRun,
           since: o.since,
           until: o.until,
@@ -131,7 +135,9 @@ async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill', o: { dryRun
         },
       );
       bar?.stop();
+      const waiting = o.dryRun || summary.runBusy ? [] : await recordAwaitingPayment(store, source.shopId, outcomes, summary.finishedAt);
       printSummary(g, summary);
+      if (waiting.length && !g.json) say(g, `Not paid yet (booked when the shop records the payment): ${waiting.map((w) => w.orderNumber ?? w.orderId).join(', ')}.`);
     } finally {
       bar?.stop();
       await store.close();
@@ -146,16 +152,19 @@ async function status(g: GlobalOpts) {
     const runs = await store.listRuns(5);
     const count = (s: string) => entries.filter((e) => e.status === s).length;
     const failed = entries.filter((e) => e.status === 'failed');
+    const notPaidYet = await loadAwaitingPayment(store, createSource(config, store).shopId);
     const out = {
       booked: count('booked'),
       failed: failed.length,
       skipped: count('skipped'),
       inProgress: count('claimed'),
       failures: failed.map((e) => ({ key: e.key, order: e.orderNumber, attempts: e.attempts, nextRetryAt: e.nextRetryAt, code: e.lastError?.code, reason: e.lastError?.message, remoteMessage: e.lastError?.remoteMessage })),
+      notPaidYet,
       lastRuns: runs,
     };
     if (g.json) return printJson(out);
     say(g, `Ledger: ${out.booked} booked, ${out.failed} failed, ${out.skipped} skipped, ${out.inProgress} in progress.`);
+    if (notPaidYet.length) say(g, table(['Order', 'State', 'Waiting since', 'Reason'], notPaidYet.map((w) => [w.orderNumber ?? w.orderId, w.state ?? '-', w.since, 'not paid yet: booked when the shop records the payment'])));
     if (failed.length) say(g, table(['Order', 'Entry', 'Attempts', 'Next retry', 'Reason'], out.failures.map((f) => [f.order, f.key, f.attempts, f.nextRetryAt ?? '-', `${f.code}: ${f.reason}`])));
     if (runs.length) say(g, table(['Run', 'Started', 'Finished', 'Booked', 'Failed', 'Skipped'], runs.map((r) => [r.command, r.startedAt, r.finishedAt ?? '(running or killed)', r.booked, r.failed, r.skipped])));
     await store.close();

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox } from '../sandbox';
 import { MemoryStore } from '../store/memory-store';
+import { planOrder } from '../plan/plan-order';
 import { FileStore } from '../store/file-store';
 import { expectExactlyOnceToTheCent, fileConfig, killAtRandomPoints, reconcile, shopOrders, spawnCli, syncOnce, syncUntilSettled } from './harness';
 
@@ -43,6 +44,15 @@ describe.each(combos)('%s -> %s', (platform, target) => {
         expect(pos.every((id) => booked.has(id))).toBe(true);
         const refunds = (await store.listEntries({ status: 'booked' })).filter((e) => e.kind === 'refund');
         expect(refunds.length).toBeGreaterThan(0);
+        // intra-EU B2B orders (EU reverse-charge exemption, VAT number in a metafield, attribute or
+        // the billing company) are booked, as reverse charge
+        const b2b = (await shopOrders(sb)).filter((o) => o.customer.taxExempt);
+        expect(b2b.length).toBeGreaterThan(0);
+        expect(b2b.every((o) => booked.has(o.id) && /^(DE|BE|FR)/.test(o.customer.vatNumber))).toBe(true);
+        for (const o of b2b) {
+          const p = planOrder(o, sb.config.plan);
+          expect(p.ok && p.plan.vatByRate.map((v) => v.key)).toEqual(['reverse_charge:0']);
+        }
       }
       const writes = sb.booksStats().writes;
       await syncOnce(sb, store, { rules });

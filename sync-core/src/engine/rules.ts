@@ -8,7 +8,10 @@ export const SyncRules = z.object({
   bookStates: z.array(z.enum(['pending', 'on-hold', 'paid', 'completed', 'refunded', 'other'])).default(['paid', 'completed', 'refunded']),
   /** Also (or instead) book these platform-specific statuses, e.g. a custom WooCommerce status "wc-shipped". */
   bookStatuses: z.array(z.string()).default([]),
-  /** Book only orders the shop marked paid. */
+  /**
+   * Book only orders the shop's own payment record says are paid (WooCommerce `date_paid`, CCV's
+   * paid flag, Shopify's financial status), whatever their status; others wait until paid.
+   */
   paidOnly: z.boolean().default(false),
   /** States that cancel an order: credited when booked, skipped when not yet booked. */
   cancelStates: z.array(z.enum(['cancelled', 'failed'])).default(['cancelled']),
@@ -26,12 +29,25 @@ export const SyncRules = z.object({
 export type SyncRules = z.infer<typeof SyncRules>;
 export type SyncRulesInput = z.input<typeof SyncRules>;
 
-export function isBookable(order: Order, rules: SyncRules): boolean {
+/** Paid means paid: the shop's payment record (canonical `paidAt`), never a status such as completed. */
+export function isPaid(order: Order): boolean {
+  return order.paidAt !== null;
+}
+
+/** How a reason from `notBookableReason` starts when the order only waits for its payment. */
+export const NOT_PAID_YET = 'not paid yet';
+
+/** Why the rules do not book this order (yet), in plain words; null when they do. */
+export function notBookableReason(order: Order, rules: SyncRules): string | null {
   const byState = (rules.bookStates as string[]).includes(order.state) || rules.bookStatuses.includes(order.status);
-  if (!byState) return false;
-  if (rules.paidOnly && !(order.paidAt || order.state === 'paid' || order.state === 'completed')) return false;
-  if (rules.startDate && order.createdAt < new Date(rules.startDate).toISOString()) return false;
-  return true;
+  if (!byState) return `status ${order.status} is not booked by the rules`;
+  if (rules.paidOnly && !isPaid(order)) return `${NOT_PAID_YET}: order ${order.number} (status ${order.status}) is booked when the shop records its payment`;
+  if (rules.startDate && order.createdAt < new Date(rules.startDate).toISOString()) return `created before the start date ${rules.startDate}`;
+  return null;
+}
+
+export function isBookable(order: Order, rules: SyncRules): boolean {
+  return notBookableReason(order, rules) === null;
 }
 
 export function isCancelled(order: Order, rules: SyncRules): boolean {

@@ -16,7 +16,7 @@ import type { OrderQuery, Source, SourceOrder } from '../sources/port';
 import type { RunRecord, Store } from '../store/port';
 import type { DocumentRef, Target } from '../targets/port';
 import { bookDocument, ledgerKey, type BookOutcome, type EntryIdentity } from './book-document';
-import { SyncRules, isBookable, isCancelled, type SyncRulesInput } from './rules';
+import { SyncRules, isCancelled, notBookableReason, type SyncRulesInput } from './rules';
 import { orderReference, refundReference, cancellationReference } from '../plan/reference';
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports -- until run ids and liveness come through the Store port (issue 11 item 5)
 import { newRunId, runIsAlive } from '../store/file-store';
@@ -269,9 +269,8 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
       return { outcomes };
     }
     const alreadyBooked = await store.getEntry(orderId.key);
-    if (!isBookable(order, rules) && alreadyBooked?.status !== 'booked') {
-      return { outcomes, ignored: `status ${order.status} is not booked by the rules` };
-    }
+    const notBookable = notBookableReason(order, rules);
+    if (notBookable && alreadyBooked?.status !== 'booked') return { outcomes, ignored: notBookable };
     const o = await bookDocument(orderId, () => planOrder(order, planSettings), null, bookDeps);
     outcomes.push(o);
     const orderDoc = o.status === 'booked' ? o.document : o.status === 'already-booked' ? docRef(o.entry) : null;

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'NameTooLong'
   | 'DuplicateOrderNumber'
   | 'DuplicateReference'
+  | 'VatNumberMissing'
   // configuration
   | 'VatCodeNotMapped'
   | 'GlAccountNotMapped'

@@ -35,6 +35,12 @@ export const Customer = z.object({
   company: z.string().default(''),
   phone: z.string().default(''),
   vatNumber: z.string().default(''),
+  /**
+   * The shop charged this customer no VAT because it is a business exempt from it (Shopify's
+   * customer/order tax exemption, CCV's intra-community order). plan/ books such an order to
+   * another EU country as reverse charge, and refuses it when no VAT number was found.
+   */
+  taxExempt: z.boolean().default(false),
   billing: Address,
   shipping: Address.nullable().default(null),
 });

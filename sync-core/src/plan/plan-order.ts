@@ -188,11 +188,37 @@ export function checkOrderBasics(order: Order, s: PlanSettings): ShopbooksError 
   return null;
 }
 
+/**
+ * A customer the shop exempted from VAT, shipped to another EU country, is a reverse-charge supply
+ * only with the customer's VAT number; without it the order is refused rather than booked as
+ * domestic 0 % (which would put the turnover in the wrong box and leave it off the ICP listing).
+ */
+const WHERE_VAT_NUMBER: Record<Order['platform'], string> = {
+  shopify: 'Add the VAT number where Shopbooks reads it (by default the customer metafield custom.vat_number; see the Shopify setting vatNumber)',
+  ccvshop: "Fill in the customer's VAT number (BTW-nummer) on the order in CCV Shop",
+  woocommerce: "Add the customer's VAT number to the order in WooCommerce",
+};
+
+export function checkTaxExemption(order: Order, shopCountry: string): ShopbooksError | null {
+  const c = order.customer;
+  if (!c.taxExempt || c.vatNumber.trim() !== '') return null;
+  const dest = destinationCountry(order, shopCountry);
+  if (dest === shopCountry || !EU_COUNTRIES.has(dest)) return null;
+  if (!dec(order.totals.totalTax).isZero()) return null; // VAT was charged after all: booked as charged
+  return new ShopbooksError(
+    'VatNumberMissing',
+    `Order ${order.number} goes to ${c.company || 'a customer'} in ${dest}, marked tax-exempt in the shop, but Shopbooks found no VAT number for it. Without a VAT number the order cannot be booked as reverse charge ("btw verlegd"). ${WHERE_VAT_NUMBER[order.platform]}, then retry.`,
+    { details: { country: dest } },
+  );
+}
+
 export function planOrder(order: Order, settingsInput: PlanSettingsInput | PlanSettings = {}): PlanOutcome {
   const s = planSettings(settingsInput);
   const dp = currencyDecimals(order.currency);
   const basics = checkOrderBasics(order, s);
   if (basics) return fail(basics);
+  const exemption = checkTaxExemption(order, s.shopCountry);
+  if (exemption) return fail(exemption);
 
   const total = dec(order.totals.total);
   const subtotalGross = sum(order.lines.map((l) => dec(l.subtotalNet).plus(l.subtotalTax)));
@@ -246,7 +272,8 @@ export function planOrder(order: Order, settingsInput: PlanSettingsInput | PlanS
   const allLines = reconciled.lines;
   const totals = totalsOf(allLines, dp);
   const rounding = sum(allLines.filter((l) => l.vatSource === 'rounding').map((l) => dec(l.net).plus(l.vat)));
-  const paid = order.paidAt !== null || order.state === 'paid' || order.state === 'completed';
+  // Paid means paid: the shop's payment record, never a status such as completed.
+  const paid = order.paidAt !== null;
   const plan: BookingPlan = {
     kind: 'order',
     platform: order.platform,

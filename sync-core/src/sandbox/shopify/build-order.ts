@@ -62,7 +62,16 @@ export interface CustomerSpec {
   lastName: string;
   phone?: string | null;
   numberOfOrders?: number;
+  /** The customer's "Collect tax" switched off in the admin. */
+  taxExempt?: boolean;
+  /** TaxExemption values, e.g. ['EU_REVERSE_CHARGE_EXEMPTION_RULE']. */
+  taxExemptions?: string[];
+  /** Customer metafields, e.g. { namespace: 'custom', key: 'vat_number', value: 'DE123456789' }. */
+  metafields?: Array<{ namespace: string; key: string; value: string; type?: string }>;
 }
+
+/** Tax exemptions under which Shopify charges no tax at checkout (the ones the simulator knows). */
+export const EXEMPTING_TAX_EXEMPTIONS = ['EU_REVERSE_CHARGE_EXEMPTION_RULE'];
 
 export interface OrderSpec {
   id: number;
@@ -91,6 +100,10 @@ export interface OrderSpec {
   /** Round the cash payment to 0.05 (POS in CHF/BE/FI EUR, DKK, SEK, NOK, CAD, AUD, NZD). */
   cashRounding?: boolean;
   test?: boolean;
+  /** Checkout custom attributes (e.g. a VAT number field added by an app). */
+  customAttributes?: Array<{ key: string; value: string | null }>;
+  /** "Charge taxes" off on the draft order. */
+  taxExempt?: boolean;
 }
 
 export function money(
@@ -205,12 +218,17 @@ export function buildOrder(spec: OrderSpec): SimOrder {
     allocations = allocate(amount, weights);
   }
 
+  // A tax-exempt customer (or order) is charged no tax at all: no tax lines anywhere.
+  const exempt =
+    spec.taxExempt === true ||
+    spec.customer?.taxExempt === true ||
+    (spec.customer?.taxExemptions ?? []).some((e) => EXEMPTING_TAX_EXEMPTIONS.includes(e));
   const lineItems: SimLineItem[] = lineSpecs.map((l, i) => {
     const lineId = nextId();
     const discounted = originals[i].minus(allocations[i]);
     const taxable = l.taxable ?? true;
     const taxes: SimTaxLine[] =
-      taxable && l.taxRate !== undefined
+      taxable && l.taxRate !== undefined && !exempt
         ? [taxLine(l.taxTitle ?? 'BTW', l.taxRate, taxOn(discounted, l.taxRate, inc), cur, pres)]
         : [];
     const allocs: SimDiscountAllocation[] =
@@ -259,7 +277,7 @@ export function buildOrder(spec: OrderSpec): SimOrder {
       discountedPriceSet: m(price),
       discountAllocations: [],
       taxLines:
-        s.taxRate !== undefined
+        s.taxRate !== undefined && !exempt
           ? [taxLine(s.taxTitle ?? 'BTW', s.taxRate, taxOn(price, s.taxRate, inc), cur, pres)]
           : [],
     };
@@ -310,7 +328,15 @@ export function buildOrder(spec: OrderSpec): SimOrder {
         lastName: spec.customer.lastName,
         phone: spec.customer.phone ?? null,
         numberOfOrders: String(spec.customer.numberOfOrders ?? 1),
-        taxExempt: false,
+        taxExempt: spec.customer.taxExempt ?? false,
+        taxExemptions: [...(spec.customer.taxExemptions ?? [])],
+        metafields: (spec.customer.metafields ?? []).map((m) => ({
+          id: gid('Metafield', nextId()),
+          namespace: m.namespace,
+          key: m.key,
+          value: m.value,
+          type: m.type ?? 'single_line_text_field',
+        })),
       }
     : null;
 
@@ -331,7 +357,9 @@ export function buildOrder(spec: OrderSpec): SimOrder {
     currencyCode: cur,
     presentmentCurrencyCode: pres?.currency ?? cur,
     taxesIncluded: inc,
-    taxExempt: false,
+    // Order.taxExempt: "Charge taxes" off, or a customer with "Collect tax" off.
+    taxExempt: spec.taxExempt === true || spec.customer?.taxExempt === true,
+    customAttributes: (spec.customAttributes ?? []).map((a) => ({ key: a.key, value: a.value })),
     displayFinancialStatus: null,
     displayFulfillmentStatus: 'UNFULFILLED',
     fullyPaid: false,

@@ -1,10 +1,50 @@
 /**
  * Deterministic random Dutch Shopify orders for the sandbox (`--orders N --seed S`): web and POS
  * sales, 21 % / 9 % / untaxed products, discount codes, PostNL shipping, cash rounding, tips,
- * returning customers and some refunds, spread over the 60 days before `endAt`.
+ * returning customers and some refunds, spread over the 60 days before `endAt`. Every eighth web
+ * order (from the sixth) is an intra-EU B2B sale: a company in DE, BE or FR with Shopify's EU
+ * reverse-charge exemption (no tax charged) and its VAT number in a customer metafield, a checkout
+ * attribute or the billing company field, in turn.
  */
 import type { CustomerSpec, LineSpec, OrderSpec } from './build-order';
 import { nlAddress } from './seed';
+
+const B2B: Array<{ country: string; name: string; company: string; vat: string; city: string; zip: string; street: string }> = [
+  { country: 'DE', name: 'Germany', company: 'Grünwerk GmbH', vat: 'DE123456789', city: 'Köln', zip: '50667', street: 'Hohe Straße 12' },
+  { country: 'BE', name: 'Belgium', company: 'Fietsen Peeters BV', vat: 'BE0123456789', city: 'Antwerpen', zip: '2000', street: 'Meir 50' },
+  { country: 'FR', name: 'France', company: 'Atelier Vert SARL', vat: 'FR12345678901', city: 'Lille', zip: '59000', street: 'Rue Faidherbe 8' },
+];
+
+/** Turn a generated web order into an intra-EU B2B one (deterministic by `k`; no random draws). */
+function asB2b(spec: OrderSpec, k: number): OrderSpec {
+  const b = B2B[k % B2B.length];
+  const where = (['metafield', 'attribute', 'company'] as const)[Math.floor(k / B2B.length) % 3];
+  const id = 90_000 + k;
+  const addr = {
+    ...nlAddress('Anna', 'Schmidt', b.street, b.zip, b.city, where === 'company' ? b.vat : b.company),
+    country: b.name,
+    countryCodeV2: b.country,
+    province: null,
+    provinceCode: null,
+  };
+  return {
+    ...spec,
+    taxesIncluded: false,
+    customer: {
+      id,
+      email: `inkoop${k + 1}@${b.country.toLowerCase()}-firma.example`,
+      firstName: 'Anna',
+      lastName: 'Schmidt',
+      taxExemptions: ['EU_REVERSE_CHARGE_EXEMPTION_RULE'],
+      metafields: where === 'metafield' ? [{ namespace: 'custom', key: 'vat_number', value: b.vat }] : [],
+    },
+    customAttributes: where === 'attribute' ? [{ key: 'vat_number', value: b.vat }] : [],
+    billingAddress: addr,
+    shippingAddress: addr,
+    discount: null,
+    payment: 'paid',
+  };
+}
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -92,7 +132,7 @@ export function generateShopifyOrders(
     const [city, zip, street] = pick(CITIES);
     const addr = customer ? nlAddress(customer.firstName, customer.lastName, street, zip, city) : null;
     const cash = pos && rnd() < 0.5;
-    out.push({
+    const generated: GeneratedOrder = {
       spec: {
         id: 5_600_000_000 + i,
         number: 2001 + i,
@@ -122,7 +162,14 @@ export function generateShopifyOrders(
         payment: !pos && rnd() < 0.1 ? 'pending' : 'paid',
       },
       refundAfterMs: !pos && rnd() < 0.1 ? 3 * 24 * 3600 * 1000 : null,
-    });
+    };
+    if (!pos && i % 8 === 5) {
+      const k = Math.floor(i / 8);
+      generated.spec = asB2b(generated.spec, k);
+      // every other B2B order gets a return: the credit note must be reverse charge too
+      if (k % 2 === 0) generated.refundAfterMs = 2 * 24 * 3600 * 1000;
+    }
+    out.push(generated);
   }
   return out;
 }

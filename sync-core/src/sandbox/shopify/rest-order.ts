@@ -192,7 +192,8 @@ export function graphqlOrderFromRest(rest: Json, opts: RestConversionOptions = {
     currencyCode: currency,
     presentmentCurrencyCode: presentment,
     taxesIncluded: rest.taxes_included === true,
-    taxExempt: false,
+    taxExempt: rest.tax_exempt === true,
+    customAttributes: arr(rest.note_attributes).map((a) => ({ key: String(a.name), value: str(a.value) })),
     displayFinancialStatus: rest.financial_status ? String(rest.financial_status).toUpperCase() : null,
     displayFulfillmentStatus:
       rest.fulfillment_status === 'fulfilled'
@@ -226,6 +227,8 @@ export function graphqlOrderFromRest(rest: Json, opts: RestConversionOptions = {
           phone: str(customer.phone),
           numberOfOrders: String(customer.orders_count ?? '0'),
           taxExempt: customer.tax_exempt === true,
+          taxExemptions: arr(customer.tax_exemptions).map(String),
+          metafields: [],
         }
       : null,
     billingAddress: address(rest.billing_address),

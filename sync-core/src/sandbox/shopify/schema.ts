@@ -188,6 +188,29 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     address: LocationAddress!
   }
 
+  "Available customer tax exemptions (the values the simulator knows; Shopify has many more)."
+  enum TaxExemption {
+    EU_REVERSE_CHARGE_EXEMPTION_RULE
+    CA_STATUS_CARD_EXEMPTION
+    CA_DIPLOMAT_EXEMPTION
+    CA_BC_RESELLER_EXEMPTION
+    US_CA_RESELLER_EXEMPTION
+    US_NY_RESELLER_EXEMPTION
+  }
+
+  type Metafield {
+    id: ID!
+    namespace: String!
+    key: String!
+    value: String!
+    type: String!
+  }
+
+  type Attribute {
+    key: String!
+    value: String
+  }
+
   type Customer {
     id: ID!
     legacyResourceId: UnsignedInt64!
@@ -197,6 +220,18 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     phone: String
     numberOfOrders: UnsignedInt64!
     taxExempt: Boolean!
+    taxExemptions: [TaxExemption!]!
+    "A metafield by namespace and key (namespace omitted: the app-reserved namespace)."
+    metafield(namespace: String, key: String!): Metafield
+  }
+
+  type AccessScope {
+    handle: String!
+    description: String!
+  }
+  type AppInstallation {
+    id: ID!
+    accessScopes: [AccessScope!]!
   }
 
   type TaxLine {
@@ -406,6 +441,7 @@ export const SHOPIFY_SDL = /* GraphQL */ `
     presentmentCurrencyCode: CurrencyCode!
     taxesIncluded: Boolean!
     taxExempt: Boolean!
+    customAttributes: [Attribute!]!
     displayFinancialStatus: OrderDisplayFinancialStatus
     displayFulfillmentStatus: OrderDisplayFulfillmentStatus!
     fullyPaid: Boolean!
@@ -445,6 +481,7 @@ export const SHOPIFY_SDL = /* GraphQL */ `
 
   type QueryRoot {
     shop: Shop!
+    currentAppInstallation: AppInstallation!
     order(id: ID!): Order
     refund(id: ID!): Refund
     orders(

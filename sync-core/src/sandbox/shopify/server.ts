@@ -32,7 +32,7 @@ import {
   type OrderSpec,
   type RefundSpec,
 } from './build-order';
-import type { SimLineItem, SimOrder, SimRefund } from './types';
+import type { SimCustomer, SimLineItem, SimOrder, SimRefund } from './types';
 import { seedDutchShop } from './seed';
 import { generateShopifyOrders } from './generate';
 import {
@@ -55,8 +55,10 @@ export interface ShopifySimulatorOptions {
   /** Leaky bucket (defaults: 1000 points, 50 points/s — the classic Standard plan figures). */
   bucketSize?: number;
   restoreRate?: number;
-  /** Answer THROTTLED with HTTP 429 instead of 200. */
+  /** Answer THROTTLED with HTTP 429 (and a Retry-After header) instead of 200. */
   throttleWith429?: boolean;
+  /** Seconds in the Retry-After header of a 429 (default 1). */
+  retryAfterSeconds?: number;
   /** Without it, orders created more than 60 days before `now()` are invisible. Default true. */
   readAllOrders?: boolean;
   /** Seed with the built-in Dutch orders (default true). */
@@ -203,10 +205,20 @@ function refundView(r: SimRefund) {
   };
 }
 
+function customerView(c: SimCustomer | null) {
+  if (!c) return null;
+  return {
+    ...c,
+    metafield: (args: { namespace?: string | null; key: string }) =>
+      c.metafields.find((m) => m.namespace === (args.namespace ?? '$app') && m.key === args.key) ?? null,
+  };
+}
+
 function orderView(o: SimOrder) {
   const byIndex = <T>(_t: T, i: number) => [o.id, i];
   return {
     ...o,
+    customer: customerView(o.customer),
     lineItems: (args: ConnArgs) => connection(o.lineItems, args, lineItemView, byIndex),
     shippingLines: (args: ConnArgs & { includeRemovals?: boolean }) =>
       connection(
@@ -326,6 +338,13 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
   const visible = (o: SimOrder) => readAll || now() - Date.parse(o.createdAt) <= SIXTY_DAYS_MS;
 
   const rootValue = {
+    currentAppInstallation: () => ({
+      id: 'gid://shopify/AppInstallation/1',
+      accessScopes: (readAll ? ['read_orders', 'read_all_orders'] : ['read_orders']).map((handle) => ({
+        handle,
+        description: handle === 'read_all_orders' ? 'Read all orders' : 'Read orders',
+      })),
+    }),
     shop: () => ({
       id: 'gid://shopify/Shop/1',
       name: opts.shopName ?? 'De Groene Winkel',
@@ -488,6 +507,7 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
     if (forcedThrottles > 0 || !bucket.canSpend(requested)) {
       if (forcedThrottles > 0) forcedThrottles -= 1;
       stats.throttled += 1;
+      if (opts.throttleWith429) void reply.header('Retry-After', String(opts.retryAfterSeconds ?? 1));
       return reply.code(opts.throttleWith429 ? 429 : 200).send({
         errors: [
           {

@@ -148,6 +148,23 @@ export interface SimCustomer {
   phone: string | null;
   numberOfOrders: string;
   taxExempt: boolean;
+  /** TaxExemption enum values, e.g. EU_REVERSE_CHARGE_EXEMPTION_RULE. */
+  taxExemptions: string[];
+  metafields: SimMetafield[];
+}
+
+export interface SimMetafield {
+  id: string;
+  namespace: string;
+  key: string;
+  value: string;
+  type: string;
+}
+
+/** Order.customAttributes: checkout attributes ("note attributes"), key/value. */
+export interface SimAttribute {
+  key: string;
+  value: string | null;
 }
 
 export interface SimOrder {
@@ -168,6 +185,7 @@ export interface SimOrder {
   presentmentCurrencyCode: string;
   taxesIncluded: boolean;
   taxExempt: boolean;
+  customAttributes: SimAttribute[];
   displayFinancialStatus: string | null;
   displayFulfillmentStatus: string;
   fullyPaid: boolean;

@@ -5,6 +5,7 @@ import { createCcvShopSource } from './index';
 import { ccvDate, ccvHash, signRequest } from './signing';
 import { canonicalProblems } from '../shopify/canonical-check';
 import { MemoryStore } from '../../store/memory-store';
+import { planOrder } from '../../plan/plan-order';
 import type { OrderQuery, Source, SourceOrder } from '../port';
 import type { Order } from '../../model/order';
 import { dec, fixed, sum } from '../../model/money';
@@ -154,6 +155,17 @@ describe('CCV Shop source against the simulator', () => {
       taxes: [{ rateId: 'BTW:0', amount: '0.00' }],
     });
     expect(o.taxRates[0]).toMatchObject({ id: 'BTW:0', percent: '0', country: 'BE' });
+  });
+
+  test('intra-community B2B order reaches reverse charge; without the VAT number it is refused', () => {
+    const o = get('105');
+    expect(o.customer.taxExempt).toBe(true);
+    const r = planOrder(o);
+    if (!r.ok) throw r.error;
+    expect(new Set(r.plan.lines.map((l) => l.vatInfo.key))).toEqual(new Set(['reverse_charge:0']));
+    expect(r.plan.customer.vatNumber).toBe('BE0123456789');
+    const without = planOrder({ ...o, customer: { ...o.customer, vatNumber: '' } });
+    expect(without).toMatchObject({ ok: false, error: { code: 'VatNumberMissing' } });
   });
 });
 

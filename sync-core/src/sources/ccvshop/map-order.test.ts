@@ -144,4 +144,13 @@ describe('mapCcvOrder', () => {
       mapCcvState(1, false),
     ]).toEqual(['cancelled', 'completed', 'paid', 'on-hold', 'pending']);
   });
+
+  test('paid flag and status stay apart: completed ("afgerond") but unpaid has no payment date', () => {
+    const rows = [row(), row({ id: 12 }), row({ id: 13, count: 1, price: 10.02, total_price: 10.02 })];
+    const done = mapCcvOrder(order({ paid: false, status: 7, total_tax: 5.2 }), rows, ctx);
+    expect(done).toMatchObject({ state: 'completed', status: '7', paidAt: null });
+    // paid without a recorded first-seen time: still paid (the creation date stands in)
+    const paid = mapCcvOrder(order({ paid: true, status: 7, total_tax: 5.2 }), rows, { ...ctx, paidAt: null });
+    expect(paid.paidAt).toBe('2026-10-01T10:00:00Z');
+  });
 });

@@ -57,7 +57,10 @@ export function ccvStatusName(status: number): string {
   return STATUS_NAMES[status] ?? `Status ${status}`;
 }
 
-/** Status 1–14 and the separate paid flag → canonical state. */
+/**
+ * Status 1–14 and the separate paid flag → canonical state. Status 7 ("afgerond") is completed
+ * whether or not it is paid: payment is carried apart, as `paidAt` (set only by the paid flag).
+ */
 export function mapCcvState(status: number, paid: boolean): OrderState {
   if (status === 8) return 'cancelled';
   if (status === 7) return 'completed';
@@ -379,7 +382,8 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
     channel: 'web',
     createdAt: s(order.create_date),
     modifiedAt: ctx.modifiedAt,
-    paidAt: paid ? ctx.paidAt : null,
+    // Paid means paid: only the paid flag sets a payment date; status 7 ("afgerond") does not.
+    paidAt: paid ? (ctx.paidAt ?? s(order.create_date)) : null,
     currency,
     pricesIncludeTax: rowsIncl,
     customer: {
@@ -390,6 +394,8 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
       company: s(billing.company),
       phone: s(billing.telephone) || s(billing.mobile),
       vatNumber: s(customer.btw).replace(/\s+/g, '').toUpperCase(),
+      // CCV marks an intra-community (ICP) B2B supply on the order; the VAT number is customer.btw.
+      taxExempt: order.is_intra_community_order === true,
       billing: billTo,
       shipping: shipTo,
     },

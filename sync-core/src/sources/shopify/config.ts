@@ -1,5 +1,28 @@
 import { z } from 'zod';
 
+/**
+ * Where the customer's VAT number is read from: Shopify has no standard order field for it, so
+ * shops keep it where their apps put it. Tried in this order; the first non-empty value wins.
+ */
+export const ShopifyVatNumberSettings = z
+  .object({
+    /** A customer metafield (null = do not read one). Default `custom.vat_number`. */
+    customerMetafield: z
+      .object({ namespace: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .nullable()
+      .default({ namespace: 'custom', key: 'vat_number' }),
+    /**
+     * Checkout custom attributes (Order.customAttributes) whose name holds it; names are compared
+     * without case, spaces, dots, dashes or underscores ("VAT number" = "vat_number").
+     */
+    customAttributes: z.array(z.string().min(1)).default(['vat_number', 'vat_id', 'btw_nummer', 'tax_id']),
+    /** Last resort: the billing address's company field, when it contains an EU VAT number. */
+    billingCompany: z.boolean().default(true),
+  })
+  .strict();
+export type ShopifyVatNumberSettings = z.infer<typeof ShopifyVatNumberSettings>;
+
 /** Shopify Admin GraphQL connection settings. */
 export const ShopifySourceConfig = z
   .object({
@@ -25,6 +48,8 @@ export const ShopifySourceConfig = z
     /** Attempts for one request through throttling and transient errors. */
     maxAttempts: z.number().int().min(1).max(50).default(8),
     timeoutMs: z.number().int().min(1000).default(30000),
+    /** Where the customer's VAT number is read from (see ShopifyVatNumberSettings and docs/sources.md). */
+    vatNumber: ShopifyVatNumberSettings.default(() => ShopifyVatNumberSettings.parse({})),
   })
   .strict();
 export type ShopifySourceConfig = z.infer<typeof ShopifySourceConfig>;

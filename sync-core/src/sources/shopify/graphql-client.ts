@@ -152,14 +152,20 @@ export class ShopifyGraphqlClient {
           { retryable: true },
         );
         const retryAfter = Number(headers['retry-after']);
-        let ms: number;
-        if (cost?.throttleStatus && typeof cost.requestedQueryCost === 'number') {
-          const t = cost.throttleStatus;
+        const t = cost?.throttleStatus;
+        if (t && typeof cost?.requestedQueryCost === 'number' && cost.requestedQueryCost > t.maximumAvailable) {
+          // The bucket can never hold this query: waiting would not help, a smaller query will.
+          throw new QueryTooCostly(cost.requestedQueryCost, t.maximumAvailable);
+        }
+        let ms = 0;
+        if (t && typeof cost?.requestedQueryCost === 'number') {
           ms =
             Math.ceil((Math.max(0, cost.requestedQueryCost - t.currentlyAvailable) / t.restoreRate) * 1000) +
             50;
-        } else if (Number.isFinite(retryAfter) && retryAfter > 0) ms = retryAfter * 1000;
-        else ms = backoff(attempt);
+        }
+        // A 429's Retry-After is Shopify's own instruction: never retry sooner.
+        if (Number.isFinite(retryAfter) && retryAfter > 0) ms = Math.max(ms, retryAfter * 1000);
+        if (ms === 0) ms = backoff(attempt);
         await this.wait(ms);
         continue;
       }

@@ -19,6 +19,8 @@ import {
   OrderMoreData,
   ORDER_QUERY,
   ORDERS_COUNT_QUERY,
+  ACCESS_SCOPES_QUERY,
+  AccessScopesData,
   ORDERS_PAGE_QUERY,
   OrderData,
   OrderLineItemsData,
@@ -63,7 +65,16 @@ function inWindow(o: Order | null, raw: { updatedAt: string; createdAt: string }
   return true;
 }
 
-export function createShopifySource(input: ShopifySourceConfigInput): ShopifySource {
+export interface ShopifySourceDeps {
+  /** Waits between retries (tests pass a recorder). */
+  sleep?: (ms: number) => Promise<void>;
+  /** The clock for the 60-day visibility check. */
+  now?: () => number;
+}
+
+const SIXTY_DAYS_MS = 60 * 24 * 3600 * 1000;
+
+export function createShopifySource(input: ShopifySourceConfigInput, deps: ShopifySourceDeps = {}): ShopifySource {
   const parsed = ShopifySourceConfig.safeParse(input);
   if (!parsed.success) {
     throw new ShopbooksError(
@@ -78,8 +89,48 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
     accessToken: config.accessToken,
     maxAttempts: config.maxAttempts,
     timeoutMs: config.timeoutMs,
+    sleep: deps.sleep,
   });
+  const now = deps.now ?? Date.now;
+  let scopes: Promise<Set<string>> | null = null;
+  /** The token's scopes, asked once (only when it matters). */
+  const grantedScopes = (): Promise<Set<string>> => {
+    scopes ??= client
+      .request('ShopbooksAccessScopes', ACCESS_SCOPES_QUERY, {})
+      .then((d) => new Set(AccessScopesData.parse(d).currentAppInstallation.accessScopes.map((s) => s.handle)))
+      .catch((e: unknown) => {
+        scopes = null;
+        throw e;
+      });
+    return scopes;
+  };
+  const MISSING_READ_ALL_ORDERS =
+    'The Shopify access token lacks the read_all_orders scope, so Shopify shows only orders of the last 60 days';
+  /**
+   * Without read_all_orders Shopify silently leaves out orders created more than 60 days ago; a
+   * sync that reaches back further would miss them without a word. Refuse it with the reason.
+   */
+  async function checkHistoryVisible(q: OrderQuery): Promise<void> {
+    // The earliest order the query asks for: created after, else changed after (a first sync from
+    // the start date), else everything. (Old orders changed recently are not checked: see docs.)
+    const bound = q.createdAfter ?? q.modifiedAfter;
+    const createdFrom = bound ? Date.parse(bound) : -Infinity;
+    if (createdFrom >= now() - SIXTY_DAYS_MS) return;
+    if ((await grantedScopes()).has('read_all_orders')) return;
+    const since = Number.isFinite(createdFrom) ? ` (this sync reads from ${new Date(createdFrom).toISOString().slice(0, 10)})` : '';
+    throw new ShopbooksError(
+      'AuthFailed',
+      `${MISSING_READ_ALL_ORDERS}${since}. Give the app the read_all_orders scope (Shopify admin → Apps → the Shopbooks app → API access), or set the start date within the last 60 days.`,
+      { details: { missingScope: 'read_all_orders' } },
+    );
+  }
   const shopId = config.shopId ?? config.shopDomain;
+  // The VAT-number metafield is always asked for (GraphQL has no optional fields); when the
+  // setting is off its value is ignored.
+  const vatVars = {
+    vatNamespace: config.vatNumber.customerMetafield?.namespace ?? 'custom',
+    vatKey: config.vatNumber.customerMetafield?.key ?? 'vat_number',
+  };
   let pageSize = config.pageSize;
   let lineItemsPerOrder = config.lineItemsPerOrder;
 
@@ -164,7 +215,10 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
     try {
       const full = await completeLists(await completeLineItems(r.data));
       const refunds = await loadRefunds(full);
-      return { so: { ok: true, order: mapShopifyOrder(full, refunds, { shopId }) }, node: full };
+      return {
+        so: { ok: true, order: mapShopifyOrder(full, refunds, { shopId, vatNumber: config.vatNumber }) },
+        node: full,
+      };
     } catch (e) {
       const error = asShopbooksError(e);
       // Transport failures end the run (the cursor must not move past this order); data problems are per order.
@@ -179,6 +233,7 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
         return OrdersPageData.parse(
           await client.request('ShopbooksOrders', ORDERS_PAGE_QUERY, {
             ...vars,
+            ...vatVars,
             first: pageSize,
             lineItems: lineItemsPerOrder,
           }),
@@ -216,6 +271,7 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
         yield { orders, page: 1, totalPages: 1, totalOrders: orders.length };
         return;
       }
+      await checkHistoryVisible(query);
       const search = shopifySearchQuery(query);
       const count = OrdersCountData.parse(
         await client.request('ShopbooksOrdersCount', ORDERS_COUNT_QUERY, { query: search }),
@@ -252,9 +308,10 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
     async getOrder(id: string): Promise<SourceOrder> {
       const gid = id.startsWith('gid://') ? id : `gid://shopify/Order/${id}`;
       const data = OrderData.parse(
-        await client.request('ShopbooksOrder', ORDER_QUERY, { id: gid, lineItems: lineItemsPerOrder }),
+        await client.request('ShopbooksOrder', ORDER_QUERY, { id: gid, lineItems: lineItemsPerOrder, ...vatVars }),
       );
       if (!data.order) {
+        const lacksScope = !(await grantedScopes()).has('read_all_orders');
         return {
           ok: false,
           id,
@@ -262,7 +319,9 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
           modifiedAt: null,
           error: new ShopbooksError(
             'RemoteNotFound',
-            `Shopify has no order ${id} (or it is older than 60 days and the app lacks read_all_orders).`,
+            lacksScope
+              ? `Shopify does not show order ${id}. ${MISSING_READ_ALL_ORDERS}; give the app the read_all_orders scope to book older orders.`
+              : `Shopify has no order ${id}.`,
           ),
         };
       }

@@ -5,11 +5,19 @@ import { mapShopifyOrder } from './map-order';
 import { GqlOrder, GqlRefund } from './orders-query';
 import { canonicalProblems } from './canonical-check';
 import { dec, fixed, sum } from '../../model/money';
+import { planOrder } from '../../plan/plan-order';
+import { ShopifyVatNumberSettings } from './config';
 
 /** The simulator's stored order in the shape the source's queries return. */
-function asGql(o: SimOrder) {
+function asGql(o: SimOrder, vat = { namespace: 'custom', key: 'vat_number' }) {
   const order = GqlOrder.parse({
     ...o,
+    // the source asks for the configured metafield under the alias vatMetafield
+    customer: o.customer && {
+      ...o.customer,
+      vatMetafield:
+        o.customer.metafields.find((m) => m.namespace === vat.namespace && m.key === vat.key) ?? null,
+    },
     lineItems: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: o.lineItems },
     shippingLines: { pageInfo: { hasNextPage: false }, nodes: o.shippingLines },
     refunds: o.refunds.map((r) => ({ id: r.id })),
@@ -123,5 +131,111 @@ describe('mapShopifyOrder', () => {
     expect(m.discounts[0]).toMatchObject({ code: 'TIEN', kind: 'coupon', net: '3.90', tax: '0.35' });
     expect(m.totals.total).toBe('38.23');
     expect(canonicalProblems(m)).toEqual([]);
+  });
+});
+
+describe('mapShopifyOrder: B2B tax exemptions and the VAT number', () => {
+  const address = (country: string, company: string | null) => ({
+    address1: 'Hohe Straße 12',
+    address2: null,
+    city: 'Köln',
+    company,
+    country: 'Germany',
+    countryCodeV2: country,
+    firstName: 'Anna',
+    lastName: 'Schmidt',
+    name: 'Anna Schmidt',
+    phone: null,
+    province: null,
+    provinceCode: null,
+    zip: '50667',
+  });
+  const b2b = (over: Partial<OrderSpec> = {}, customer: Partial<NonNullable<OrderSpec['customer']>> = {}): OrderSpec => ({
+    ...base,
+    taxesIncluded: false,
+    customer: {
+      id: 77,
+      email: 'inkoop@gruenwerk.example',
+      firstName: 'Anna',
+      lastName: 'Schmidt',
+      taxExemptions: ['EU_REVERSE_CHARGE_EXEMPTION_RULE'],
+      ...customer,
+    },
+    billingAddress: address('DE', 'Grünwerk GmbH'),
+    shippingAddress: address('DE', 'Grünwerk GmbH'),
+    lines: [{ title: 'Koffiemachine', sku: 'KM', unitPrice: '800.00', quantity: 1, taxRate: '0.21' }],
+    shipping: [{ title: 'DHL', price: '25.00', taxRate: '0.21' }],
+    ...over,
+  });
+  const settings = (over: Partial<ShopifyVatNumberSettings> = {}) => ({ ...ShopifyVatNumberSettings.parse({}), ...over });
+
+  test('EU reverse-charge exemption + VAT number in the customer metafield: reverse charge on every line', () => {
+    const o = buildOrder(b2b({}, { metafields: [{ namespace: 'custom', key: 'vat_number', value: 'de 123 456 789' }] }));
+    expect(o.taxLines).toEqual([]);
+    const m = mapShopifyOrder(asGql(o).order, [], ctx);
+    expect(m.customer).toMatchObject({ taxExempt: true, vatNumber: 'DE123456789', company: 'Grünwerk GmbH' });
+    expect(canonicalProblems(m)).toEqual([]);
+    const r = planOrder(m);
+    if (!r.ok) throw r.error;
+    expect(new Set(r.plan.lines.map((l) => l.vatInfo.key))).toEqual(new Set(['reverse_charge:0']));
+  });
+
+  test('a checkout custom attribute named like "VAT number" is found (name compared loosely)', () => {
+    const o = buildOrder(b2b({ customAttributes: [{ key: 'VAT Number', value: 'FR12345678901' }] }));
+    expect(mapShopifyOrder(asGql(o).order, [], ctx).customer.vatNumber).toBe('FR12345678901');
+  });
+
+  test('the billing company is the last resort, and only when it holds something shaped like a VAT number', () => {
+    const withVat = buildOrder(b2b({ billingAddress: address('BE', 'Peeters BV BE 0123.456.789') }));
+    expect(mapShopifyOrder(asGql(withVat).order, [], ctx).customer.vatNumber).toBe('BE0123456789');
+    const name = buildOrder(b2b());
+    expect(mapShopifyOrder(asGql(name).order, [], ctx).customer.vatNumber).toBe('');
+    const off = mapShopifyOrder(asGql(withVat).order, [], { ...ctx, vatNumber: settings({ billingCompany: false }) });
+    expect(off.customer.vatNumber).toBe('');
+  });
+
+  test('the metafield wins over the attribute, which wins over the billing company', () => {
+    const o = buildOrder(
+      b2b(
+        { customAttributes: [{ key: 'vat_number', value: 'DE222222222' }], billingAddress: address('DE', 'DE333333333') },
+        { metafields: [{ namespace: 'custom', key: 'vat_number', value: 'DE111111111' }] },
+      ),
+    );
+    expect(mapShopifyOrder(asGql(o).order, [], ctx).customer.vatNumber).toBe('DE111111111');
+    expect(mapShopifyOrder(asGql(o).order, [], { ...ctx, vatNumber: settings({ customerMetafield: null }) }).customer.vatNumber).toBe('DE222222222');
+  });
+
+  test('a configured metafield namespace and key are used instead of the default', () => {
+    const o = buildOrder(b2b({}, { metafields: [{ namespace: 'btw', key: 'nummer', value: 'DE987654321' }] }));
+    const cfg = settings({ customerMetafield: { namespace: 'btw', key: 'nummer' } });
+    const m = mapShopifyOrder(asGql(o, { namespace: 'btw', key: 'nummer' }).order, [], { ...ctx, vatNumber: cfg });
+    expect(m.customer.vatNumber).toBe('DE987654321');
+  });
+
+  test('tax-exempt without a VAT number anywhere: the plan refuses it with a reason, not domestic 0 %', () => {
+    const o = buildOrder(b2b());
+    const m = mapShopifyOrder(asGql(o).order, [], ctx);
+    expect(m.customer).toMatchObject({ taxExempt: true, vatNumber: '' });
+    const r = planOrder(m);
+    expect(r).toMatchObject({ ok: false, disposition: 'fail', error: { code: 'VatNumberMissing' } });
+    if (!r.ok) expect(r.error.message).toMatch(/VAT number/);
+  });
+
+  test('"Collect tax" off on the customer (Customer/Order.taxExempt) also counts as tax-exempt', () => {
+    const o = buildOrder(b2b({}, { taxExemptions: [], taxExempt: true }));
+    expect(o.taxExempt).toBe(true);
+    expect(mapShopifyOrder(asGql(o).order, [], ctx).customer.taxExempt).toBe(true);
+  });
+});
+
+describe('mapShopifyOrder: paid means the financial status says paid', () => {
+  test('PAID without a payment transaction still has a payment date; PENDING has none', () => {
+    const o = buildOrder({ ...base, payment: 'paid' });
+    o.transactions = [];
+    expect(o.displayFinancialStatus).toBe('PAID');
+    expect(mapShopifyOrder(asGql(o).order, [], ctx).paidAt).toBe(o.processedAt);
+    const pending = buildOrder({ ...base, payment: 'pending' });
+    pending.displayFulfillmentStatus = 'FULFILLED';
+    expect(mapShopifyOrder(asGql(pending).order, [], ctx).paidAt).toBeNull();
   });
 });

@@ -34,10 +34,19 @@ import type {
   GqlTransaction,
 } from './orders-query';
 import { normalisePercent } from '../../plan/vat';
+import { ShopifyVatNumberSettings } from './config';
+import { shopifyTaxExempt, shopifyVatNumber } from './vat-number';
 
 export interface ShopifyMapContext {
   shopId: string;
+  /** Where the VAT number is read from; the defaults of ShopifyVatNumberSettings when omitted. */
+  vatNumber?: ShopifyVatNumberSettings;
 }
+
+const DEFAULT_VAT_NUMBER_SETTINGS = ShopifyVatNumberSettings.parse({});
+
+/** Financial statuses that mean the order has been paid in full (refunds come after payment). */
+const PAID_STATUSES = new Set(['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED']);
 
 function amount(
   bag: { shopMoney: { amount: string; currencyCode: string } } | null | undefined,
@@ -382,8 +391,12 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
 
   const due = total.plus(rounding);
   const payer = payingTransaction(o.transactions, due, cur);
+  // Paid means paid: Shopify's financial status, dated by the paying transaction when there is one.
+  const paidAt = PAID_STATUSES.has(o.displayFinancialStatus ?? '') ? (payer?.processedAt ?? o.processedAt) : null;
+  const vatNumber = shopifyVatNumber(o, ctx.vatNumber ?? DEFAULT_VAT_NUMBER_SETTINGS);
   const customer = o.customer;
   const billing = o.billingAddress;
+  const billingCompany = billing?.company ?? '';
   const input = {
     platform: 'shopify' as const,
     shopId: ctx.shopId,
@@ -401,7 +414,7 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
             : o.sourceName,
     createdAt: o.createdAt,
     modifiedAt: o.updatedAt,
-    paidAt: payer?.processedAt ?? null,
+    paidAt,
     currency: cur,
     pricesIncludeTax: inc,
     customer: {
@@ -409,9 +422,11 @@ export function mapShopifyOrder(o: GqlOrder, refunds: GqlRefund[], ctx: ShopifyM
       email: (o.email ?? customer?.email ?? '').trim(),
       firstName: customer?.firstName ?? billing?.firstName ?? '',
       lastName: customer?.lastName ?? billing?.lastName ?? '',
-      company: billing?.company ?? '',
+      // a company field that holds only the VAT number is not a company name
+      company: vatNumber && billingCompany.replace(/[\s.\-_]/g, '').toUpperCase() === vatNumber ? '' : billingCompany,
       phone: o.phone ?? customer?.phone ?? billing?.phone ?? '',
-      vatNumber: '',
+      vatNumber,
+      taxExempt: shopifyTaxExempt(o),
       billing: billTo ?? (o.retailLocation ? { ...EMPTY_ADDRESS, country: taxCountry } : EMPTY_ADDRESS),
       shipping: o.sourceName === 'pos' ? null : shipTo,
     },

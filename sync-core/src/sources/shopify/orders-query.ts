@@ -27,7 +27,9 @@ const ORDER = `id legacyResourceId name email phone createdAt updatedAt processe
   totalTaxSet { ...Shop } totalTipReceivedSet { ...Shop }
   totalCashRoundingAdjustment { paymentSet { ...Shop } refundSet { ...Shop } }
   taxLines { ${TAX_LINE} }
-  customer { id legacyResourceId email firstName lastName phone }
+  taxExempt customAttributes { key value }
+  customer { id legacyResourceId email firstName lastName phone taxExempt taxExemptions
+    vatMetafield: metafield(namespace: $vatNamespace, key: $vatKey) { value } }
   billingAddress { ${ADDRESS} } shippingAddress { ${ADDRESS} }
   retailLocation { id name address { countryCode } }
   lineItems(first: $lineItems) { pageInfo { hasNextPage endCursor } nodes { ${LINE_ITEM} } }
@@ -35,7 +37,13 @@ const ORDER = `id legacyResourceId name email phone createdAt updatedAt processe
   transactions(first: ${FIRST_TRANSACTIONS}) { id kind status gateway processedAt amountSet { ...Shop } }
   refunds(first: ${FIRST_REFUNDS}) { id }`;
 
-export const ORDERS_PAGE_QUERY = `query ShopbooksOrders($first: Int!, $after: String, $query: String, $lineItems: Int!) {
+/** The variables every query that reads whole orders needs besides its own. */
+export interface VatMetafieldVariables {
+  vatNamespace: string;
+  vatKey: string;
+}
+
+export const ORDERS_PAGE_QUERY = `query ShopbooksOrders($first: Int!, $after: String, $query: String, $lineItems: Int!, $vatNamespace: String!, $vatKey: String!) {
   orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
     pageInfo { hasNextPage endCursor }
     nodes { ${ORDER} }
@@ -43,7 +51,7 @@ export const ORDERS_PAGE_QUERY = `query ShopbooksOrders($first: Int!, $after: St
 }
 ${MONEY}`;
 
-export const ORDER_QUERY = `query ShopbooksOrder($id: ID!, $lineItems: Int!) {
+export const ORDER_QUERY = `query ShopbooksOrder($id: ID!, $lineItems: Int!, $vatNamespace: String!, $vatKey: String!) {
   order(id: $id) { ${ORDER} }
 }
 ${MONEY}`;
@@ -63,6 +71,12 @@ export const REFUND_QUERY = `query ShopbooksRefund($id: ID!, $lines: Int!) {
   }
 }
 ${MONEY}`;
+
+/** The token's granted scopes (to tell a missing read_all_orders from "no such order"). */
+export const ACCESS_SCOPES_QUERY = `query ShopbooksAccessScopes { currentAppInstallation { accessScopes { handle } } }`;
+export const AccessScopesData = z.object({
+  currentAppInstallation: z.object({ accessScopes: z.array(z.object({ handle: z.string() })) }),
+});
 
 export const ORDERS_COUNT_QUERY = `query ShopbooksOrdersCount($query: String) { ordersCount(query: $query, limit: 100000) { count precision } }`;
 
@@ -150,6 +164,9 @@ export const GqlOrder = z.object({
   currencyCode: z.string(),
   presentmentCurrencyCode: z.string(),
   taxesIncluded: z.boolean(),
+  /** API 2023-07+: no tax charged ("Charge taxes" off, or the customer's "Collect tax" off). */
+  taxExempt: z.boolean().default(false),
+  customAttributes: z.array(z.object({ key: z.string(), value: z.string().nullable() })).default([]),
   displayFinancialStatus: z.string().nullable(),
   displayFulfillmentStatus: z.string(),
   paymentGatewayNames: z.array(z.string()),
@@ -167,6 +184,11 @@ export const GqlOrder = z.object({
       firstName: z.string().nullable(),
       lastName: z.string().nullable(),
       phone: z.string().nullable(),
+      taxExempt: z.boolean().default(false),
+      /** TaxExemption values, e.g. EU_REVERSE_CHARGE_EXEMPTION_RULE. */
+      taxExemptions: z.array(z.string()).default([]),
+      /** The configured VAT-number metafield (alias of metafield(namespace, key)). */
+      vatMetafield: z.object({ value: z.string() }).nullable().default(null),
     })
     .nullable(),
   billingAddress: Address,

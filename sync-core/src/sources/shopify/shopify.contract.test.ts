@@ -476,13 +476,14 @@ describe('Shopify simulator strictness', () => {
   });
 
   test('without read_all_orders only the last 60 days are visible', async () => {
-    const src = createShopifySource({
-      shopDomain: sim.shopDomain,
-      baseUrl: sim.url,
-      accessToken: sim.accessToken,
-    });
-    const got = ok((await collect(src)).orders);
+    const src = createShopifySource(
+      { shopDomain: sim.shopDomain, baseUrl: sim.url, accessToken: sim.accessToken },
+      { now: () => Date.parse('2026-12-20T00:00:00Z') },
+    );
+    // the seeded October orders are older than 60 days: not even a window starting before them shows them
+    const got = ok((await collect(src, { createdAfter: '2026-10-21T00:00:00Z' })).orders);
     expect(got.map((o) => o.number)).toEqual(['2001']);
+    expect(sim.shop.orders.size).toBeGreaterThan(1);
   });
 
   test('client-credentials tokens are issued only for the right client secret', async () => {
@@ -514,5 +515,115 @@ describe('Shopify simulator strictness', () => {
     } finally {
       await s2.close();
     }
+  });
+});
+
+describe('Shopify source: B2B orders and faults of the field', () => {
+  let sim: ShopifySimulator;
+  afterEach(async () => {
+    await sim.close();
+  });
+  const src = (extra: Record<string, unknown> = {}, deps = {}) =>
+    createShopifySource({ shopDomain: sim.shopDomain, baseUrl: sim.url, accessToken: sim.accessToken, ...extra }, deps);
+  const company = (country: string, company: string) => ({
+    address1: 'Straße 1',
+    address2: null,
+    city: 'Stad',
+    company,
+    country,
+    countryCodeV2: country,
+    firstName: 'A',
+    lastName: 'B',
+    name: 'A B',
+    phone: null,
+    province: null,
+    provinceCode: null,
+    zip: '1000',
+  });
+  const b2bOrder = (id: number, country: string, where: 'metafield' | 'attribute' | 'none', ns = 'custom', key = 'vat_number') => ({
+    id,
+    number: id - 5500007000,
+    createdAt: '2026-11-15T10:00:00Z',
+    taxesIncluded: false,
+    customer: {
+      id: id + 1,
+      email: `b2b${id}@example.com`,
+      firstName: 'A',
+      lastName: 'B',
+      taxExemptions: ['EU_REVERSE_CHARGE_EXEMPTION_RULE'],
+      metafields: where === 'metafield' ? [{ namespace: ns, key, value: `${country}123456789` }] : [],
+    },
+    customAttributes: where === 'attribute' ? [{ key: 'VAT number', value: `${country}987654321` }] : [],
+    billingAddress: company(country, `Firma ${country}`),
+    shippingAddress: company(country, `Firma ${country}`),
+    lines: [{ title: 'Machine', sku: 'M', unitPrice: '500.00', quantity: 2, taxRate: '0.21' }],
+    shipping: [{ title: 'DHL', price: '20.00', taxRate: '0.21' }],
+  });
+
+  test('B2B orders come with their exemption and VAT number from the metafield or a checkout attribute', async () => {
+    sim = await startShopifySimulator({ seed: false, restoreRate: 1000 });
+    sim.shop.addOrder(b2bOrder(5500007001, 'DE', 'metafield'));
+    sim.shop.addOrder(b2bOrder(5500007002, 'FR', 'attribute'));
+    sim.shop.addOrder(b2bOrder(5500007003, 'BE', 'none'));
+    const got = ok((await collect(src())).orders);
+    expect(got.map((o) => [o.number, o.customer.taxExempt, o.customer.vatNumber, o.totals.totalTax])).toEqual([
+      ['1', true, 'DE123456789', '0.00'],
+      ['2', true, 'FR987654321', '0.00'],
+      ['3', true, '', '0.00'],
+    ]);
+    for (const o of got) expect(canonicalProblems(o)).toEqual([]);
+  });
+
+  test('the metafield namespace and key are a setting', async () => {
+    sim = await startShopifySimulator({ seed: false, restoreRate: 1000 });
+    sim.shop.addOrder(b2bOrder(5500007001, 'DE', 'metafield', 'btw', 'nummer'));
+    expect(ok((await collect(src())).orders)[0].customer.vatNumber).toBe('');
+    const configured = src({ vatNumber: { customerMetafield: { namespace: 'btw', key: 'nummer' } } });
+    expect(ok((await collect(configured)).orders)[0].customer.vatNumber).toBe('DE123456789');
+  });
+
+  test('a 429 with Retry-After is waited out for at least that long', async () => {
+    sim = await startShopifySimulator({ throttleWith429: true, retryAfterSeconds: 2, restoreRate: 1000 });
+    sim.faults.throttleNext(1);
+    const waits: number[] = [];
+    const sleep = (ms: number) => {
+      waits.push(ms);
+      return new Promise<void>((r) => setTimeout(r, Math.min(ms, 100)));
+    };
+    const s = src({}, { sleep });
+    expect(ok((await collect(s)).orders)).toHaveLength(12);
+    expect(s.throttledCount).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...waits)).toBeGreaterThanOrEqual(2000);
+  });
+
+  test('5xx answers are retried with backoff', async () => {
+    sim = await startShopifySimulator({ restoreRate: 1000 });
+    sim.faults.failNext(3, 502);
+    const waits: number[] = [];
+    expect(ok((await collect(src({}, { sleep: async (ms: number) => void waits.push(ms) }))).orders)).toHaveLength(12);
+    expect(waits.length).toBeGreaterThanOrEqual(3);
+  });
+
+  test('THROTTLED for a query costing more than the whole bucket: the page shrinks instead of waiting forever', async () => {
+    sim = await startShopifySimulator({ bucketSize: 600, restoreRate: 1000 });
+    const s = src({ pageSize: 10, lineItemsPerOrder: 10 });
+    expect(ok((await collect(s)).orders)).toHaveLength(12);
+    expect(sim.stats.lastRequestedCost).toBeLessThanOrEqual(600);
+  });
+
+  test('without read_all_orders, a sync reaching back more than 60 days stops with a plain error naming the scope', async () => {
+    const now = Date.parse('2026-12-20T00:00:00Z');
+    sim = await startShopifySimulator({ readAllOrders: false, now: () => now });
+    const s = src({}, { now: () => now });
+    await expect(collect(s, { modifiedAfter: '2026-09-01T00:00:00Z' })).rejects.toMatchObject({
+      code: 'AuthFailed',
+      message: expect.stringMatching(/read_all_orders/),
+    });
+    // within the 60 days it works
+    sim.shop.addOrder({ ...b2bOrder(5500007009, 'DE', 'metafield'), createdAt: '2026-12-10T10:00:00Z' });
+    expect(ok((await collect(s, { createdAfter: '2026-11-01T00:00:00Z' })).orders).map((o) => o.number)).toEqual(['9']);
+    // an old order asked for by id: the reason names the scope
+    const old = await s.getOrder('5500001001');
+    expect(old).toMatchObject({ ok: false, error: { message: expect.stringMatching(/read_all_orders/) } });
   });
 });

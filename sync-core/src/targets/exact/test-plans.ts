@@ -60,6 +60,7 @@ export function makePlan(over: Partial<BookingPlan> & { lines: PlanLine[]; refer
       company: '',
       phone: '',
       vatNumber: '',
+      taxExempt: false,
       billing: { line1: 'Damrak 1', line2: '', postcode: '1012 LG', city: 'Amsterdam', state: '', country: 'NL' },
       shipping: null,
     },

@@ -79,6 +79,7 @@ export function handPlan(spec: PlanSpec): BookingPlan {
       company: spec.company ?? '',
       phone: '',
       vatNumber: '',
+      taxExempt: false,
       billing: {
         line1: 'Hoofdstraat 1',
         line2: '',
