@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'NameTooLong'
   | 'DuplicateOrderNumber'
   | 'DuplicateReference'
+  /** The reference is carried by another shop's document in the same administration (no prefix). */
+  | 'ReferenceTakenByAnotherDocument'
   // configuration
   | 'VatCodeNotMapped'
   | 'GlAccountNotMapped'
