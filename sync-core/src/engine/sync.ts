@@ -19,6 +19,7 @@ import { bookDocument, ledgerKey, type BookOutcome, type EntryIdentity } from '.
 import { SyncRules, isBookable, isCancelled, type SyncRulesInput } from './rules';
 import { orderReference, refundReference, cancellationReference } from '../plan/reference';
 import { newRunId, runIsAlive } from '../store/file-store';
+import { cancellationInstant } from './cancellation-date';
 
 export interface SyncOptions {
   mode: 'sync' | 'backfill' | 'retry';
@@ -264,7 +265,8 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
         }
       }
       const cid: EntryIdentity = { ...orderId, key: ledgerKey(order.shopId, 'cancellation', order.id), kind: 'cancellation', reference: cancellationReference(prefix, order.number) };
-      outcomes.push(await bookDocument(cid, () => planCancellation(order, bookedRefunds, planSettings, order.modifiedAt), original, bookDeps));
+      const cancelledAt = await cancellationInstant(store, cid.key, order, dryRun);
+      outcomes.push(await bookDocument(cid, () => planCancellation(order, bookedRefunds, planSettings, cancelledAt), original, bookDeps));
       return { outcomes };
     }
     const alreadyBooked = await store.getEntry(orderId.key);
