@@ -27,8 +27,10 @@ export interface TwoShops {
   close(): Promise<void>;
 }
 
-export async function startTwoShops(o: { target: SandboxOptions['target']; orders: number; seed: number; documentKind?: string; referencePrefix?: string }): Promise<TwoShops> {
-  const a = await startSandbox({ target: o.target, platform: 'woocommerce', orders: o.orders, seed: o.seed, documentKind: o.documentKind, fastLimits: true });
+export async function startTwoShops(o: { target: SandboxOptions['target']; orders: number; seed: number; documentKind?: string; referencePrefix?: string; exactSim?: SandboxOptions['exactSim']; moneybirdSim?: SandboxOptions['moneybirdSim'] }): Promise<TwoShops> {
+  const a = await startSandbox({ target: o.target, platform: 'woocommerce', orders: o.orders, seed: o.seed, documentKind: o.documentKind, fastLimits: true, exactSim: o.exactSim, moneybirdSim: o.moneybirdSim });
+  // the client paces by the books' limits: tell it when the simulated ones differ
+  if (a.moneybird && o.moneybirdSim?.rateLimit) a.config.moneybird = { ...(a.config.moneybird as Record<string, unknown>), rateLimit: o.moneybirdSim.rateLimit };
   const shopB = await startShopSource('woocommerce', { seed: o.seed + 1, orders: o.orders, port: 0 });
   const plan = { ...a.config.plan, referencePrefix: o.referencePrefix ?? '' };
   const configA: ShopbooksConfigInput = { ...a.config, source: { ...a.config.source, shopId: 'shop-a' }, plan };
