@@ -286,7 +286,7 @@ async function main() {
   }
   const scenarios: Array<{ ok: boolean }> = [];
   for (const target of targets) {
-    const r = await soakTwoShopsWithoutPrefix(target, { orders: Math.min(orders, 120), kills: Math.min(kills, 10), seed, log });
+    const r = await soakTwoShopsWithoutPrefix(target, { orders: Math.min(orders, 80), kills: Math.min(kills, 8), seed, log });
     printTwoShops(r, log);
     scenarios.push(r);
   }
