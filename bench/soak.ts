@@ -20,6 +20,7 @@ import { reconcile, syncOnce } from '../sync-core/src/e2e/harness';
 import { bundleCli, spawnBundled } from './lib/cli-bundle';
 import { FaultProxy } from './lib/fault-proxy';
 import { arg, sleep } from './lib/args';
+import { printTwoShops, soakTwoShopsWithoutPrefix } from './scenario-two-shops';
 
 type Target = 'exact' | 'moneybird';
 
@@ -283,9 +284,15 @@ async function main() {
     printSoak(r, log);
     results.push(r);
   }
+  const scenarios: Array<{ ok: boolean }> = [];
+  for (const target of targets) {
+    const r = await soakTwoShopsWithoutPrefix(target, { orders: Math.min(orders, 80), kills: Math.min(kills, 8), seed, log });
+    printTwoShops(r, log);
+    scenarios.push(r);
+  }
   const out = arg('json', '');
-  if (out) writeFileSync(out, JSON.stringify(results, null, 2));
-  const ok = results.every((r) => r.ok);
+  if (out) writeFileSync(out, JSON.stringify([...results, ...scenarios], null, 2));
+  const ok = results.every((r) => r.ok) && scenarios.every((r) => r.ok);
   log(ok ? '\nSOAK PASSED' : '\nSOAK FAILED');
   process.exit(ok ? 0 : 1);
 }

@@ -20,6 +20,7 @@ import { SyncRules, isCancelled, notBookableReason, type SyncRulesInput } from '
 import { orderReference, refundReference, cancellationReference } from '../plan/reference';
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports -- until run ids and liveness come through the Store port (issue 11 item 5)
 import { newRunId, runIsAlive } from '../store/file-store';
+import { cancellationInstant } from './cancellation-date';
 
 export interface SyncOptions {
   mode: 'sync' | 'backfill' | 'retry';
@@ -265,7 +266,8 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
         }
       }
       const cid: EntryIdentity = { ...orderId, key: ledgerKey(order.shopId, 'cancellation', order.id), kind: 'cancellation', reference: cancellationReference(prefix, order.number) };
-      outcomes.push(await bookDocument(cid, () => planCancellation(order, bookedRefunds, planSettings, order.modifiedAt), original, bookDeps));
+      const cancelledAt = await cancellationInstant(store, cid.key, order, dryRun);
+      outcomes.push(await bookDocument(cid, () => planCancellation(order, bookedRefunds, planSettings, cancelledAt), original, bookDeps));
       return { outcomes };
     }
     const alreadyBooked = await store.getEntry(orderId.key);

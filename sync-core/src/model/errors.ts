@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'DuplicateOrderNumber'
   | 'DuplicateReference'
   | 'VatNumberMissing'
+  /** The reference is carried by another shop's document in the same administration (no prefix). */
+  | 'ReferenceTakenByAnotherDocument'
   // configuration
   | 'VatCodeNotMapped'
   | 'GlAccountNotMapped'

@@ -3,8 +3,10 @@
  *
  * - A refund with lines credits those lines at the VAT of the original lines; the refund's `amount`
  *   is the truth for the gross. A difference up to the tolerance becomes a rounding line; a larger
- *   one (an extra amount refunded beyond the lines) is allocated over the order's VAT rates.
- * - An amount-only refund is allocated over the order's VAT rates in proportion to their gross.
+ *   one (an extra amount refunded beyond the lines) is credited without VAT, as the shop's own
+ *   refund tax lines record it.
+ * - An amount-only refund is allocated over the order's VAT rates in proportion to their gross;
+ *   one that completes the order credits the booked lines minus the earlier refunds.
  * - A cancellation after booking credits what is still booked: the order minus booked refunds.
  */
 import type { Dec } from '../model/money';
@@ -80,6 +82,23 @@ export function planRefund(order: Order, refund: Refund, settingsInput: PlanSett
     return fail(new ShopbooksError('RefundExceedsOrder', `Refund ${refund.id} of order ${order.number} brings the refunded total to ${fixed(refundedSoFar, dp)}, more than the order total of ${order.totals.total}. Check the refunds in the shop.`, { details: { refunded: fixed(refundedSoFar, dp), orderTotal: order.totals.total } }));
   }
 
+  // An amount-only refund that brings the refunded total to the order total credits what was
+  // booked minus the earlier credits, as a cancellation does: VAT recomputed from the amount would
+  // differ by a cent where the shop rounded tax at subtotal (total_tax below its tax lines).
+  if (refund.lines.length === 0 && refundedSoFar.eq(order.totals.total)) {
+    const earlierPlans: BookingPlan[] = [];
+    for (const r of earlier) {
+      const p = planRefund(order, r, s);
+      if (!p.ok) {
+        if (p.disposition === 'skip') continue;
+        return fail(new ShopbooksError(p.error.code, `Refund ${refund.id} of order ${order.number} refunds the rest of the order, but an earlier refund (${r.id}) cannot be credited: ${p.error.message}`, { retryable: p.error.retryable }));
+      }
+      earlierPlans.push(p.plan);
+    }
+    const lines = remainingCredit(orderPlan, earlierPlans, dp);
+    return { ok: true, plan: creditPlan(orderPlan, lines, dp, s, refundMeta(order, refund, s)) };
+  }
+
   const lines: PlanLine[] = [];
   const planLineByShopId = new Map(orderPlan.lines.filter((l) => l.shopLineId).map((l) => [l.shopLineId!, l]));
   for (const rl of refund.lines) {
@@ -111,13 +130,38 @@ export function planRefund(order: Order, refund: Refund, settingsInput: PlanSett
   const linesGross = sum(lines.map((l) => dec(l.net).plus(l.vat)));
   const remainder = target.minus(linesGross);
   const tol = new D(s.toleranceCents).div(100);
-  if (lines.length === 0 || remainder.abs().gt(tol.times(Math.max(1, new Set(lines.map((l) => l.vatInfo.key)).size)))) {
-    const what = refund.reason ? `Refund: ${refund.reason}` : lines.length ? 'Refund (amount beyond the refunded lines)' : 'Refund';
-    lines.push(...allocateGross(remainder, orderWeights(orderPlan), dp, what.slice(0, 200)));
+  if (lines.length === 0) {
+    lines.push(...allocateGross(remainder, orderWeights(orderPlan), dp, (refund.reason ? `Refund: ${refund.reason}` : 'Refund').slice(0, 200)));
+  } else if (remainder.abs().gt(tol.times(Math.max(1, new Set(lines.map((l) => l.vatInfo.key)).size)))) {
+    // More refunded than the itemised lines (a fee or a manual amount on top): WooCommerce records
+    // tax only for the itemised lines, so the refund's tax lines carry none for the rest. The books
+    // follow the shop's tax report per rate: the rest is credited without VAT.
+    lines.push({
+      role: 'revenue',
+      description: (refund.reason ? `Refund: ${refund.reason} (amount beyond the refunded lines, no VAT in the shop)` : 'Refund: amount beyond the refunded lines (no VAT in the shop)').slice(0, 200),
+      sku: null,
+      quantity: '1',
+      net: fixed(remainder, dp),
+      vat: fixed(0, dp),
+      vatSource: 'shop',
+      vatInfo: noVat(s.shopCountry),
+      shopLineId: null,
+    });
   }
   const reconciled = reconcile(lines, null, target, `Refund ${refund.id} of order ${order.number}`, s, dp);
   if (!reconciled.ok) return fail(reconciled.error);
-  return { ok: true, plan: creditPlan(orderPlan, reconciled.lines, dp, s, { kind: 'refund', refundId: refund.id, reference: refundReference(s.referencePrefix, order.number, refund.id), date: localDate(refund.createdAt, s.timeZone), description: `Refund ${refund.id} of order ${order.number}${refund.reason ? `: ${refund.reason}` : ''}`, order }) };
+  return { ok: true, plan: creditPlan(orderPlan, reconciled.lines, dp, s, refundMeta(order, refund, s)) };
+}
+
+function refundMeta(order: Order, refund: Refund, s: PlanSettings) {
+  return { kind: 'refund' as const, refundId: refund.id, reference: refundReference(s.referencePrefix, order.number, refund.id), date: localDate(refund.createdAt, s.timeZone), description: `Refund ${refund.id} of order ${order.number}${refund.reason ? `: ${refund.reason}` : ''}`, order };
+}
+
+/** What is still booked: the order's lines negated, plus the lines of the credits already made. */
+function remainingCredit(orderPlan: BookingPlan, credits: BookingPlan[], dp: number): PlanLine[] {
+  const lines = orderPlan.lines.map((l) => negLine(l, dp));
+  for (const r of credits) lines.push(...r.lines.map((l) => negLine({ ...l, description: `Already refunded: ${l.description}` }, dp)));
+  return lines;
 }
 
 /**
@@ -129,8 +173,7 @@ export function planCancellation(order: Order, bookedRefunds: BookingPlan[], set
   const dp = currencyDecimals(order.currency);
   const base = planOrder(order, s);
   if (!base.ok) return base;
-  const lines = base.plan.lines.map((l) => negLine(l, dp));
-  for (const r of bookedRefunds) lines.push(...r.lines.map((l) => negLine({ ...l, description: `Already refunded: ${l.description}` }, dp)));
+  const lines = remainingCredit(base.plan, bookedRefunds, dp);
   const remaining = sum(lines.map((l) => dec(l.net).plus(l.vat)));
   if (remaining.isZero()) {
     return { ok: false, disposition: 'skip', error: new ShopbooksError('ZeroTotalOrder', `Order ${order.number} was cancelled after it had been fully refunded; nothing left to credit.`) };

@@ -19,7 +19,8 @@ export interface BooksDocument {
   count: number;
 }
 
-function add(map: Map<string, BooksDocument>, doc: Omit<BooksDocument, 'count'>) {
+function add(map: Map<string, BooksDocument>, doc: Omit<BooksDocument, 'count'>, list?: BooksDocument[]) {
+  list?.push({ ...doc, count: 1 });
   const prev = map.get(doc.reference);
   map.set(doc.reference, prev ? { ...doc, count: prev.count + 1 } : { ...doc, count: 1 });
 }
@@ -28,7 +29,8 @@ function pctKey(p: InstanceType<typeof D>): string {
   return p.toFixed(Math.max(0, p.decimalPlaces()));
 }
 
-export function booksFromExact(sim: ExactSimulator): Map<string, BooksDocument> {
+/** By reference (`count` = documents carrying it); `list`, when given, receives every document. */
+export function booksFromExact(sim: ExactSimulator, list?: BooksDocument[]): Map<string, BooksDocument> {
   const out = new Map<string, BooksDocument>();
   const kinds: Array<[string, Rec[], string]> = [
     ['SalesEntry', sim.state.salesEntries, 'SalesEntryLines'],
@@ -50,13 +52,13 @@ export function booksFromExact(sim: ExactSimulator): Map<string, BooksDocument> 
         const p = pctKey(dec(String(l.VATPercentage ?? '0')).times(100));
         vat.set(p, (vat.get(p) ?? new D(0)).plus(v));
       }
-      add(out, { reference: ref, kind, id: String(d.EntryID ?? d.InvoiceID ?? d.OrderID ?? ''), gross: fixed(gross), vatByPercent: Object.fromEntries([...vat].map(([k, v]) => [k, fixed(v)])) });
+      add(out, { reference: ref, kind, id: String(d.EntryID ?? d.InvoiceID ?? d.OrderID ?? ''), gross: fixed(gross), vatByPercent: Object.fromEntries([...vat].map(([k, v]) => [k, fixed(v)])) }, list);
     }
   }
   return out;
 }
 
-export function booksFromMoneybird(sim: MoneybirdSimulator): Map<string, BooksDocument> {
+export function booksFromMoneybird(sim: MoneybirdSimulator, list?: BooksDocument[]): Map<string, BooksDocument> {
   const out = new Map<string, BooksDocument>();
   const rates = new Map(sim.state.taxRates.map((r) => [String(r.id), r]));
   const kinds: Array<[string, Rec[]]> = [
@@ -73,7 +75,7 @@ export function booksFromMoneybird(sim: MoneybirdSimulator): Map<string, BooksDo
         const p = pctKey(dec(String(rate?.percentage ?? '0')));
         vat.set(p, (vat.get(p) ?? new D(0)).plus(String(t.tax_amount ?? '0')));
       }
-      add(out, { reference: ref, kind, id: String(d.id), gross: fixed(String(d.total_price_incl_tax ?? '0')), vatByPercent: Object.fromEntries([...vat].map(([k, v]) => [k, fixed(v)])) });
+      add(out, { reference: ref, kind, id: String(d.id), gross: fixed(String(d.total_price_incl_tax ?? '0')), vatByPercent: Object.fromEntries([...vat].map(([k, v]) => [k, fixed(v)])) }, list);
     }
   }
   return out;

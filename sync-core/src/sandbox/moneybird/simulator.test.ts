@@ -624,6 +624,13 @@ describe('external sales invoices (must-have 14)', () => {
     const e = await post('/external_sales_invoices.json', { external_sales_invoice: { contact_id: c.id, reference: 'A', details_attributes: [{ description: 'x', price: 10 }] } });
     expect((await get('/external_sales_invoices.json?filter=contact_id:1')).body).toEqual({ error: 'record not found', symbolic: { contact_id: 'not_found' } });
     expect((await get(`/external_sales_invoices.json?filter=contact_id:${c.id}`)).body).toHaveLength(1);
+    // keys external invoices do not document are ignored, as Moneybird ignores unknown keys
+    await post('/external_sales_invoices.json', { external_sales_invoice: { contact_id: c.id, reference: 'B', date: '2025-02-03', details_attributes: [{ description: 'x', price: 10 }] } });
+    expect((await get('/external_sales_invoices.json?filter=reference:A,state:all,period:20000101..29991231')).body).toHaveLength(2);
+    expect((await get('/external_sales_invoices.json?filter=created_after:2099-01-01T00:00:00Z,period:20000101..29991231')).body).toHaveLength(2);
+    // period filters on the document date; the default is this year
+    expect((await get('/external_sales_invoices.json')).body).toHaveLength(1);
+    expect((await get('/external_sales_invoices.json?filter=period:20250203..20250203')).body.map((x: { reference: string }) => x.reference)).toEqual(['B']);
     expect((await patch(`/external_sales_invoices/${e.body.id}/mark_as_uncollectible.json`, {})).body.state).toBe('uncollectible');
     expect((await patch(`/external_sales_invoices/${e.body.id}/mark_as_uncollectible.json`, {})).status).toBe(400);
   });

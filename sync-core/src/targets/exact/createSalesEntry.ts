@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { BookingPlan } from '../../plan/types';
-import { toExactDateTime, unwrapEntity } from './odata';
+import { exactDateToIsoDay, toExactDateTime, unwrapEntity } from './odata';
 import type { ExactDocument, ResolvedRefs } from './documents';
 import type { ExactLine } from './lines';
 import { Amount, Guid, FIELD_LIMITS, parseRecord, requireLength, truncate } from './schemas';
@@ -40,6 +40,8 @@ export const ExactSalesEntry = z.object({
   VATAmountFC: Amount.nullable().optional(),
   Status: z.number().int().nullable().optional(),
   Journal: z.string().nullable().optional(),
+  EntryDate: z.string().nullable().optional(),
+  Currency: z.string().nullable().optional(),
   SalesEntryLines: z.unknown().optional(),
 });
 export type ExactSalesEntry = z.infer<typeof ExactSalesEntry>;
@@ -73,6 +75,8 @@ export function salesEntryDocument(e: ExactSalesEntry): ExactDocument {
     amount: e.AmountFC ?? null,
     vatAmount: e.VATAmountFC ?? null,
     status: e.Status ?? null,
+    date: exactDateToIsoDay(e.EntryDate),
+    currency: e.Currency ?? null,
   };
 }
 

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { BookingPlan } from '../../plan/types';
 import type { DocumentRef } from '../port';
-import { toExactDateTime, unwrapEntity } from './odata';
+import { exactDateToIsoDay, toExactDateTime, unwrapEntity } from './odata';
 import type { ExactDocument, ResolvedRefs } from './documents';
 import { quantityAndPrice, type ExactLine } from './lines';
 import { Amount, FIELD_LIMITS, Guid, parseRecord, requireLength, truncate } from './schemas';
@@ -53,6 +53,8 @@ export const ExactSalesInvoice = z.object({
   VATAmountFC: Amount.nullable().optional(),
   Status: z.number().int().nullable().optional(),
   Type: z.number().int().nullable().optional(),
+  OrderDate: z.string().nullable().optional(),
+  Currency: z.string().nullable().optional(),
 });
 export type ExactSalesInvoice = z.infer<typeof ExactSalesInvoice>;
 
@@ -104,6 +106,8 @@ export function salesInvoiceDocument(i: ExactSalesInvoice): ExactDocument {
     amount: i.AmountFC ?? null,
     vatAmount: i.VATAmountFC ?? null,
     status: i.Status ?? null,
+    date: exactDateToIsoDay(i.OrderDate),
+    currency: i.Currency ?? null,
   };
 }
 

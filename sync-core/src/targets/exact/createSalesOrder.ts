@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { BookingPlan } from '../../plan/types';
-import { toExactDateTime, unwrapEntity } from './odata';
+import { exactDateToIsoDay, toExactDateTime, unwrapEntity } from './odata';
 import type { ExactDocument, ResolvedRefs } from './documents';
 import { quantityAndPrice, type ExactLine } from './lines';
 import { Amount, FIELD_LIMITS, Guid, parseRecord, requireLength, truncate } from './schemas';
@@ -38,6 +38,8 @@ export const ExactSalesOrder = z.object({
   YourRef: z.string().nullable().optional(),
   AmountFC: Amount.nullable().optional(),
   Status: z.number().int().nullable().optional(),
+  OrderDate: z.string().nullable().optional(),
+  Currency: z.string().nullable().optional(),
 });
 export type ExactSalesOrder = z.infer<typeof ExactSalesOrder>;
 
@@ -77,6 +79,8 @@ export function salesOrderDocument(o: ExactSalesOrder): ExactDocument {
     amount: o.AmountFC ?? null,
     vatAmount: null,
     status: o.Status ?? null,
+    date: exactDateToIsoDay(o.OrderDate),
+    currency: o.Currency ?? null,
   };
 }
 

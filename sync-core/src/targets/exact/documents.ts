@@ -23,6 +23,9 @@ export interface ExactDocument {
   vatAmount: string | null;
   /** SalesEntries/SalesInvoices: 20 open, 50 processed. SalesOrders: 12 open, ... */
   status: number | null;
+  /** Booking date YYYY-MM-DD (EntryDate / OrderDate), when read. */
+  date?: string | null;
+  currency?: string | null;
 }
 
 export const DOCUMENT_TYPE_NAME: Record<ExactDocumentKind, string> = {

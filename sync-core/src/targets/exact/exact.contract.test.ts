@@ -397,6 +397,26 @@ describe('exactly once after uncertain writes', () => {
     expect(env.sim.state.salesEntries.filter((e) => e.YourRef === 'WC-TO2')).toHaveLength(1);
   });
 
+  it('two shops, one division, no prefix: a document of the other shop with the same reference is never adopted', async () => {
+    const env = await setup();
+    const target = env.target();
+    await target.prepare(env.ctx);
+    const shopA = orderPlan('1001');
+    const a = await target.bookDocument(shopA, { mayExist: false, original: null }, env.ctx);
+    const shopB = orderPlan('1001', { shopId: 'shop-b', lines: [planLine({ description: 'Mug', net: '10.00', vat: '2.10' })], date: '2026-03-02' });
+    // a retry after a kill (write started) finds shop A's entry by reference: refused, nothing written
+    await expect(target.bookDocument(shopB, { mayExist: true, original: null }, env.ctx)).rejects.toMatchObject({ code: 'ReferenceTakenByAnotherDocument', retryable: false, message: expect.stringMatching(/reference prefix/) });
+    // an uncertain write (500, not saved) looks up the reference and finds shop A's entry: refused too
+    env.sim.faults.inject('500', { path: 'SalesEntries' });
+    await expect(target.bookDocument(shopB, { mayExist: false, original: null }, env.ctx)).rejects.toMatchObject({ code: 'ReferenceTakenByAnotherDocument' });
+    await expect(target.findDocument(shopB, env.ctx)).rejects.toMatchObject({ code: 'ReferenceTakenByAnotherDocument' });
+    // same totals, another booking date: not the same document either
+    await expect(target.bookDocument({ ...shopA, date: '2026-03-09' }, { mayExist: true, original: null }, env.ctx)).rejects.toMatchObject({ code: 'ReferenceTakenByAnotherDocument' });
+    expect(env.sim.state.salesEntries.filter((e) => e.YourRef === '1001')).toHaveLength(1);
+    // shop A's own retry still adopts its document
+    await expect(target.bookDocument(shopA, { mayExist: true, original: null }, env.ctx)).resolves.toMatchObject({ id: a.id, recovered: true });
+  });
+
   it('processed invoice: a timeout while processing is completed on the next attempt', async () => {
     const env = await setup();
     await addGenericItem(env);

@@ -12,9 +12,9 @@ import { parseRecord } from './schemas';
 import type { ExactTransport } from './transport';
 
 const PATHS: Record<ExactDocumentKind, { path: string; select: string }> = {
-  salesEntry: { path: 'salesentry/SalesEntries', select: 'EntryID,EntryNumber,Customer,YourRef,AmountFC,VATAmountFC,Status,Journal' },
-  salesInvoice: { path: 'salesinvoice/SalesInvoices', select: 'InvoiceID,InvoiceNumber,OrderedBy,YourRef,AmountFC,VATAmountFC,Status,Type' },
-  salesOrder: { path: 'salesorder/SalesOrders', select: 'OrderID,OrderNumber,OrderedBy,YourRef,AmountFC,Status' },
+  salesEntry: { path: 'salesentry/SalesEntries', select: 'EntryID,EntryNumber,Customer,YourRef,AmountFC,VATAmountFC,Status,Journal,EntryDate,Currency' },
+  salesInvoice: { path: 'salesinvoice/SalesInvoices', select: 'InvoiceID,InvoiceNumber,OrderedBy,YourRef,AmountFC,VATAmountFC,Status,Type,OrderDate,Currency' },
+  salesOrder: { path: 'salesorder/SalesOrders', select: 'OrderID,OrderNumber,OrderedBy,YourRef,AmountFC,Status,OrderDate,Currency' },
 };
 
 /** All documents of `kind` carrying this reference (normally zero or one). */

@@ -12,6 +12,7 @@ import { dec } from '../../model/money';
 import type { BookingPlan } from '../../plan/types';
 import type { Store } from '../../store/port';
 import type { DocumentRef, Target, TargetContext, VatMapProblem } from '../port';
+import { adoptionProblems, referenceTaken } from '../adopt';
 import { ExactTargetConfig, resolveBaseUrl, type ExactDocumentKind, type ExactTargetConfigInput } from './config';
 import { buildSalesEntryBody, createSalesEntry } from './createSalesEntry';
 import { buildSalesInvoiceBody, createSalesInvoice } from './createSalesInvoice';
@@ -133,11 +134,23 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
     return (await getDocument(t, 'salesInvoice', doc.id)) ?? doc;
   }
 
-  async function findExisting(t: ExactTransport, plan: BookingPlan): Promise<ExactDocument | null> {
+  /**
+   * The document carrying the plan's reference that is this plan's (null when there is none).
+   * Documents with the reference that do not match the plan (targets/adopt.ts: another shop in
+   * the same division may use the same order numbers) are never adopted: with no match among
+   * them the booking fails with ReferenceTakenByAnotherDocument.
+   */
+  async function findExisting(t: ExactTransport, plan: BookingPlan, m: ExactMasterData, ctx: TargetContext): Promise<ExactDocument | null> {
     const kind = documentKindFor(config, plan);
     const found = await findDocumentsByReference(t, kind, plan.reference, config.journalCode);
+    if (!found.length) return null;
     if (found.length > 1) log('exact.document.duplicates', { reference: plan.reference, ids: found.map((d) => d.id) });
-    return found[0] ?? null;
+    const expected = await m.customerFor(plan, ctx.store, true);
+    const customer = expected === '(new customer)' ? '(no account yet)' : expected;
+    const asFound = (doc: ExactDocument) => ({ id: doc.id, gross: doc.amount, vat: doc.vatAmount, currency: doc.currency ?? null, date: doc.date ?? null, customerId: doc.customerId });
+    const ours = found.find((d) => adoptionProblems(plan, asFound(d), customer).length === 0);
+    if (ours) return ours;
+    throw referenceTaken(plan, 'Exact Online', asFound(found[0]), adoptionProblems(plan, asFound(found[0]), customer));
   }
 
   function verifyTotals(doc: ExactDocument, plan: BookingPlan): void {
@@ -188,7 +201,7 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
       const kind = documentKindFor(config, plan);
 
       if (opts.mayExist) {
-        const existing = await findExisting(t, plan);
+        const existing = await findExisting(t, plan, m, ctx);
         if (existing) {
           log('exact.document.recovered', { reference: plan.reference, id: existing.id, kind });
           const done = ctx.dryRun ? existing : await completeInvoice(t, existing, plan);
@@ -236,7 +249,7 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
       } catch (e) {
         if (!isUncertainWrite(e)) throw e;
         // Exact may have saved it: look it up by reference before anyone tries again.
-        const existing = await findExisting(t, plan);
+        const existing = await findExisting(t, plan, m, ctx);
         if (!existing) throw e;
         log('exact.document.recovered', { reference: plan.reference, id: existing.id, kind });
         doc = existing;
@@ -250,8 +263,12 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
 
     async findDocument(plan, ctx) {
       log = ctx.log;
-      const { t } = ensure(ctx.store);
-      const doc = await findExisting(t, plan);
+      const { t, m } = ensure(ctx.store);
+      if (!prepared) {
+        await loadMasterData(m);
+        prepared = true;
+      }
+      const doc = await findExisting(t, plan, m, ctx);
       return doc ? toRef(doc, true) : null;
     },
 

@@ -106,6 +106,14 @@ export class ContactResolver {
     });
   }
 
+  /** The contact already matched for this plan's customer (no lookup, no create), or null. */
+  async known(plan: BookingPlan, store: Store): Promise<string | null> {
+    if (this.config.customerMode === 'collective') return this.config.collectiveContactId as string;
+    if (plan.customer.email.trim() === '' && this.config.collectiveContactId) return this.config.collectiveContactId;
+    const mappingKey = `${this.config.administrationId}:${customerIdFor(plan)}`;
+    return this.cache.get(mappingKey) || (await store.getMapping(CONTACT_MAPPING, mappingKey)) || null;
+  }
+
   private async lookUpOrCreate(
     plan: BookingPlan,
     customerId: string,

@@ -44,23 +44,38 @@ export async function getExternalSalesInvoice(
 }
 
 /**
- * Moneybird has no reference lookup for external sales invoices. We list the ones dated on the
- * booking date (we always send `date` = plan.date, so the period filter is exact) in all states
- * and match the reference ourselves.
+ * Moneybird has no reference lookup or filter for external sales invoices (filters: state,
+ * period, contact_id; unknown keys are ignored). We list the candidates in all states and match
+ * the reference ourselves: those dated on one day (`date`, cheap), or every one of a contact over
+ * all years (`contactId`), so that finding a document never depends on its date.
  */
 export async function findExternalSalesInvoicesByReference(
   t: MoneybirdTransport,
   reference: string,
-  date: string,
+  where: { date: string } | { contactId: string },
 ): Promise<ExternalSalesInvoice[]> {
-  const d = date.replace(/-/g, '');
-  const rows = await t.getAllPages('/external_sales_invoices.json', {
-    query: { filter: `period:${d}..${d},state:all` },
-    schema: z.array(ExternalSalesInvoice),
-    what: `list external sales invoices of ${date}`,
-  });
-  return rows.filter((r) => r.reference === reference);
+  const filter =
+    'date' in where
+      ? `period:${where.date.replace(/-/g, '')}..${where.date.replace(/-/g, '')},state:all`
+      : `contact_id:${where.contactId},period:${ALL_DATES},state:all`;
+  const what = 'date' in where ? `list external sales invoices of ${where.date}` : `list external sales invoices of contact ${where.contactId}`;
+  const found: ExternalSalesInvoice[] = [];
+  for (let page = 1; ; page++) {
+    const rows = await t.get('/external_sales_invoices.json', { query: { filter, page, per_page: PER_PAGE }, schema: z.array(ExternalSalesInvoice), what });
+    found.push(...rows.filter((r) => r.reference === reference));
+    if (rows.length < PER_PAGE) return found;
+    if (page >= MAX_PAGES) {
+      // never conclude "not there" from a partial list: that would book it twice
+      throw new ShopbooksError('RemoteUnavailable', `Could not check whether ${reference} is already in Moneybird: more than ${MAX_PAGES * PER_PAGE} external invoices to search (${what}). Book it by hand or contact support.`, { retryable: false, details: { reference } });
+    }
+  }
 }
+
+const PER_PAGE = 100;
+const MAX_PAGES = 200;
+
+/** A period that covers every booking date (a filter replaces the default `this_year`). */
+export const ALL_DATES = '19000101..29991231';
 
 export function createExternalSalesInvoicePayment(
   t: MoneybirdTransport,

@@ -17,6 +17,7 @@
  */
 import type { BookingPlan } from '../../plan/types';
 import type { DocumentRef, Target, TargetContext, VatMapProblem } from '../port';
+import { adoptionProblems, referenceTaken, type FoundDocument } from '../adopt';
 import { ShopbooksError, asShopbooksError } from '../../model/errors';
 import { dec, fixed, isZero } from '../../model/money';
 import { parseMoneybirdConfig, type MoneybirdTargetConfig, type MoneybirdTargetConfigInput } from './config';
@@ -195,26 +196,67 @@ export function createMoneybirdTarget(
 
   // ------------------------------------------------------------ lookups
 
-  /** A sales invoice carrying this reference (drafts included), or null. */
+  function asFound(doc: AnyInvoice): FoundDocument {
+    return {
+      id: doc.id,
+      gross: doc.total_price_incl_tax,
+      vat: fixed(doc.tax_totals.reduce((a, x) => a.plus(dec(x.tax_amount)), dec(0))),
+      currency: doc.currency ?? null,
+      date: 'invoice_date' in doc ? (doc as SalesInvoice).invoice_date : (doc as ExternalSalesInvoice).date,
+      customerId: doc.contact_id,
+    };
+  }
+
   /**
-   * A sales invoice carrying this reference (drafts included), or null. For an order
-   * (`credit: false`) credit invoices are skipped: a credit draft fresh from
-   * duplicate_creditinvoice carries its original's reference until we rename it.
+   * Of the documents carrying the plan's reference, the one that is this plan's (targets/adopt.ts);
+   * null when there are none. Another shop booking into the same administration without a
+   * reference prefix may own them: with none matching, ReferenceTakenByAnotherDocument.
    */
-  async function findExistingSales(
-    reference: string,
-    ctx: TargetContext,
-    credit = false,
-  ): Promise<SalesInvoice | null> {
+  function pickOurs<T extends AnyInvoice>(plan: BookingPlan, rows: T[], contactId: string | null, ctx: TargetContext): T | null {
+    if (!rows.length) return null;
+    const ours = rows.filter((r) => adoptionProblems(plan, asFound(r), contactId).length === 0);
+    if (ours.length > 1) ctx.log('moneybird.duplicateReference', { reference: plan.reference, ids: ours.map((r) => r.id) });
+    const pick = ours.find((r) => r.state !== 'draft') ?? ours[0];
+    if (pick) return pick;
+    throw referenceTaken(plan, 'Moneybird', asFound(rows[0]), adoptionProblems(plan, asFound(rows[0]), contactId));
+  }
+
+  /**
+   * Sales invoices carrying this reference (drafts included). For an order (`credit: false`)
+   * credit invoices are skipped: a credit draft fresh from duplicate_creditinvoice carries its
+   * original's reference until we rename it.
+   */
+  async function salesWithReference(reference: string, credit = false): Promise<SalesInvoice[]> {
     const fits = (r: SalesInvoice) =>
       r.reference === reference && (credit || r.original_sales_invoice_id === null);
     const hit = await findSalesInvoiceByReference(t, reference);
-    if (hit && fits(hit)) return hit;
-    // find_by_reference may skip drafts or pick another of several [unverified]; the reference
-    // filter covers every state.
-    const rows = (await listSalesInvoicesByReference(t, reference)).filter(fits);
+    if (hit && fits(hit) && hit.state !== 'draft') {
+      // find_by_reference returns one of several; the reference filter lists them all (drafts too)
+      const rows = (await listSalesInvoicesByReference(t, reference)).filter(fits);
+      return rows.length ? rows : [hit];
+    }
+    return (await listSalesInvoicesByReference(t, reference)).filter(fits);
+  }
+
+  /** The original order's invoice by its reference (only when the engine has no document id). */
+  async function findOriginalSales(reference: string, ctx: TargetContext): Promise<SalesInvoice | null> {
+    const rows = await salesWithReference(reference);
     if (rows.length > 1) ctx.log('moneybird.duplicateReference', { reference, ids: rows.map((r) => r.id) });
     return rows.find((r) => r.state !== 'draft') ?? rows[0] ?? null;
+  }
+
+  /** This plan's sales invoice (or credit invoice of `originalId`), found by reference. */
+  async function findExistingSales(
+    plan: BookingPlan,
+    ctx: TargetContext,
+    contactId: string | null,
+    originalId: string | null = null,
+  ): Promise<SalesInvoice | null> {
+    const credit = plan.kind !== 'order';
+    const rows = (await salesWithReference(plan.reference, credit)).filter(
+      (r) => !credit || originalId === null || r.original_sales_invoice_id === originalId,
+    );
+    return pickOurs(plan, rows, contactId, ctx);
   }
 
   /**
@@ -237,6 +279,7 @@ export function createMoneybirdTarget(
   async function findExistingExternal(
     plan: BookingPlan,
     ctx: TargetContext,
+    contactId: string | null,
   ): Promise<ExternalSalesInvoice | null> {
     const mapped = await ctx.store.getMapping(
       EXTERNAL_MAPPING,
@@ -244,12 +287,16 @@ export function createMoneybirdTarget(
     );
     if (mapped) {
       const doc = await getExternalSalesInvoice(t, mapped);
-      if (doc && doc.reference === plan.reference) return doc;
+      if (doc && doc.reference === plan.reference) return pickOurs(plan, [doc], contactId, ctx);
     }
-    const rows = await findExternalSalesInvoicesByReference(t, plan.reference, plan.date);
-    if (rows.length > 1)
-      ctx.log('moneybird.duplicateReference', { reference: plan.reference, ids: rows.map((r) => r.id) });
-    return rows[0] ?? null;
+    // Moneybird cannot filter external invoices by reference: the plan's date first (one cheap
+    // page), then every date of the contact, so a document dated otherwise is found too.
+    const onDate = await findExternalSalesInvoicesByReference(t, plan.reference, { date: plan.date });
+    if (onDate.some((r) => adoptionProblems(plan, asFound(r), contactId).length === 0)) return pickOurs(plan, onDate, contactId, ctx);
+    const rows = contactId
+      ? await findExternalSalesInvoicesByReference(t, plan.reference, { contactId })
+      : onDate;
+    return pickOurs(plan, rows, contactId, ctx);
   }
 
   // ------------------------------------------------------------ checks
@@ -397,7 +444,7 @@ export function createMoneybirdTarget(
   ): Promise<DocumentRef> {
     const built = build(plan, m);
     const contactId = await contacts.resolve(plan, ctx.store);
-    let inv: SalesInvoice | null = opts.mayExist ? await findExistingSales(plan.reference, ctx) : null;
+    let inv: SalesInvoice | null = opts.mayExist ? await findExistingSales(plan, ctx, contactId) : null;
     let recovered = inv !== null;
     if (!inv) {
       try {
@@ -406,7 +453,7 @@ export function createMoneybirdTarget(
         );
       } catch (e) {
         if (!isUncertainWrite(e)) throw e;
-        inv = await findExistingSales(plan.reference, ctx);
+        inv = await findExistingSales(plan, ctx, contactId);
         if (!inv) throw e;
         recovered = true;
       }
@@ -445,7 +492,7 @@ export function createMoneybirdTarget(
     const built = build(plan, m);
     let original: SalesInvoice | null = null;
     if (opts.original?.id) original = await getSalesInvoice(t, opts.original.id);
-    else if (plan.originalReference) original = await findExistingSales(plan.originalReference, ctx);
+    else if (plan.originalReference) original = await findOriginalSales(plan.originalReference, ctx);
     if (!original) {
       throw new ShopbooksError(
         'RemoteNotFound',
@@ -465,7 +512,8 @@ export function createMoneybirdTarget(
     }
     let credit: SalesInvoice | null = null;
     if (opts.mayExist)
-      credit = (await findExistingSales(plan.reference, ctx, true)) ?? (await findOrphanCredit(original));
+      credit =
+        (await findExistingSales(plan, ctx, original.contact_id, original.id)) ?? (await findOrphanCredit(original));
     let recovered = credit !== null;
     if (!credit) {
       try {
@@ -517,7 +565,7 @@ export function createMoneybirdTarget(
   ): Promise<DocumentRef> {
     const built = build(plan, m);
     const contactId = await contacts.resolve(plan, ctx.store);
-    let doc: ExternalSalesInvoice | null = opts.mayExist ? await findExistingExternal(plan, ctx) : null;
+    let doc: ExternalSalesInvoice | null = opts.mayExist ? await findExistingExternal(plan, ctx, contactId) : null;
     let recovered = doc !== null;
     if (!doc) {
       try {
@@ -534,7 +582,7 @@ export function createMoneybirdTarget(
         );
       } catch (e) {
         if (!isUncertainWrite(e)) throw e;
-        doc = await findExistingExternal(plan, ctx);
+        doc = await findExistingExternal(plan, ctx, contactId);
         if (!doc) throw e;
         recovered = true;
       }
@@ -609,7 +657,8 @@ export function createMoneybirdTarget(
   async function findDocument(plan: BookingPlan, ctx: TargetContext): Promise<DocumentRef | null> {
     t.useStore(ctx.store);
     if (config.documentKind === 'externalSalesInvoice') {
-      const doc = await findExistingExternal(plan, ctx);
+      const contactId = await contacts.known(plan, ctx.store);
+      const doc = await findExistingExternal(plan, ctx, contactId);
       if (!doc) return null;
       const entry = doc.entry_number;
       return {
@@ -621,7 +670,7 @@ export function createMoneybirdTarget(
         recovered: true,
       };
     }
-    const inv = await findExistingSales(plan.reference, ctx, plan.kind !== 'order');
+    const inv = await findExistingSales(plan, ctx, null);
     if (!inv) return null;
     return {
       id: inv.id,

@@ -240,6 +240,11 @@ export function findAttachment(inv: InvoiceRecord, rawId: string): AttachmentRec
 }
 
 /** `filter=` for invoice lists. `defaults` are used only when no filter is given at all. */
+/**
+ * Keys a list does not document are ignored, as Moneybird ignores unknown filter keys: external
+ * sales invoices know only state, period and contact_id (`referenceFilter: false` also drops the
+ * time and workflow filters), so a client filtering them by reference gets every invoice back.
+ */
 export function invoiceFilter(ctx: RouteContext, opts: { states: string[]; defaultPeriod: string | null; contactNotFound: 'empty' | '404'; referenceFilter: boolean }) {
   const given = parseFilter(ctx.query.get('filter'));
   const filter = given ?? new Map<string, string[]>(opts.defaultPeriod ? [['period', [opts.defaultPeriod]]] : []);
@@ -251,7 +256,7 @@ export function invoiceFilter(ctx: RouteContext, opts: { states: string[]; defau
   const contactIds = filter.get('contact_id');
   if (contactIds && opts.contactNotFound === '404' && !contactIds.some((c) => ctx.adm.contacts.has(c))) throw notFound('contact_id');
   const time = (key: string) => {
-    const raw = filter.get(key)?.[0];
+    const raw = opts.referenceFilter ? filter.get(key)?.[0] : undefined;
     if (raw === undefined) return null;
     const t = Date.parse(raw);
     if (Number.isNaN(t)) throw badRequest(`${key} is not a valid time`, { filter: 'invalid' });
@@ -260,7 +265,7 @@ export function invoiceFilter(ctx: RouteContext, opts: { states: string[]; defau
   const createdAfter = time('created_after');
   const updatedAfter = time('updated_after');
   const references = opts.referenceFilter ? filter.get('reference') : undefined;
-  const workflowIds = filter.get('workflow_id');
+  const workflowIds = opts.referenceFilter ? filter.get('workflow_id') : undefined;
   return (inv: InvoiceRecord): boolean => {
     if (states && !states.includes('all') && !states.includes(inv.state)) return false;
     if (period) {
