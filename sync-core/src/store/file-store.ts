@@ -315,13 +315,17 @@ export class FileStore implements Store {
 
   async withLock<T>(name: string, fn: () => Promise<T>, opts: { timeoutMs?: number } = {}): Promise<T> {
     // in-process first (proper-lockfile refuses a second lock from the same process)
-    while (this.inProcessLocks.has(name)) await this.inProcessLocks.get(name);
+    const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+    while (this.inProcessLocks.has(name)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new LockTimeoutError(name);
+      await Promise.race([this.inProcessLocks.get(name), new Promise((r) => setTimeout(r, Math.min(left, 50)))]);
+    }
     let releaseLocal!: () => void;
     this.inProcessLocks.set(name, new Promise<void>((r) => (releaseLocal = r)));
     const file = join(this.dir, 'locks', name.replace(/[^A-Za-z0-9_.-]/g, '_'));
     try {
       if (!existsSync(file)) writeFileSync(file, '', { mode: 0o600 });
-      const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
       const ownerFile = `${file}.owner`;
       let release: (() => Promise<void>) | null = null;
       while (!release) {
