@@ -7,6 +7,9 @@
  * independent check: documents per order and per refund in the books, against a fault-free
  * control run of the same shop. Exit 1 on any duplicate, missing document or cent difference.
  *
+ * Then the sync-state scenarios of bench/soak-store.ts (a claim outliving its lease, compaction
+ * under load).
+ *
  * Options: --orders N --kills N --targets exact,moneybird --seed N --json FILE
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +23,7 @@ import { reconcile, syncOnce } from '../sync-core/src/e2e/harness';
 import { bundleCli, spawnBundled } from './lib/cli-bundle';
 import { FaultProxy } from './lib/fault-proxy';
 import { arg, sleep } from './lib/args';
+import { runStoreScenarios } from './soak-store';
 
 type Target = 'exact' | 'moneybird';
 
@@ -283,9 +287,10 @@ async function main() {
     printSoak(r, log);
     results.push(r);
   }
+  const scenarios = await runStoreScenarios({ orders, seed, log });
   const out = arg('json', '');
-  if (out) writeFileSync(out, JSON.stringify(results, null, 2));
-  const ok = results.every((r) => r.ok);
+  if (out) writeFileSync(out, JSON.stringify([...results, ...scenarios], null, 2));
+  const ok = results.every((r) => r.ok) && scenarios.every((r) => r.ok);
   log(ok ? '\nSOAK PASSED' : '\nSOAK FAILED');
   process.exit(ok ? 0 : 1);
 }
