@@ -195,4 +195,19 @@ describe('FileStore', () => {
     }
     expect(missing).toEqual([]);
   }, 120_000);
+
+  it('a long run keeps its lock: refreshed while held, it is never taken over as stale by another process', async () => {
+    const script = `
+      const { FileStore } = require(${JSON.stringify(join(__dirname, 'file-store.ts'))});
+      new FileStore(process.argv[1], Date.now, { lockStaleMs: 2000 })
+        .withLock('run', async () => { process.stdout.write('locked'); await new Promise((r) => setTimeout(r, 4500)); })
+        .then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`;
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.on('data', () => resolve()));
+    const s = new FileStore(dir, Date.now, { lockStaleMs: 2000 });
+    // well past the stale time (2 s): still held by the live, running child
+    await expect(s.withLock('run', async () => 'stolen', { timeoutMs: 3500 })).rejects.toMatchObject({ code: 'Timeout' });
+    await new Promise((r) => child.on('exit', r));
+    expect(await s.withLock('run', async () => 'mine', { timeoutMs: 2000 })).toBe('mine');
+  }, 30_000);
 });

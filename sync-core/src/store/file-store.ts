@@ -50,6 +50,11 @@ export class LockTimeoutError extends ShopbooksError {
 
 const LOCK_OPTS = { stale: 15_000, update: 5_000, retries: { retries: 400, minTimeout: 5, maxTimeout: 100, factor: 1.3 }, realpath: false };
 
+export interface FileStoreOptions {
+  /** A lock file not refreshed for this long is taken over (default 15 s; refreshed every third of it while held). */
+  lockStaleMs?: number;
+}
+
 export class FileStore implements Store {
   private readonly journalPath: string;
   private readonly lockTarget: string;
@@ -67,11 +72,15 @@ export class FileStore implements Store {
   private journalQueue: Promise<unknown> = Promise.resolve();
   /** host:pid:random of this instance, recorded in the locks it holds. */
   private readonly lockOwner = newRunId();
+  private readonly lockOpts: typeof LOCK_OPTS;
 
   constructor(
     readonly dir: string,
     private readonly now: () => number = Date.now,
+    opts: FileStoreOptions = {},
   ) {
+    const stale = Math.max(2_000, opts.lockStaleMs ?? LOCK_OPTS.stale);
+    this.lockOpts = { ...LOCK_OPTS, stale, update: Math.floor(stale / 3) };
     mkdirSync(join(dir, 'locks'), { recursive: true, mode: 0o700 });
     this.journalPath = join(dir, 'journal.jsonl');
     this.lockTarget = join(dir, 'journal');
@@ -181,7 +190,7 @@ export class FileStore implements Store {
 
   private withJournalLock<T>(fn: () => T): Promise<T> {
     const run = async () => {
-      const release = await lockfile.lock(this.lockTarget, LOCK_OPTS);
+      const release = await lockfile.lock(this.lockTarget, this.lockOpts);
       try {
         this.catchUp();
         return fn();
@@ -331,7 +340,7 @@ export class FileStore implements Store {
       while (!release) {
         try {
           release = await lockfile.lock(file, {
-            ...LOCK_OPTS,
+            ...this.lockOpts,
             retries: 0,
             // A lock taken over (its holder looked dead) must not crash the holder with an
             // uncaught ENOENT from the mtime refresh: the per-entry claims still keep
