@@ -7,6 +7,9 @@
  * independent check: documents per order and per refund in the books, against a fault-free
  * control run of the same shop. Exit 1 on any duplicate, missing document or cent difference.
  *
+ * Then the sync-state scenarios of bench/soak-store.ts (a claim outliving its lease, compaction
+ * under load).
+ *
  * Options: --orders N --kills N --targets exact,moneybird --seed N --json FILE
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +24,7 @@ import { bundleCli, spawnBundled } from './lib/cli-bundle';
 import { FaultProxy } from './lib/fault-proxy';
 import { arg, sleep } from './lib/args';
 import { printTwoShops, soakTwoShopsWithoutPrefix } from './scenario-two-shops';
+import { runStoreScenarios } from './soak-store';
 
 type Target = 'exact' | 'moneybird';
 
@@ -290,6 +294,7 @@ async function main() {
     printTwoShops(r, log);
     scenarios.push(r);
   }
+  scenarios.push(...(await runStoreScenarios({ orders, seed, log })));
   const out = arg('json', '');
   if (out) writeFileSync(out, JSON.stringify([...results, ...scenarios], null, 2));
   const ok = results.every((r) => r.ok) && scenarios.every((r) => r.ok);

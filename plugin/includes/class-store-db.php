@@ -266,29 +266,138 @@ final class Store_Db {
 	}
 
 	/**
-	 * Patch an entry.
+	 * Patch an entry (no holder check).
 	 *
 	 * @param string $key   Entry key.
 	 * @param array  $patch Partial LedgerEntry.
 	 * @return array|null The new entry, null when there is none.
 	 */
 	public static function update_entry( string $key, array $patch ): ?array {
-		global $wpdb;
-		$wpdb->query( 'START TRANSACTION' );
-		$entry = self::get_entry( $key, true );
-		if ( null === $entry ) {
-			$wpdb->query( 'ROLLBACK' );
-			return null;
-		}
-		foreach ( $patch as $f => $v ) {
-			if ( in_array( $f, self::ENTRY_FIELDS, true ) && 'key' !== $f ) {
-				$entry[ $f ] = $v;
+		return self::update_entry_as( $key, $patch, null )['entry'];
+	}
+
+	/**
+	 * Patch an entry. With a holder (fencing), the patch applies only while the entry is claimed by
+	 * that run: checked and written in one conditional UPDATE, so a run that lost its claim can
+	 * record nothing.
+	 *
+	 * @param string      $key    Entry key.
+	 * @param array       $patch  Partial LedgerEntry.
+	 * @param string|null $holder Run id that must hold the claim, or null (no check).
+	 * @return array{result:string, entry:array|null} result ok|missing|claim_lost; entry as now stored.
+	 */
+	public static function update_entry_as( string $key, array $patch, ?string $holder ): array {
+		return self::cas_entry(
+			$key,
+			static function ( array $entry ) use ( $patch, $holder ): ?array {
+				if ( null !== $holder && ( $entry['claimedBy'] ?? null ) !== $holder ) {
+					return null;
+				}
+				foreach ( $patch as $f => $v ) {
+					if ( in_array( $f, self::ENTRY_FIELDS, true ) && 'key' !== $f ) {
+						$entry[ $f ] = $v;
+					}
+				}
+				$entry['updatedAt'] = self::iso();
+				return $entry;
 			}
+		);
+	}
+
+	/**
+	 * Heartbeat: extend $run_id's claim to now + $lease_ms, only while it holds the claim.
+	 *
+	 * @param string $key      Entry key.
+	 * @param string $run_id   Run id.
+	 * @param int    $lease_ms Lease.
+	 * @return bool Renewed.
+	 */
+	public static function renew_claim( string $key, string $run_id, int $lease_ms ): bool {
+		$res = self::cas_entry(
+			$key,
+			static function ( array $entry ) use ( $run_id, $lease_ms ): ?array {
+				if ( ( $entry['claimedBy'] ?? null ) !== $run_id ) {
+					return null;
+				}
+				$now_ms                  = (int) floor( microtime( true ) * 1000 );
+				$entry['claimExpiresAt'] = self::iso( $now_ms + $lease_ms );
+				$entry['updatedAt']      = self::iso( $now_ms );
+				return $entry;
+			}
+		);
+		return 'ok' === $res['result'];
+	}
+
+	/**
+	 * Compare-and-set of one ledger row: read it, let $mutate decide (null = refuse), and write
+	 * with `UPDATE … WHERE entry_key = %s AND BINARY data = %s` (the row as read). When another
+	 * process changed the row in between, nothing is written and the decision is taken again on
+	 * the new row.
+	 *
+	 * @param string   $key    Entry key.
+	 * @param callable $mutate fn(array $entry): ?array.
+	 * @return array{result:string, entry:array|null} result ok|missing|claim_lost.
+	 * @throws \RuntimeException When the database refuses the write, or the row keeps changing.
+	 */
+	private static function cas_entry( string $key, callable $mutate ): array {
+		global $wpdb;
+		$t = self::table( 'ledger' );
+		for ( $attempt = 0; $attempt < 20; $attempt++ ) {
+			$old = $wpdb->get_var( $wpdb->prepare( "SELECT data FROM $t WHERE entry_key = %s", $key ) ); // phpcs:ignore WordPress.DB.PreparedSQL.InterpolatedNotPrepared
+			if ( null === $old ) {
+				if ( '' !== $wpdb->last_error ) {
+					throw new \RuntimeException( 'ledger read failed: ' . $wpdb->last_error );
+				}
+				return array(
+					'result' => 'missing',
+					'entry'  => null,
+				);
+			}
+			$entry = json_decode( $old, true );
+			if ( ! is_array( $entry ) || 'new' === ( $entry['status'] ?? null ) ) {
+				return array(
+					'result' => 'missing',
+					'entry'  => null,
+				);
+			}
+			$next = $mutate( $entry );
+			if ( null === $next ) {
+				return array(
+					'result' => 'claim_lost',
+					'entry'  => $entry,
+				);
+			}
+			$data = wp_json_encode( $next );
+			if ( $data === $old ) {
+				return array(
+					'result' => 'ok',
+					'entry'  => $next,
+				);
+			}
+			$retry = $next['nextRetryAt'] ?? null;
+			$n     = $wpdb->query(
+				$wpdb->prepare(
+					"UPDATE $t SET status = %s, next_retry_at = " . ( null === $retry ? 'NULL' : '%s' ) . ', updated_at = %s, data = %s WHERE entry_key = %s AND BINARY data = BINARY %s', // phpcs:ignore WordPress.DB.PreparedSQL
+					...array_values(
+						array_filter(
+							array( (string) $next['status'], $retry, (string) $next['updatedAt'], $data, $key, $old ),
+							static fn( $v ) => null !== $v
+						)
+					)
+				)
+			);
+			if ( false === $n ) {
+				throw new \RuntimeException( 'ledger update failed: ' . $wpdb->last_error );
+			}
+			if ( 1 === (int) $n ) {
+				return array(
+					'result' => 'ok',
+					'entry'  => $next,
+				);
+			}
+			usleep( 2000 * ( $attempt + 1 ) );
 		}
-		$entry['updatedAt'] = self::iso();
-		self::put_entry( $entry );
-		$wpdb->query( 'COMMIT' );
-		return $entry;
+		throw new \RuntimeException( 'ledger row kept changing' );
 	}
 
 	/**

@@ -139,3 +139,37 @@ describe('with the WooCommerce test double active', () => {
     expect((await api('POST', '/settings', { body: { rules: { bookStatuses: ['processing', 'completed'] } } })).status).toBe(200);
   });
 });
+
+describe('fencing and heartbeats on the real database', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  test('after a takeover, every update of the run that lost the claim is refused and changes nothing; the holder\'s all apply', async () => {
+    const i = init(`fence-${randomUUID().slice(0, 6)}`);
+    expect((await store.claim(i.key, i, 'run-slow', 200)).ok).toBe(true);
+    await store.update(i.key, { writeStartedAt: new Date().toISOString() }, { holder: 'run-slow' });
+    await sleep(500);
+    expect((await store.claim(i.key, i, 'run-new', 60_000)).ok).toBe(true);
+    const fields = ['documentId', 'documentType', 'documentNumber', 'documentUrl', 'customerId', 'gross', 'vat'] as const;
+    const results = await Promise.allSettled([
+      ...fields.map((f) => store.update(i.key, { [f]: `slow-${f}` }, { holder: 'run-slow' })),
+      ...fields.map((f) => store.update(i.key, { [f]: `new-${f}` }, { holder: 'run-new' })),
+    ]);
+    const slow = results.slice(0, fields.length);
+    const fresh = results.slice(fields.length);
+    expect(slow.every((r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'ClaimLost')).toBe(true);
+    expect(fresh.every((r) => r.status === 'fulfilled')).toBe(true);
+    // concurrent patches of one holder are all kept (the conditional UPDATE retries on a changed row)
+    const e = (await store.getEntry(i.key))!;
+    for (const f of fields) expect(e[f]).toBe(`new-${f}`);
+    expect(e.claimedBy).toBe('run-new');
+  });
+
+  test('renewClaim keeps a claim past its first lease; the route answers false for another run', async () => {
+    const i = init(`renew-${randomUUID().slice(0, 6)}`);
+    expect((await store.claim(i.key, i, 'run-a', 300)).ok).toBe(true);
+    expect(await store.renewClaim(i.key, 'run-b', 60_000)).toBe(false);
+    expect(await store.renewClaim(i.key, 'run-a', 60_000)).toBe(true);
+    await sleep(600);
+    expect(await store.claim(i.key, i, 'run-b', 60_000)).toMatchObject({ ok: false, reason: 'claimed-elsewhere' });
+  });
+});

@@ -51,6 +51,7 @@ final class Store_Controller extends Base_Controller {
 	public function register_routes(): void {
 		$this->store_route( 'entry', \WP_REST_Server::READABLE, array( $this, 'get_entry' ) );
 		$this->store_route( 'claim', \WP_REST_Server::CREATABLE, array( $this, 'claim' ) );
+		$this->store_route( 'claim/renew', \WP_REST_Server::CREATABLE, array( $this, 'renew_claim' ) );
 		$this->store_route( 'update', \WP_REST_Server::CREATABLE, array( $this, 'update' ) );
 		$this->store_route( 'entries', \WP_REST_Server::READABLE, array( $this, 'entries' ) );
 		register_rest_route(
@@ -216,11 +217,44 @@ final class Store_Controller extends Base_Controller {
 		if ( isset( $patch['status'] ) && ! in_array( $patch['status'], self::STATUSES, true ) ) {
 			return $this->invalid( 'patch.status', __( 'Unknown status.', 'shopbooks' ) );
 		}
-		$e = Store_Db::get_entry( $key );
-		if ( null === $e || 'new' === $e['status'] ) {
+		$holder = null;
+		if ( array_key_exists( 'holder', $b ) ) {
+			$holder = $this->str( $b['holder'], 'holder' );
+			if ( is_wp_error( $holder ) ) {
+				return $holder;
+			}
+		}
+		$res = Store_Db::update_entry_as( $key, $patch, $holder );
+		if ( 'missing' === $res['result'] ) {
 			return new \WP_Error( 'shopbooks_entry_not_found', __( 'There is no such entry in the log.', 'shopbooks' ), array( 'status' => 404 ) );
 		}
-		return array( 'entry' => self::out( Store_Db::update_entry( $key, $patch ) ) );
+		if ( 'claim_lost' === $res['result'] ) {
+			return new \WP_Error( 'shopbooks_claim_lost', __( 'This sync run no longer holds this entry (another run took it over); nothing was changed.', 'shopbooks' ), array( 'status' => 409 ) );
+		}
+		return array( 'entry' => self::out( $res['entry'] ) );
+	}
+
+	/**
+	 * POST /store/claim/renew: the heartbeat of a claim.
+	 *
+	 * @param \WP_REST_Request $r Request.
+	 * @return array|\WP_Error
+	 */
+	public function renew_claim( \WP_REST_Request $r ) {
+		$b   = $this->body( $r );
+		$key = $this->str( $b['key'] ?? null, 'key' );
+		if ( is_wp_error( $key ) ) {
+			return $key;
+		}
+		$run = $this->str( $b['runId'] ?? null, 'runId' );
+		if ( is_wp_error( $run ) ) {
+			return $run;
+		}
+		$lease = $b['leaseMs'] ?? null;
+		if ( ! is_int( $lease ) || $lease < 1 || $lease > 86400000 ) {
+			return $this->invalid( 'leaseMs', __( 'leaseMs must be a positive integer.', 'shopbooks' ) );
+		}
+		return array( 'renewed' => Store_Db::renew_claim( $key, $run, $lease ) );
 	}
 
 	/**

@@ -7,6 +7,11 @@
  * Any failure is recorded with its reason, attempt count and next retry time; the caller goes on
  * with the next order. A write that may have happened (timeout, 5xx, a kill) leaves
  * `writeStartedAt` set, so the next attempt looks the document up by reference before creating.
+ *
+ * While the claim is held it is renewed (claim-heartbeat.ts), every ledger update under it is
+ * fenced with this run's id, and the target's writes pass the write fence: a run that lost its
+ * claim (taken over after its lease) neither writes nor records anything more — the outcome is
+ * `busy`, and the run that holds the entry now finishes it (looking the document up by reference).
  */
 import type { BookingPlan } from '../plan/types';
 import type { PlanOutcome } from '../plan/plan-order';
@@ -14,6 +19,8 @@ import { asShopbooksError, ShopbooksError } from '../model/errors';
 import type { LedgerEntry, Store } from '../store/port';
 import type { DocumentRef, Target, TargetContext } from '../targets/port';
 import { nextRetryDelayMs, type SyncRules } from './rules';
+import { holdClaim } from './claim-heartbeat';
+import { runFenced } from '../store/write-fence';
 
 export type BookOutcome =
   | { status: 'booked'; key: string; plan: BookingPlan; document: DocumentRef; recovered: boolean }
@@ -66,7 +73,12 @@ export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome
     if (deps.dryRun) return { status: 'skipped', key: id.key, reason: outcome.error.message, code: outcome.error.code };
     const c = await store.claim(id.key, { ...id, contentHash: null }, deps.runId, rules.claimLeaseSeconds * 1000);
     if (!c.ok) return c.reason === 'claimed-elsewhere' ? { status: 'busy', key: id.key } : { status: 'skipped', key: id.key, reason: c.entry.skipReason ?? '', code: 'AlreadySkipped' };
-    await store.update(id.key, { status: 'skipped', skipReason: outcome.error.message, lastError: errorRecord(outcome.error), claimedBy: null, claimExpiresAt: null });
+    try {
+      await store.update(id.key, { status: 'skipped', skipReason: outcome.error.message, lastError: errorRecord(outcome.error), claimedBy: null, claimExpiresAt: null }, { holder: deps.runId });
+    } catch (e) {
+      if (isClaimLost(e)) return { status: 'busy', key: id.key };
+      throw e;
+    }
     return { status: 'skipped', key: id.key, reason: outcome.error.message, code: outcome.error.code };
   }
 
@@ -87,50 +99,83 @@ export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome
     return plan && !error ? { status: 'planned', key: id.key, plan } : { status: 'failed', key: id.key, error: error!, attempts: existing?.attempts ?? 0, persistent: false };
   }
 
-  const claim = await store.claim(id.key, { ...id, contentHash: plan?.contentHash ?? null }, deps.runId, rules.claimLeaseSeconds * 1000);
+  const leaseMs = rules.claimLeaseSeconds * 1000;
+  const claimedAt = deps.now();
+  const claim = await store.claim(id.key, { ...id, contentHash: plan?.contentHash ?? null }, deps.runId, leaseMs);
   if (!claim.ok) {
     if (claim.reason === 'claimed-elsewhere') return { status: 'busy', key: id.key };
     return { status: 'already-booked', key: id.key, entry: claim.entry, changed: false };
   }
   const entry = claim.entry;
-  if (!error && !holder) await store.setMapping(REFERENCE_MAPPING, referenceKey, id.key);
-  if (!error && plan) {
-    try {
-      const mayExist = entry.writeStartedAt !== null;
-      if (!mayExist) await store.update(id.key, { writeStartedAt: nowIso() });
-      const document = await target.bookDocument(plan, { mayExist, original }, deps.ctx);
-      await store.update(id.key, {
-        status: 'booked',
-        documentId: document.id,
-        documentType: document.type,
-        documentNumber: document.number,
-        documentUrl: document.url,
-        customerId: document.customerId,
-        gross: plan.totals.gross,
-        vat: plan.totals.vat,
-        contentHash: plan.contentHash,
-        attempts: entry.attempts + 1,
-        lastError: null,
-        nextRetryAt: null,
-        claimedBy: null,
-        claimExpiresAt: null,
-      });
-      return { status: 'booked', key: id.key, plan, document, recovered: document.recovered };
-    } catch (e) {
-      error = asShopbooksError(e);
+  const held = holdClaim(store, id.key, deps.runId, leaseMs, { now: deps.now, log: deps.ctx.log, claimedAt });
+  const fenced = { holder: deps.runId };
+  try {
+    if (!error && !holder) await store.setMapping(REFERENCE_MAPPING, referenceKey, id.key);
+    if (!error && plan) {
+      try {
+        const mayExist = entry.writeStartedAt !== null;
+        if (!mayExist) await store.update(id.key, { writeStartedAt: nowIso() }, fenced);
+        const document = await runFenced(held, () => {
+          held.assertHeld();
+          return target.bookDocument(plan, { mayExist, original }, deps.ctx);
+        });
+        await store.update(
+          id.key,
+          {
+            status: 'booked',
+            documentId: document.id,
+            documentType: document.type,
+            documentNumber: document.number,
+            documentUrl: document.url,
+            customerId: document.customerId,
+            gross: plan.totals.gross,
+            vat: plan.totals.vat,
+            contentHash: plan.contentHash,
+            attempts: entry.attempts + 1,
+            lastError: null,
+            nextRetryAt: null,
+            claimedBy: null,
+            claimExpiresAt: null,
+          },
+          fenced,
+        );
+        return { status: 'booked', key: id.key, plan, document, recovered: document.recovered };
+      } catch (e) {
+        error = asShopbooksError(e);
+      }
     }
+    // Lost the claim: another run holds the entry now and finishes it; this run records nothing.
+    if (error && isClaimLost(error)) {
+      deps.ctx.log('claim.lost', { key: id.key, runId: deps.runId, message: error.message });
+      return { status: 'busy', key: id.key };
+    }
+    const attempts = entry.attempts + 1;
+    const persistent = attempts >= rules.persistentAfterAttempts;
+    try {
+      await store.update(
+        id.key,
+        {
+          status: 'failed',
+          attempts,
+          lastError: errorRecord(error!),
+          nextRetryAt: new Date(deps.now() + nextRetryDelayMs(attempts, rules)).toISOString(),
+          claimedBy: null,
+          claimExpiresAt: null,
+        },
+        fenced,
+      );
+    } catch (e) {
+      if (isClaimLost(e)) return { status: 'busy', key: id.key };
+      throw e;
+    }
+    return { status: 'failed', key: id.key, error: error!, attempts, persistent };
+  } finally {
+    held.stop();
   }
-  const attempts = entry.attempts + 1;
-  const persistent = attempts >= rules.persistentAfterAttempts;
-  await store.update(id.key, {
-    status: 'failed',
-    attempts,
-    lastError: errorRecord(error!),
-    nextRetryAt: new Date(deps.now() + nextRetryDelayMs(attempts, rules)).toISOString(),
-    claimedBy: null,
-    claimExpiresAt: null,
-  });
-  return { status: 'failed', key: id.key, error: error!, attempts, persistent };
+}
+
+function isClaimLost(e: unknown): boolean {
+  return e instanceof ShopbooksError && e.code === 'ClaimLost';
 }
 
 function errorRecord(e: ShopbooksError): LedgerEntry['lastError'] {

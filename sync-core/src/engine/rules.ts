@@ -21,7 +21,10 @@ export const SyncRules = z.object({
   retryBaseSeconds: z.number().int().min(1).default(60),
   retryMaxSeconds: z.number().int().min(1).default(6 * 3600),
   persistentAfterAttempts: z.number().int().min(1).default(5),
-  /** How long a run's claim on an order is honoured by other runs (a killed run's claim is taken over sooner). */
+  /**
+   * How long a run's claim on an order is honoured by other runs (a killed run's claim is taken over
+   * sooner). The holder renews it every third of this while it works (engine/claim-heartbeat.ts).
+   */
   claimLeaseSeconds: z.number().int().min(10).default(600),
   /** How long a run waits for another run of the same connection to finish before giving up (doing nothing). */
   runLockWaitSeconds: z.number().int().min(0).default(60),

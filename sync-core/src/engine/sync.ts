@@ -18,8 +18,6 @@ import type { DocumentRef, Target } from '../targets/port';
 import { bookDocument, ledgerKey, type BookOutcome, type EntryIdentity } from './book-document';
 import { SyncRules, isCancelled, notBookableReason, type SyncRulesInput } from './rules';
 import { orderReference, refundReference, cancellationReference } from '../plan/reference';
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- until run ids and liveness come through the Store port (issue 11 item 5)
-import { newRunId, runIsAlive } from '../store/file-store';
 import { cancellationInstant } from './cancellation-date';
 
 export interface SyncOptions {
@@ -163,7 +161,7 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
   const log = deps.log ?? (() => {});
   const dryRun = opts.dryRun ?? false;
   const { source, target, store } = deps;
-  const runId = newRunId();
+  const runId = store.newRunId();
   const run: RunRecord = dryRun ? { id: runId, command: opts.mode, startedAt: new Date(now()).toISOString(), finishedAt: null, booked: 0, failed: 0, skipped: 0, message: '' } : await store.startRun(opts.mode);
   const ctx = { store, dryRun, log };
   const bookDeps = { store, target, rules, runId, dryRun, now, ctx };
@@ -293,7 +291,7 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
       const nowIso = new Date(now()).toISOString();
       const due = [
         ...(await store.listEntries({ status: 'failed', shopId: source.shopId, dueBefore: nowIso })),
-        ...(await store.listEntries({ status: 'claimed', shopId: source.shopId })).filter((e) => !e.claimExpiresAt || e.claimExpiresAt < nowIso || !e.claimedBy || !runIsAlive(e.claimedBy)),
+        ...(await abandonedClaims(store, source.shopId, nowIso)),
       ];
       const ids = [...new Set(due.map((e) => e.orderId))];
       for (const id of ids) await processOne(await source.getOrder(id));
@@ -353,6 +351,15 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
   return summary;
 }
 
+
+/** Claims whose lease expired or whose run the store knows is dead. */
+async function abandonedClaims(store: Store, shopId: string, nowIso: string) {
+  const out = [];
+  for (const e of await store.listEntries({ status: 'claimed', shopId })) {
+    if (!e.claimExpiresAt || e.claimExpiresAt < nowIso || !e.claimedBy || !(await store.isRunAlive(e.claimedBy))) out.push(e);
+  }
+  return out;
+}
 
 function docRef(e: import('../store/port').LedgerEntry): DocumentRef {
   return { id: e.documentId ?? '', type: e.documentType ?? '', number: e.documentNumber, url: e.documentUrl, customerId: e.customerId, recovered: false };

@@ -37,6 +37,8 @@ export type ErrorCode =
   | 'RemoteNotFound'
   | 'RemoteBadResponse'
   | 'Timeout'
+  // sync state
+  | 'ClaimLost'
   | 'Internal';
 
 export class ShopbooksError extends Error {

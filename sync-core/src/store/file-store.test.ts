@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -137,4 +137,77 @@ describe('FileStore', () => {
     expect(await s.withLock('run', async () => 'mine', { timeoutMs: 5000 })).toBe('mine');
     expect(Date.now() - t0).toBeLessThan(2000);
   });
+
+  it('compaction under load: several processes appending while another compacts lose nothing', async () => {
+    const store = JSON.stringify(join(__dirname, 'file-store.ts'));
+    // Each writer: 200 mappings and 40 entries (claim, write started, booked), as fast as it can.
+    const writer = `
+      const { FileStore } = require(${store});
+      (async () => {
+        const s = new FileStore(process.argv[1]);
+        const w = process.argv[2];
+        const run = 'run-' + w;
+        for (let i = 0; i < 200; i++) {
+          await s.setMapping('m', w + ':' + i, 'v' + i);
+          if (i % 5 === 0) {
+            const k = w + ':k' + i;
+            await s.claim(k, { key: k, kind: 'order', shopId: 's', orderId: k, orderNumber: k, refundId: null, reference: k, contentHash: null }, run, 600000);
+            await s.update(k, { writeStartedAt: new Date().toISOString() });
+            await s.update(k, { status: 'booked', documentId: 'd-' + k, claimedBy: null });
+          }
+        }
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    // The compactor: compacts in a loop until the writers are done.
+    const compactor = `
+      const { FileStore } = require(${store});
+      const { existsSync } = require('node:fs');
+      (async () => {
+        const s = new FileStore(process.argv[1]);
+        let n = 0;
+        while (!existsSync(process.argv[2])) { await s.compact(); n++; }
+        process.stdout.write(String(n));
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const spawnScript = (script: string, args: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let errText = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.stderr.on('data', (d) => (errText += d));
+        p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(errText))));
+      });
+    const doneFlag = join(dir, 'writers-done');
+    const compacting = spawnScript(compactor, [dir, doneFlag]);
+    const writers = ['a', 'b', 'c'];
+    await Promise.all(writers.map((w) => spawnScript(writer, [dir, w])));
+    writeFileSync(doneFlag, '');
+    const compactions = Number(await compacting);
+    expect(compactions).toBeGreaterThan(0);
+    expect(existsSync(doneFlag)).toBe(true);
+    const s = new FileStore(join(dir));
+    const missing: string[] = [];
+    for (const w of writers) {
+      for (let i = 0; i < 200; i++) if ((await s.getMapping('m', `${w}:${i}`)) !== `v${i}`) missing.push(`mapping ${w}:${i}`);
+      for (let i = 0; i < 200; i += 5) {
+        const e = await s.getEntry(`${w}:k${i}`);
+        if (e?.status !== 'booked' || e.documentId !== `d-${w}:k${i}` || !e.writeStartedAt) missing.push(`entry ${w}:k${i} ${e?.status ?? 'absent'}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  }, 120_000);
+
+  it('a long run keeps its lock: refreshed while held, it is never taken over as stale by another process', async () => {
+    const script = `
+      const { FileStore } = require(${JSON.stringify(join(__dirname, 'file-store.ts'))});
+      new FileStore(process.argv[1], Date.now, { lockStaleMs: 2000 })
+        .withLock('run', async () => { process.stdout.write('locked'); await new Promise((r) => setTimeout(r, 4500)); })
+        .then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });`;
+    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.on('data', () => resolve()));
+    const s = new FileStore(dir, Date.now, { lockStaleMs: 2000 });
+    // well past the stale time (2 s): still held by the live, running child
+    await expect(s.withLock('run', async () => 'stolen', { timeoutMs: 3500 })).rejects.toMatchObject({ code: 'Timeout' });
+    await new Promise((r) => child.on('exit', r));
+    expect(await s.withLock('run', async () => 'mine', { timeoutMs: 2000 })).toBe('mine');
+  }, 30_000);
 });

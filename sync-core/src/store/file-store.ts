@@ -6,20 +6,24 @@
  *   matters (a write is about to start, a document is booked, a token rotated), so a process
  *   killed at any point leaves a journal whose complete lines are the truth; a torn last line is
  *   ignored.
- * - Decisions that must be atomic across processes (claiming an entry, compare-and-swap of a
- *   token, compaction) take the journal lock (proper-lockfile), catch up on what other processes
- *   appended, decide, append, and release. Locks of a killed process go stale and are taken over.
+ * - Every append takes the journal lock (proper-lockfile), catches up on what other processes
+ *   appended, decides (a claim, a fenced update, a token compare-and-swap), appends, and
+ *   releases. Compaction takes the same lock, so no append can land in a journal file that is
+ *   being replaced (an append outside the lock could be written to the old file after the
+ *   snapshot was taken, and be lost with it). Locks of a killed process go stale and are taken over.
  * - Each process tails the journal from its last offset, so reads see other processes' writes.
  * - The journal is compacted (rewritten as a snapshot and renamed into place) when it grows to
  *   several times the live state; tailing processes notice the new inode and reload.
+ * - `withLock` locks are kept fresh while their holder runs (proper-lockfile's `update`), so a
+ *   long run never loses its lock as stale; a lock whose holder process is gone is taken over.
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import lockfile from 'proper-lockfile';
 import type { ClaimResult, LedgerEntry, RunRecord, Store, TokenRecord } from './port';
-import { decideClaim } from './memory-store';
+import { claimLost, decideClaim, holds } from './memory-store';
+import { newProcessRunId, processRunIsAlive } from './run-id';
 import { ShopbooksError } from '../model/errors';
 
 type JournalRecord =
@@ -34,19 +38,8 @@ type JournalRecord =
  * Run ids made by `newRunId()` carry host and pid, so a claim held by a process that was killed
  * on this host is taken over at once instead of after its lease.
  */
-export function newRunId(): string {
-  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-}
-export function runIsAlive(runId: string): boolean {
-  const [host, pid] = runId.split(':');
-  if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return true;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
-}
+export const newRunId = newProcessRunId;
+export const runIsAlive = processRunIsAlive;
 
 /** Another process held a `withLock` lock for longer than the caller would wait. */
 export class LockTimeoutError extends ShopbooksError {
@@ -56,6 +49,11 @@ export class LockTimeoutError extends ShopbooksError {
 }
 
 const LOCK_OPTS = { stale: 15_000, update: 5_000, retries: { retries: 400, minTimeout: 5, maxTimeout: 100, factor: 1.3 }, realpath: false };
+
+export interface FileStoreOptions {
+  /** A lock file not refreshed for this long is taken over (default 15 s; refreshed every third of it while held). */
+  lockStaleMs?: number;
+}
 
 export class FileStore implements Store {
   private readonly journalPath: string;
@@ -70,13 +68,19 @@ export class FileStore implements Store {
   private lines = 0;
   private carry = '';
   private readonly inProcessLocks = new Map<string, Promise<void>>();
+  /** Queues this instance's journal-lock holders (proper-lockfile is not re-entrant within a process). */
+  private journalQueue: Promise<unknown> = Promise.resolve();
   /** host:pid:random of this instance, recorded in the locks it holds. */
   private readonly lockOwner = newRunId();
+  private readonly lockOpts: typeof LOCK_OPTS;
 
   constructor(
     readonly dir: string,
     private readonly now: () => number = Date.now,
+    opts: FileStoreOptions = {},
   ) {
+    const stale = Math.max(2_000, opts.lockStaleMs ?? LOCK_OPTS.stale);
+    this.lockOpts = { ...LOCK_OPTS, stale, update: Math.floor(stale / 3) };
     mkdirSync(join(dir, 'locks'), { recursive: true, mode: 0o700 });
     this.journalPath = join(dir, 'journal.jsonl');
     this.lockTarget = join(dir, 'journal');
@@ -168,6 +172,7 @@ export class FileStore implements Store {
     }
   }
 
+  /** Only under the journal lock (see withJournalLock): no compaction can replace the file meanwhile. */
   private append(records: JournalRecord[], durable: boolean) {
     // If another process compacted the journal, catch up first so we append to the live file.
     if (statSync(this.journalPath).ino !== this.inode) this.catchUp();
@@ -183,14 +188,24 @@ export class FileStore implements Store {
     this.catchUp();
   }
 
-  private async withJournalLock<T>(fn: () => T): Promise<T> {
-    const release = await lockfile.lock(this.lockTarget, LOCK_OPTS);
-    try {
-      this.catchUp();
-      return fn();
-    } finally {
-      await release();
-    }
+  private withJournalLock<T>(fn: () => T): Promise<T> {
+    const run = async () => {
+      const release = await lockfile.lock(this.lockTarget, this.lockOpts);
+      try {
+        this.catchUp();
+        return fn();
+      } finally {
+        await release();
+      }
+    };
+    const result = this.journalQueue.then(run, run);
+    this.journalQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Append under the journal lock. */
+  private appendLocked(records: JournalRecord[], durable: boolean): Promise<void> {
+    return this.withJournalLock(() => this.append(records, durable));
   }
 
   /** Rewrite the journal as a snapshot of the live state (under the journal lock). */
@@ -223,6 +238,14 @@ export class FileStore implements Store {
 
   // ---- ledger --------------------------------------------------------------------------------
 
+  newRunId(): string {
+    return newProcessRunId();
+  }
+
+  async isRunAlive(runId: string): Promise<boolean> {
+    return processRunIsAlive(runId);
+  }
+
   async getEntry(key: string) {
     this.catchUp();
     const e = this.entries.get(key);
@@ -231,7 +254,7 @@ export class FileStore implements Store {
 
   async claim(key: string, init: Parameters<Store['claim']>[1], runId: string, leaseMs: number): Promise<ClaimResult> {
     const result = await this.withJournalLock(() => {
-      const r = decideClaim(this.entries.get(key) ?? null, init, runId, leaseMs, this.now(), runIsAlive);
+      const r = decideClaim(this.entries.get(key) ?? null, init, runId, leaseMs, this.now(), processRunIsAlive);
       if (r.ok) this.append([{ t: 'e', k: key, v: r.entry }], false);
       return r;
     });
@@ -239,13 +262,26 @@ export class FileStore implements Store {
     return result;
   }
 
-  async update(key: string, patch: Partial<LedgerEntry>) {
-    this.catchUp();
-    if (!this.entries.has(key)) throw new Error(`No ledger entry ${key}`);
-    const p = { ...patch, updatedAt: new Date(this.now()).toISOString() };
-    const durable = patch.writeStartedAt !== undefined || patch.status === 'booked' || patch.documentId !== undefined;
-    this.append([{ t: 'p', k: key, p }], durable);
-    return { ...this.entries.get(key)! };
+  async renewClaim(key: string, runId: string, leaseMs: number): Promise<boolean> {
+    return this.withJournalLock(() => {
+      const cur = this.entries.get(key);
+      if (!cur || cur.claimedBy !== runId) return false;
+      const now = this.now();
+      this.append([{ t: 'p', k: key, p: { claimExpiresAt: new Date(now + leaseMs).toISOString(), updatedAt: new Date(now).toISOString() } }], false);
+      return true;
+    });
+  }
+
+  async update(key: string, patch: Partial<LedgerEntry>, opts: { holder?: string } = {}) {
+    return this.withJournalLock(() => {
+      const cur = this.entries.get(key);
+      if (!cur) throw new Error(`No ledger entry ${key}`);
+      if (!holds(cur, opts.holder)) throw claimLost(key, opts.holder!, cur);
+      const p = { ...patch, updatedAt: new Date(this.now()).toISOString() };
+      const durable = patch.writeStartedAt !== undefined || patch.status === 'booked' || patch.documentId !== undefined;
+      this.append([{ t: 'p', k: key, p }], durable);
+      return { ...this.entries.get(key)! };
+    });
   }
 
   async listEntries(filter: { status?: LedgerEntry['status']; shopId?: string; dueBefore?: string } = {}) {
@@ -263,14 +299,14 @@ export class FileStore implements Store {
     return this.cursors.get(name) ?? null;
   }
   async setCursor(name: string, value: string) {
-    this.append([{ t: 'c', k: name, v: value }], true);
+    await this.appendLocked([{ t: 'c', k: name, v: value }], true);
   }
   async getMapping(ns: string, key: string) {
     this.catchUp();
     return this.mappings.get(`${ns}\u0000${key}`) ?? null;
   }
   async setMapping(ns: string, key: string, value: string) {
-    this.append([{ t: 'm', k: `${ns}\u0000${key}`, v: value }], false);
+    await this.appendLocked([{ t: 'm', k: `${ns}\u0000${key}`, v: value }], false);
   }
   async getToken(name: string) {
     this.catchUp();
@@ -288,19 +324,23 @@ export class FileStore implements Store {
 
   async withLock<T>(name: string, fn: () => Promise<T>, opts: { timeoutMs?: number } = {}): Promise<T> {
     // in-process first (proper-lockfile refuses a second lock from the same process)
-    while (this.inProcessLocks.has(name)) await this.inProcessLocks.get(name);
+    const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+    while (this.inProcessLocks.has(name)) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new LockTimeoutError(name);
+      await Promise.race([this.inProcessLocks.get(name), new Promise((r) => setTimeout(r, Math.min(left, 50)))]);
+    }
     let releaseLocal!: () => void;
     this.inProcessLocks.set(name, new Promise<void>((r) => (releaseLocal = r)));
     const file = join(this.dir, 'locks', name.replace(/[^A-Za-z0-9_.-]/g, '_'));
     try {
       if (!existsSync(file)) writeFileSync(file, '', { mode: 0o600 });
-      const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
       const ownerFile = `${file}.owner`;
       let release: (() => Promise<void>) | null = null;
       while (!release) {
         try {
           release = await lockfile.lock(file, {
-            ...LOCK_OPTS,
+            ...this.lockOpts,
             retries: 0,
             // A lock taken over (its holder looked dead) must not crash the holder with an
             // uncaught ENOENT from the mtime refresh: the per-entry claims still keep
@@ -348,11 +388,11 @@ export class FileStore implements Store {
 
   async startRun(command: string) {
     const run: RunRecord = { id: randomUUID(), command, startedAt: new Date(this.now()).toISOString(), finishedAt: null, booked: 0, failed: 0, skipped: 0, message: '' };
-    this.append([{ t: 'run', v: run }], false);
+    await this.appendLocked([{ t: 'run', v: run }], false);
     return { ...run };
   }
   async finishRun(run: RunRecord) {
-    this.append([{ t: 'run', v: run }], true);
+    await this.appendLocked([{ t: 'run', v: run }], true);
   }
   async listRuns(limit: number) {
     this.catchUp();

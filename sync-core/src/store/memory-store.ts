@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { ShopbooksError } from '../model/errors';
 import type { ClaimResult, LedgerEntry, RunRecord, Store, TokenRecord } from './port';
+import { newProcessRunId, processRunIsAlive } from './run-id';
 
 export function newEntry(init: Parameters<Store['claim']>[1], now: string): LedgerEntry {
   return {
@@ -46,6 +47,20 @@ export function decideClaim(existing: LedgerEntry | null, init: Parameters<Store
   return { ok: true, entry };
 }
 
+/** The error of a fenced update whose holder no longer holds the claim (nothing was changed). */
+export function claimLost(key: string, holder: string, entry: LedgerEntry | null): ShopbooksError {
+  return new ShopbooksError(
+    'ClaimLost',
+    `This run no longer holds the booking of ${entry ? `order ${entry.orderNumber}` : key} (its claim expired and another run took it over, or it was released). Nothing was recorded by this run; the run that holds it now finishes it.`,
+    { retryable: true, details: { key, holder, claimedBy: entry?.claimedBy ?? null } },
+  );
+}
+
+/** The fencing rule shared by every store: an update with a holder applies only while it holds the claim. */
+export function holds(entry: LedgerEntry | null | undefined, holder: string | undefined): boolean {
+  return holder === undefined || (!!entry && entry.claimedBy === holder);
+}
+
 export class MemoryStore implements Store {
   private entries = new Map<string, LedgerEntry>();
   private cursors = new Map<string, string>();
@@ -55,18 +70,32 @@ export class MemoryStore implements Store {
   private runs: RunRecord[] = [];
   constructor(private readonly now: () => number = Date.now) {}
 
+  newRunId() {
+    return newProcessRunId();
+  }
+  async isRunAlive(runId: string) {
+    return processRunIsAlive(runId);
+  }
   async getEntry(key: string) {
     const e = this.entries.get(key);
     return e ? { ...e } : null;
   }
   async claim(key: string, init: Parameters<Store['claim']>[1], runId: string, leaseMs: number) {
-    const r = decideClaim(this.entries.get(key) ?? null, init, runId, leaseMs, this.now());
+    const r = decideClaim(this.entries.get(key) ?? null, init, runId, leaseMs, this.now(), processRunIsAlive);
     if (r.ok) this.entries.set(key, { ...r.entry });
     return r;
   }
-  async update(key: string, patch: Partial<LedgerEntry>) {
+  async renewClaim(key: string, runId: string, leaseMs: number) {
+    const e = this.entries.get(key);
+    if (!e || e.claimedBy !== runId) return false;
+    const now = this.now();
+    this.entries.set(key, { ...e, claimExpiresAt: new Date(now + leaseMs).toISOString(), updatedAt: new Date(now).toISOString() });
+    return true;
+  }
+  async update(key: string, patch: Partial<LedgerEntry>, opts: { holder?: string } = {}) {
     const e = this.entries.get(key);
     if (!e) throw new Error(`No ledger entry ${key}`);
+    if (!holds(e, opts.holder)) throw claimLost(key, opts.holder!, e);
     const next = { ...e, ...patch, updatedAt: new Date(this.now()).toISOString() };
     this.entries.set(key, next);
     return { ...next };

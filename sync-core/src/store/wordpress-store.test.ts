@@ -186,4 +186,51 @@ describe('WordPressStore (HTTP adapter)', () => {
     const s = new WordPressStore({ url: 'http://127.0.0.1:1/', username: 'u', applicationPassword: 'p', sleep: async () => undefined });
     await expect(s.getCursor('x')).rejects.toMatchObject({ code: 'RemoteUnavailable', retryable: true });
   });
+
+  it('a fenced update sends its holder; 409 shopbooks_claim_lost becomes a retryable ClaimLost', async () => {
+    script.push(() => ({ status: 409, body: { code: 'shopbooks_claim_lost', message: 'taken over', data: { status: 409 } } }));
+    script.push(() => ({ status: 200, body: { entry: entry({ claimedBy: 'run-b' }) } }));
+    await expect(store().update('shop:order:1', { status: 'booked', documentId: 'd1', claimedBy: null }, { holder: 'run-a' })).rejects.toMatchObject({ code: 'ClaimLost', retryable: true });
+    expect(seen[0].body).toEqual({ key: 'shop:order:1', patch: { status: 'booked', documentId: 'd1', claimedBy: null }, holder: 'run-a' });
+    expect(seen[1].route).toBe('/shopbooks/v1/store/entry');
+  });
+
+  it('a repeated fenced update whose first attempt was applied (response lost) succeeds', async () => {
+    const patch = { status: 'booked' as const, documentId: 'd1', claimedBy: null, claimExpiresAt: null };
+    script.push(() => ({ status: 503, body: {} }));
+    script.push(() => ({ status: 409, body: { code: 'shopbooks_claim_lost', message: 'released', data: { status: 409 } } }));
+    script.push(() => ({ status: 200, body: { entry: entry(patch) } }));
+    expect(await store().update('shop:order:1', patch, { holder: 'run-a' })).toMatchObject(patch);
+    expect(seen.map((x) => x.route)).toEqual(['/shopbooks/v1/store/update', '/shopbooks/v1/store/update', '/shopbooks/v1/store/entry']);
+  });
+
+  it('an unfenced update sends no holder', async () => {
+    script.push(() => ({ status: 200, body: { entry: entry({ attempts: 2 }) } }));
+    await store().update('shop:order:1', { attempts: 2 });
+    expect(seen[0].body).toEqual({ key: 'shop:order:1', patch: { attempts: 2 } });
+  });
+
+  it('renewClaim posts the heartbeat and reports whether the claim was still held', async () => {
+    script.push(() => ({ status: 200, body: { renewed: true } }));
+    script.push(() => ({ status: 200, body: { renewed: false } }));
+    const s = store();
+    expect(await s.renewClaim('shop:order:1', 'run-a', 600_000)).toBe(true);
+    expect(await s.renewClaim('shop:order:1', 'run-a', 600_000)).toBe(false);
+    expect(seen[0].route).toBe('/shopbooks/v1/store/claim/renew');
+    expect(seen[0].body).toEqual({ key: 'shop:order:1', runId: 'run-a', leaseMs: 600000 });
+  });
+
+  it('withLock renews its lock (same owner) while fn runs longer than a third of the lease', async () => {
+    for (let i = 0; i < 50; i++) script.push((x) => (x.route === '/shopbooks/v1/store/unlock' ? { status: 200, body: { released: true } } : { status: 200, body: { acquired: true, expiresAt: '2030-01-01T00:00:00.000Z' } }));
+    const s = new WordPressStore({ url, username: 'u', applicationPassword: 'p', lockLeaseMs: 60 });
+    await s.withLock('run:long', () => new Promise((r) => setTimeout(r, 200)));
+    const locks = seen.filter((x) => x.route === '/shopbooks/v1/store/lock');
+    expect(locks.length).toBeGreaterThanOrEqual(4);
+    const owner = (locks[0].body as { owner: string }).owner;
+    expect(locks.every((x) => (x.body as { owner: string }).owner === owner)).toBe(true);
+    const n = seen.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.length).toBe(n); // no heartbeat after the unlock
+    expect(seen[n - 1].route).toBe('/shopbooks/v1/store/unlock');
+  });
 });

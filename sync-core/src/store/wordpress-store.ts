@@ -17,6 +17,8 @@ import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { ShopbooksError } from '../model/errors';
 import type { ClaimResult, LedgerEntry, LedgerStatus, RunRecord, Store, TokenRecord } from './port';
+import { claimLost } from './memory-store';
+import { newProcessRunId, processRunIsAlive } from './run-id';
 
 export interface WordPressStoreOptions {
   /** Site URL (home), e.g. `https://shop.example`. */
@@ -89,6 +91,8 @@ const TokenResponse = z.object({
 const CasResponse = z.object({ swapped: z.boolean(), version: z.number().int().nullable() });
 const LockResponse = z.object({ acquired: z.boolean(), expiresAt: z.string().nullable() });
 const UnlockResponse = z.object({ released: z.boolean() });
+const LostResponse = z.object({ claimLost: z.literal(true) });
+const RenewResponse = z.object({ renewed: z.boolean() });
 const RunsResponse = z.object({ runs: z.array(RunRecordSchema) });
 
 type Method = 'GET' | 'POST';
@@ -121,7 +125,7 @@ export class WordPressStore implements Store {
     method: Method,
     route: string,
     schema: S,
-    opts: { query?: Record<string, string | number | undefined>; body?: unknown; repeatable: boolean; notFound?: () => z.infer<S> },
+    opts: { query?: Record<string, string | number | undefined>; body?: unknown; repeatable: boolean; notFound?: () => z.infer<S>; conflict?: (code: string | undefined) => z.infer<S> },
   ): Promise<z.infer<S>> {
     const params: Record<string, string | number> = { rest_route: `/shopbooks/v1/store/${route}` };
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== '') params[k] = v;
@@ -152,6 +156,7 @@ export class WordPressStore implements Store {
         );
       }
       if (res.status === 404 && opts.notFound && wpCode(res.data) !== 'rest_no_route') return opts.notFound();
+      if (res.status === 409 && opts.conflict) return opts.conflict(wpCode(res.data));
       if (res.status === 404 && wpCode(res.data) === 'rest_no_route') {
         throw new ShopbooksError('RemoteNotFound', 'The Shopbooks plugin is not active on this WordPress site (its store routes are missing). Activate the plugin.', {
           retryable: false,
@@ -177,6 +182,18 @@ export class WordPressStore implements Store {
     throw lastError ?? new ShopbooksError('RemoteUnavailable', `WordPress could not be reached for ${route}.`, { retryable: true });
   }
 
+  /**
+   * The sync core processes of one WordPress site run on its host, so host and pid judge a run
+   * dead at once when its process is gone; other runs are judged by their lease.
+   */
+  newRunId(): string {
+    return newProcessRunId();
+  }
+
+  async isRunAlive(runId: string): Promise<boolean> {
+    return processRunIsAlive(runId);
+  }
+
   async getEntry(key: string): Promise<LedgerEntry | null> {
     const r = await this.call('GET', 'entry', EntryResponse, { query: { key }, repeatable: true });
     return r.entry as LedgerEntry | null;
@@ -187,16 +204,33 @@ export class WordPressStore implements Store {
     return (await this.call('POST', 'claim', ClaimResponse, { body: { key, init, runId, leaseMs: Math.round(leaseMs) }, repeatable: true })) as ClaimResult;
   }
 
-  async update(key: string, patch: Partial<LedgerEntry>): Promise<LedgerEntry> {
-    const r = await this.call('POST', 'update', EntryResponse, {
-      body: { key, patch },
+  async update(key: string, patch: Partial<LedgerEntry>, opts: { holder?: string } = {}): Promise<LedgerEntry> {
+    const r = await this.call('POST', 'update', z.union([EntryResponse, LostResponse]), {
+      body: { key, patch, ...(opts.holder !== undefined ? { holder: opts.holder } : {}) },
       repeatable: true,
       notFound: () => {
         throw new ShopbooksError('Internal', `No ledger entry ${key} in WordPress.`, { retryable: false, details: { key } });
       },
+      conflict: (code) => {
+        if (code !== 'shopbooks_claim_lost') throw new ShopbooksError('RemoteValidation', `The Shopbooks plugin refused the update of ${key} (HTTP 409).`, { retryable: false, details: { key, code } });
+        return { claimLost: true as const };
+      },
     });
+    if ('claimLost' in r) {
+      // A repeated request whose first attempt was applied (its response lost) finds the claim
+      // already released by its own patch: the entry then holds exactly what this update wrote.
+      const cur = await this.getEntry(key);
+      if (cur && appliedAlready(cur, patch)) return cur;
+      throw claimLost(key, opts.holder!, cur);
+    }
     if (!r.entry) throw new ShopbooksError('Internal', `No ledger entry ${key} in WordPress.`, { retryable: false, details: { key } });
     return r.entry as LedgerEntry;
+  }
+
+  async renewClaim(key: string, runId: string, leaseMs: number): Promise<boolean> {
+    // Repeatable: renewing twice only moves the expiry a little further.
+    const r = await this.call('POST', 'claim/renew', RenewResponse, { body: { key, runId, leaseMs: Math.round(leaseMs) }, repeatable: true, notFound: () => ({ renewed: false }) });
+    return r.renewed;
   }
 
   async listEntries(filter: { status?: LedgerStatus; shopId?: string; dueBefore?: string } = {}): Promise<LedgerEntry[]> {
@@ -242,9 +276,16 @@ export class WordPressStore implements Store {
       }
       await this.sleep(this.lockPollMs);
     }
+    // Heartbeat: take the lock again (re-entrant for its owner: it extends the lease) every third
+    // of its lease, so a run that takes longer than the lease keeps it.
+    const heartbeat = setInterval(() => {
+      this.call('POST', 'lock', LockResponse, { body: { name, owner, ttlMs }, repeatable: true }).catch(() => undefined);
+    }, Math.max(10, Math.floor(ttlMs / 3)));
+    heartbeat.unref?.();
     try {
       return await fn();
     } finally {
+      clearInterval(heartbeat);
       await this.call('POST', 'unlock', UnlockResponse, { body: { name, owner }, repeatable: true }).catch(() => undefined);
     }
   }
@@ -266,6 +307,11 @@ export class WordPressStore implements Store {
 
 export function createWordPressStore(opts: WordPressStoreOptions): WordPressStore {
   return new WordPressStore(opts);
+}
+
+/** Every field of `patch` already has that value in `entry` (updatedAt aside). */
+function appliedAlready(entry: LedgerEntry, patch: Partial<LedgerEntry>): boolean {
+  return Object.entries(patch).every(([k, v]) => k === 'updatedAt' || JSON.stringify((entry as unknown as Record<string, unknown>)[k] ?? null) === JSON.stringify(v ?? null));
 }
 
 function wpCode(data: unknown): string | undefined {

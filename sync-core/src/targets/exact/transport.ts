@@ -22,6 +22,7 @@
  *   (`isUncertainWrite`) so the booking looks the document up by reference first.
  * - Errors are ShopbooksError values; Exact's own (Dutch) text is kept verbatim in `remoteMessage`.
  */
+import { assertWriteAllowed } from '../../store/write-fence';
 import { ShopbooksError } from '../../model/errors';
 import type { Store, TokenRecord } from '../../store/port';
 import { explainExactMessage, exactErrorText, isValidationMessage, uncertainWriteError } from './errors';
@@ -382,6 +383,15 @@ export class ExactTransport {
         this.pacer.release(null);
         this.stats.waitedMs += this.pacer.waitedMs - waitedBefore;
         throw e;
+      }
+      if (!isRead) {
+        // The booking's claim must still be held before anything is written (store/write-fence.ts).
+        try {
+          assertWriteAllowed();
+        } catch (e) {
+          this.pacer.release(null);
+          throw e;
+        }
       }
       let res: RawResponse;
       try {

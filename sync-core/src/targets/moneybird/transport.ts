@@ -16,6 +16,7 @@
  */
 import type { z } from 'zod';
 import { ShopbooksError } from '../../model/errors';
+import { assertWriteAllowed } from '../../store/write-fence';
 import type { Store } from '../../store/port';
 import type { MoneybirdTargetConfig } from './config';
 import { moneybirdTokenName } from './config';
@@ -181,6 +182,15 @@ export class MoneybirdTransport {
       await this.seedPacer();
       const waited = await this.pacer.acquire();
       this.stats.waitedMs += waited;
+      if (!isRead) {
+        // The booking's claim must still be held before anything is written (store/write-fence.ts).
+        try {
+          assertWriteAllowed();
+        } catch (e) {
+          this.pacer.release();
+          throw e;
+        }
+      }
       if (isRead) this.stats.read++;
       else this.stats.write++;
       let res: Response;
