@@ -11,6 +11,7 @@ import { ShopbooksError } from './model/errors';
 import { Platform } from './model/order';
 import { PlanSettings } from './plan/settings';
 import { SyncRules } from './engine/rules';
+import { AttachmentSettings } from './engine/follow-ups';
 
 export const StoreConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), dir: z.string().min(1).default('.shopbooks') }),
@@ -30,6 +31,8 @@ export const ShopbooksConfig = z.object({
   moneybird: z.record(z.string(), z.unknown()).optional(),
   plan: PlanSettings.default(PlanSettings.parse({})),
   rules: SyncRules.default(SyncRules.parse({})),
+  /** Invoice PDFs attached to every booked document (off by default; docs/config.md). */
+  attachments: AttachmentSettings.default(AttachmentSettings.parse({})),
   store: StoreConfig.default({ kind: 'file', dir: '.shopbooks' }),
 });
 export type ShopbooksConfig = z.infer<typeof ShopbooksConfig>;

@@ -45,6 +45,8 @@ export function reconcileBooks(orders: Order[], booked: Array<{ key: string; kin
   let grossBooks = new D(0);
   const refs = new Set<string>();
   for (const e of booked) {
+    // payments and PDFs are follow-ups of a document, not documents: reconciled in their own sections
+    if (e.kind !== 'order' && e.kind !== 'refund' && e.kind !== 'cancellation') continue;
     refs.add(e.reference);
     const doc = books.get(e.reference);
     const order = byId.get(e.orderId);
@@ -100,7 +102,7 @@ export async function runDemo(o: DemoOptions): Promise<boolean> {
     const say = (s: string) => !o.json && process.stdout.write(s + '\n');
     say(`Shopbooks demo: a simulated ${o.platform} shop with ${o.orders} orders, booked into a simulated ${o.target === 'exact' ? 'Exact Online' : 'Moneybird'}.`);
     if (!o.realisticLimits) say(`(The simulated books allow ${o.target === 'exact' ? '300 calls a minute instead of Exact\'s 60' : '150 calls per 15 s instead of per 5 minutes'} so the demo is quick; the client paces by the same rate-limit headers. --realistic-limits keeps the real ones.)`);
-    const summary: SyncSummary = await runSync({ source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules }, { mode: 'sync' });
+    const summary: SyncSummary = await runSync({ source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules, attachments: config.attachments }, { mode: 'sync' });
 
     // The shop's own figures, read afresh.
     const source = createSource(config);

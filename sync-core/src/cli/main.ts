@@ -104,7 +104,7 @@ async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill', o: { dryRun
     let started = false;
     try {
       const summary = await runSync(
-        { source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules },
+        { source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules, attachments: config.attachments },
         {
           mode,
           dryRun: o.dryRun,

@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'NameTooLong'
   | 'DuplicateOrderNumber'
   | 'DuplicateReference'
+  | 'AttachmentTooLarge'
+  // a follow-up (payment) that has to wait for a step in the books (a draft invoice to be processed)
+  | 'WaitingForBooks'
   // configuration
   | 'VatCodeNotMapped'
   | 'GlAccountNotMapped'

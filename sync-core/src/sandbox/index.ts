@@ -7,7 +7,7 @@ import type { Platform } from '../model/order';
 import { startWooCommerceSimulator, SANDBOX_CONSUMER_KEY, SANDBOX_CONSUMER_SECRET, type WooSimulator } from './woocommerce';
 import { startExactSimulator, type ExactSimulator, type ExactSimulatorOptions } from './exact';
 import { startMoneybirdSimulator, type MoneybirdSimulator, type MoneybirdSimulatorOptions } from './moneybird';
-import { booksFromExact, booksFromMoneybird, type BooksDocument } from './books';
+import { booksFromExact, booksFromMoneybird, followUpsFromExact, followUpsFromMoneybird, type BooksDocument, type BooksFollowUps } from './books';
 import { startShopSource, type SandboxShop } from './shops';
 
 export interface SandboxOptions {
@@ -23,6 +23,8 @@ export interface SandboxOptions {
   fastLimits?: boolean;
   /** Skip creating the generic item in the sandbox administration (tests of the target creating it). */
   noGenericItem?: boolean;
+  /** Register payments in Exact (journals per payment method) and attach invoice PDFs (issue 17). */
+  followUps?: boolean;
   /** Extra simulator options (tests: token lifetimes, limits, race modes). */
   exactSim?: Partial<ExactSimulatorOptions>;
   moneybirdSim?: Partial<MoneybirdSimulatorOptions>;
@@ -35,6 +37,8 @@ export interface Sandbox {
   moneybird: MoneybirdSimulator | null;
   /** The documents in the simulated books, by reference. */
   books(): Map<string, BooksDocument>;
+  /** Open items and attached PDFs per document reference, as the simulated books hold them. */
+  followUps(): BooksFollowUps;
   /** Customers (accounts / contacts) in the simulated books. */
   customerCount(): number;
   /** Requests the simulated books served, and how many of them were 429s. */
@@ -100,6 +104,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       // Moneybird books foreign-currency invoices itself
       config.plan = { ...config.plan, acceptedCurrencies: ['USD', 'GBP'] };
     }
+    if (opts.followUps) {
+      if (config.exact) config.exact = { ...config.exact, payments: SANDBOX_EXACT_PAYMENTS };
+      config.attachments = { enabled: true, shopName: 'Sandbox Webshop B.V.', shopAddress: ['Voorbeeldstraat 1', '1234 AB Amsterdam', 'Nederland'], shopVatNumber: 'NL000099998B57' };
+    }
   } catch (e) {
     await shop.close();
     if (exact) await exact.close();
@@ -111,6 +119,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     exact,
     moneybird,
     books: () => (exact ? booksFromExact(exact) : booksFromMoneybird(moneybird!)),
+    followUps: () => (exact ? followUpsFromExact(exact) : followUpsFromMoneybird(moneybird!)),
     customerCount: () => (exact ? exact.state.accounts.length : moneybird!.state.contacts.length),
     booksStats: () => {
       const s = exact ? exact.stats : moneybird!.stats;
@@ -165,6 +174,9 @@ export async function seedMoneybirdCollectiveContact(sim: MoneybirdSimulator): P
   const m = /"id"\s*:\s*"(\d+)"/.exec(text);
   return m![1];
 }
+
+/** The sandbox administration's payment journals: 22 Mollie (payment service), 21 PayPal (bank), 20 bank, 10 cash. */
+export const SANDBOX_EXACT_PAYMENTS = { register: true, journals: { ideal: '22', paypal: '21', stripe: '20', other: '20' }, receivablesGlAccount: '1300' };
 
 export function exactConfig(sim: ExactSimulator, documentKind?: string): Record<string, unknown> {
   return {

@@ -15,8 +15,9 @@ import { findAccount, stamp, type Ctx, type Handler } from './handlers-master';
 const DOCUMENT_TYPES = new Set([10, 20, 55, 70]);
 export const MAX_ATTACHMENT_BYTES = 38 * 1024 * 1024;
 
+/** A financial entry, or a sales invoice ("for a document of type sales invoice it will return the InvoiceID"). */
 function entryExists(c: Ctx, id: unknown): boolean {
-  return [...c.div.salesEntries, ...c.div.cashEntries, ...c.div.bankEntries].some((e) => e.EntryID === id);
+  return [...c.div.salesEntries, ...c.div.cashEntries, ...c.div.bankEntries].some((e) => e.EntryID === id) || c.div.salesInvoices.some((i) => i.InvoiceID === id);
 }
 
 const documents: Handler = {

@@ -23,6 +23,8 @@ import { checkTotals, toExactLines } from './lines';
 import { listDivisions, type DivisionChoice } from './listDivisions';
 import { ExactMasterData, configuredVatCode } from './master-data';
 import { processSalesInvoice } from './processSalesInvoice';
+import { bookExactPayment, type PaymentDeps } from './bookPayment';
+import { attachExactPdf } from './attachPdf';
 import { FIELD_LIMITS, requireLength } from './schemas';
 import type { FetchLike } from './oauth';
 import { ExactTransport } from './transport';
@@ -156,6 +158,8 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
     }
   }
 
+  const paymentCache: PaymentDeps['cache'] = { journals: new Map() };
+
   const target: ExactTarget = {
     name: 'exact',
     config,
@@ -170,6 +174,8 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
       log = ctx.log;
       const { m } = ensure(ctx.store);
       m.reset();
+      paymentCache.journals.clear();
+      delete paymentCache.receivablesGl;
       const problems = await m.validateSetup();
       prepared = true;
       for (const p of problems) ctx.log('exact.setup.problem', { key: p.key, message: p.message });
@@ -260,6 +266,22 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
       const { t } = ensure(ctx.store);
       const doc = await findExisting(t, plan);
       return doc ? toRef(doc, true) : null;
+    },
+
+    ...(config.payments.register
+      ? {
+          async bookPayment(req, opts, ctx) {
+            log = ctx.log;
+            const { t } = ensure(ctx.store);
+            return bookExactPayment({ t, config, cache: paymentCache }, req, opts, ctx);
+          },
+        }
+      : {}),
+
+    async attachPdf(req, opts, ctx) {
+      log = ctx.log;
+      const { t } = ensure(ctx.store);
+      return attachExactPdf(t, config, req, opts, ctx);
     },
 
     callStats() {

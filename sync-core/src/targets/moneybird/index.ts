@@ -52,6 +52,7 @@ import {
   findExternalSalesInvoicesByReference,
   getExternalSalesInvoice,
 } from './external-sales-invoices';
+import { attachMoneybirdPdf } from './attach-pdf';
 
 export { parseMoneybirdConfig, moneybirdTokenName, MoneybirdTargetConfig } from './config';
 export type { MoneybirdTargetConfigInput } from './config';
@@ -641,6 +642,10 @@ export function createMoneybirdTarget(
     validate,
     bookDocument,
     findDocument,
+    attachPdf: (req, _opts, ctx) => {
+      t.useStore(ctx.store);
+      return attachMoneybirdPdf(t, EXTERNAL_SALES_INVOICE_TYPE, req, ctx);
+    },
     callStats: () => ({ ...t.stats }),
     listAdministrations: async (ctx: TargetContext) => {
       t.useStore(ctx.store);

@@ -1,0 +1,118 @@
+/**
+ * Issue 17, end to end: orders the shop marks paid are settled in Exact (a cash/bank entry per
+ * payment, matched by OurRef), unpaid ones stay open, refunds paid back are matched too, and every
+ * booked document carries exactly one invoice PDF, in Exact and in Moneybird — also under
+ * timeouts after commit, 500s and SIGKILLs at random points.
+ */
+import { startSandbox, type Sandbox } from '../sandbox';
+import { MemoryStore } from '../store/memory-store';
+import { FileStore } from '../store/file-store';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { WITH_UNPAID, expectExactlyOnceToTheCent, expectPaymentsAndPdfs, fileConfig, killAtRandomPoints, reconcile, syncOnce, syncUntilSettled } from './harness';
+
+jest.setTimeout(240_000);
+
+const ACCEPTABLE = ['CurrencyMismatch'];
+
+describe.each(['salesEntry', 'salesInvoice'])('Exact Online payments and PDFs, document kind %s', (documentKind) => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = await startSandbox({ target: 'exact', platform: 'woocommerce', orders: 24, seed: 21, documentKind, fastLimits: true, followUps: true });
+  });
+  afterAll(() => sb.close());
+
+  it('paid orders and refunds paid back have no open item, unpaid ones have, each document has one PDF; a second run writes nothing', async () => {
+    const store = new MemoryStore();
+    await syncOnce(sb, store, { rules: WITH_UNPAID });
+    await syncUntilSettled(sb, store, [...ACCEPTABLE, ...(documentKind === 'salesInvoice' ? ['WaitingForBooks'] : [])]);
+    expectExactlyOnceToTheCent(await reconcile(sb, store));
+    if (documentKind === 'salesEntry') {
+      const r = await expectPaymentsAndPdfs(sb, store, { payments: true, pdfs: true });
+      expect(r.paid).toBeGreaterThan(5);
+      expect(r.unpaid).toBeGreaterThan(0);
+    } else {
+      // draft invoices: no open item yet, so the payment waits ("booked, payment not registered yet")
+      const waiting = (await store.listEntries({ status: 'failed' })).filter((e) => e.kind === 'payment');
+      expect(waiting.length).toBeGreaterThan(0);
+      expect(waiting[0].lastError!.message).toMatch(/booked, payment not registered: the sales invoice is still a draft/);
+      await expectPaymentsAndPdfs(sb, store, { payments: false, pdfs: true });
+    }
+    const writes = sb.booksStats().writes;
+    await syncOnce(sb, store, { rules: WITH_UNPAID });
+    expect(sb.booksStats().writes).toBe(writes);
+  });
+});
+
+describe('Exact Online: processed invoices are paid once processed', () => {
+  it('books the payment on the processed invoice number', async () => {
+    const sb = await startSandbox({ target: 'exact', platform: 'woocommerce', orders: 16, seed: 22, documentKind: 'salesInvoice', fastLimits: true, followUps: true });
+    try {
+      sb.config.exact = { ...sb.config.exact, invoiceState: 'processed' };
+      const store = new MemoryStore();
+      await syncOnce(sb, store, { rules: WITH_UNPAID });
+      await syncUntilSettled(sb, store, ACCEPTABLE);
+      expectExactlyOnceToTheCent(await reconcile(sb, store));
+      const r = await expectPaymentsAndPdfs(sb, store, { payments: true, pdfs: true });
+      expect(r.paid).toBeGreaterThan(3);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
+describe('Exact Online payments and PDFs under faults', () => {
+  it('timeouts after commit and 500s on cash/bank entries, documents and attachments: exactly one payment and one PDF each', async () => {
+    const sb = await startSandbox({ target: 'exact', platform: 'woocommerce', orders: 24, seed: 23, fastLimits: true, followUps: true });
+    try {
+      sb.exact!.faults.inject('timeoutAfterCommit', { count: 2, path: 'BankEntries', mode: 'drop' });
+      sb.exact!.faults.inject('timeoutAfterCommit', { count: 1, path: 'CashEntries', mode: 'drop' });
+      sb.exact!.faults.inject('500', { count: 2, path: 'BankEntries' });
+      sb.exact!.faults.inject('timeoutAfterCommit', { count: 2, path: 'documents/Documents', mode: 'drop' });
+      sb.exact!.faults.inject('timeoutAfterCommit', { count: 2, path: 'DocumentAttachments', mode: 'drop' });
+      const store = new MemoryStore();
+      await syncOnce(sb, store, { rules: WITH_UNPAID });
+      await syncUntilSettled(sb, store, ACCEPTABLE, 8);
+      expectExactlyOnceToTheCent(await reconcile(sb, store));
+      await expectPaymentsAndPdfs(sb, store, { payments: true, pdfs: true });
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('a sync process killed with SIGKILL at random points books exactly one payment and one PDF each', async () => {
+    const sb = await startSandbox({ target: 'exact', platform: 'woocommerce', orders: 24, seed: 24, fastLimits: true, followUps: true });
+    const { path, dir } = fileConfig(sb, { rules: WITH_UNPAID });
+    try {
+      sb.exact!.faults.delayMs = 400;
+      sb.exact!.faults.inject('timeoutAfterCommit', { count: 1000, path: 'financialtransaction', mode: 'hold' });
+      const kills = await killAtRandomPoints({ path, dir }, 4);
+      sb.exact!.faults.clear();
+      const store = new FileStore(join(dir, 'state'));
+      await syncUntilSettled(sb, store, ACCEPTABLE, 8);
+      expect(kills).toBeGreaterThan(0);
+      expectExactlyOnceToTheCent(await reconcile(sb, store));
+      await expectPaymentsAndPdfs(sb, store, { payments: true, pdfs: true });
+    } finally {
+      await sb.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Moneybird PDFs', () => {
+  it.each(['salesInvoice', 'externalSalesInvoice'])('every booked %s has exactly one PDF, also after lost answers', async (documentKind) => {
+    const sb = await startSandbox({ target: 'moneybird', platform: 'woocommerce', orders: 16, seed: 25, documentKind, fastLimits: true, followUps: true });
+    try {
+      sb.moneybird!.faults.inject('timeoutAfterCommit', { count: 2, path: 'attachment' });
+      const store = new MemoryStore();
+      await syncOnce(sb, store, { rules: WITH_UNPAID });
+      await syncUntilSettled(sb, store, ACCEPTABLE, 8);
+      expectExactlyOnceToTheCent(await reconcile(sb, store));
+      const r = await expectPaymentsAndPdfs(sb, store, { payments: false, pdfs: true });
+      expect(r.pdfs).toBeGreaterThan(5);
+    } finally {
+      await sb.close();
+    }
+  });
+});
