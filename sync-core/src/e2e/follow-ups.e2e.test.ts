@@ -44,6 +44,28 @@ describe.each(['salesEntry', 'salesInvoice'])('Exact Online payments and PDFs, d
   });
 });
 
+describe('Exact Online: a payment that cannot be registered', () => {
+  it('leaves the document booked and is shown per order as "booked, payment not registered: …"', async () => {
+    const sb = await startSandbox({ target: 'exact', platform: 'woocommerce', orders: 8, seed: 26, fastLimits: true, followUps: true });
+    try {
+      const store = new MemoryStore();
+      const s = await syncOnce(sb, store, { rules: { startDate: '2000-01-01', retryBaseSeconds: 1 }, exact: { ...sb.config.exact, payments: { register: true, journals: { other: '99' } } } });
+      expect(s.booked.order).toBeGreaterThan(3);
+      const failures = s.failures.filter((f) => f.key.includes(':payment:'));
+      expect(failures.length).toBe(s.booked.order + s.booked.refund + s.booked.cancellation);
+      expect(failures[0].message).toMatch(/^Order \S+.*: booked, payment not registered: The payment journal "99" does not exist in Exact/);
+      expect(failures[0].orderNumber).toBeTruthy();
+      expectExactlyOnceToTheCent(await reconcile(sb, store), 3);
+      expect(sb.exact!.state.cashEntries.length + sb.exact!.state.bankEntries.length).toBe(0);
+      // fixed in the settings, the next due retry registers them
+      await syncUntilSettled(sb, store, ACCEPTABLE);
+      await expectPaymentsAndPdfs(sb, store, { payments: true, pdfs: true });
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
 describe('Exact Online: processed invoices are paid once processed', () => {
   it('books the payment on the processed invoice number', async () => {
     const sb = await startSandbox({ target: 'exact', platform: 'woocommerce', orders: 16, seed: 22, documentKind: 'salesInvoice', fastLimits: true, followUps: true });
