@@ -61,16 +61,16 @@ function docRef(e: LedgerEntry): DocumentRef {
 }
 
 /** The booked documents of this order's outcomes, with a way to (re)plan each. */
-function bookedDocuments(order: Order, outcomes: BookOutcome[], d: FollowUpDeps): Array<{ parent: LedgerEntry['kind']; parentId: string; reference: string; document: DocumentRef; plan: () => Promise<PlanOutcome> }> {
+function bookedDocuments(order: Order, outcomes: BookOutcome[], d: FollowUpDeps): Array<{ parent: LedgerEntry['kind']; parentId: string; reference: string; document: DocumentRef; bookedGross: string | null; plan: () => Promise<PlanOutcome> }> {
   const out: ReturnType<typeof bookedDocuments> = [];
   for (const o of outcomes) {
     if (o.status === 'booked') {
       const plan = o.plan;
-      out.push({ parent: plan.kind, parentId: plan.refundId ?? plan.orderId, reference: plan.reference, document: o.document, plan: async () => ({ ok: true, plan }) as PlanOutcome });
+      out.push({ parent: plan.kind, parentId: plan.refundId ?? plan.orderId, reference: plan.reference, document: o.document, bookedGross: plan.totals.gross, plan: async () => ({ ok: true, plan }) as PlanOutcome });
     } else if (o.status === 'already-booked') {
       const e = o.entry;
       if (e.kind !== 'order' && e.kind !== 'refund' && e.kind !== 'cancellation') continue;
-      out.push({ parent: e.kind, parentId: e.refundId ?? e.orderId, reference: e.reference, document: docRef(e), plan: () => replan(order, e, d) });
+      out.push({ parent: e.kind, parentId: e.refundId ?? e.orderId, reference: e.reference, document: docRef(e), bookedGross: e.gross, plan: () => replan(order, e, d) });
     }
   }
   return out;
@@ -110,7 +110,9 @@ export async function bookFollowUps(d: FollowUpDeps, order: Order, outcomes: Boo
       const r = await runFollowUp(id, doc, kind, work, d.book);
       if (r) results.push(r);
     };
-    if (wantPayment) await run('payment', (req, mayExist) => target.bookPayment!(req, { mayExist }, d.book.ctx));
+    // the payment is for the amount as booked (the order may have changed in the shop since): it must match the open item
+    const asBooked = (p: BookingPlan): BookingPlan => (doc.bookedGross === null ? p : { ...p, totals: { ...p.totals, gross: doc.bookedGross } });
+    if (wantPayment) await run('payment', (req, mayExist) => target.bookPayment!({ ...req, plan: asBooked(req.plan) }, { mayExist }, d.book.ctx));
     if (wantPdf) {
       await run('attachment', async (req, mayExist) => {
         const pdf = await pdfFor(d, order, req.plan);
@@ -133,7 +135,7 @@ async function pdfFor(d: FollowUpDeps, order: Order, plan: BookingPlan): Promise
 
 async function runFollowUp(
   id: EntryIdentity,
-  doc: { document: DocumentRef; plan: () => Promise<PlanOutcome> },
+  doc: { document: DocumentRef; bookedGross: string | null; plan: () => Promise<PlanOutcome> },
   kind: FollowUpKind,
   work: (req: FollowUpRequest, mayExist: boolean) => Promise<FollowUpResult>,
   deps: BookDeps,
@@ -160,7 +162,7 @@ async function runFollowUp(
         documentNumber: r.ref.number,
         documentUrl: r.ref.url,
         customerId: r.ref.customerId,
-        gross: kind === 'payment' ? planned.plan.totals.gross : null,
+        gross: kind === 'payment' ? (doc.bookedGross ?? planned.plan.totals.gross) : null,
         attempts: entry.attempts + 1,
         lastError: null,
         nextRetryAt: null,
@@ -179,7 +181,8 @@ async function runFollowUp(
     error = asShopbooksError(e);
   }
   const attempts = entry.attempts + 1;
-  const persistent = attempts >= rules.persistentAfterAttempts;
+  // waiting for the shop owner to process an invoice in the books is not a failure to e-mail about
+  const persistent = error.code !== 'WaitingForBooks' && attempts >= rules.persistentAfterAttempts;
   const shown = new ShopbooksError(error.code, `Order ${id.orderNumber}${id.refundId ? ` (refund ${id.refundId})` : ''}: ${FAILURE[kind]}: ${error.message}`, { retryable: error.retryable, ...(error.remoteMessage ? { remoteMessage: error.remoteMessage } : {}), details: error.details });
   await store.update(id.key, {
     status: 'failed',
