@@ -4,6 +4,7 @@
  * booked document carries exactly one invoice PDF, in Exact and in Moneybird — also under
  * timeouts after commit, 500s and SIGKILLs at random points.
  */
+import WooCommerceRestApi from '@woocommerce/woocommerce-rest-api';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { MemoryStore } from '../store/memory-store';
 import { FileStore } from '../store/file-store';
@@ -41,6 +42,42 @@ describe.each(['salesEntry', 'salesInvoice'])('Exact Online payments and PDFs, d
     const writes = sb.booksStats().writes;
     await syncOnce(sb, store, { rules: WITH_UNPAID });
     expect(sb.booksStats().writes).toBe(writes);
+  });
+});
+
+describe.each(['exact', 'moneybird'] as const)('%s: orders booked unpaid and paid later', (target) => {
+  it('are settled on the next run, exactly once; the rest stays as it was', async () => {
+    const sb = await startSandbox({ target, platform: 'woocommerce', orders: 20, seed: 27, fastLimits: true, followUps: true });
+    try {
+      const store = new MemoryStore();
+      await syncOnce(sb, store, { rules: WITH_UNPAID });
+      await syncUntilSettled(sb, store, ACCEPTABLE);
+      const before = await expectPaymentsAndPdfs(sb, store, { payments: true, pdfs: true });
+      expect(before.unpaid).toBeGreaterThan(0);
+      // the shop owner marks the on-hold (bank transfer) orders paid
+      const src = sb.config.source as unknown as { url: string; consumerKey: string; consumerSecret: string };
+      const api = new WooCommerceRestApi({ url: src.url, consumerKey: src.consumerKey, consumerSecret: src.consumerSecret, version: 'wc/v3' });
+      const docs = (await store.listEntries({ status: 'booked' })).filter((e) => e.kind === 'order');
+      const onHold: string[] = [];
+      for (const e of docs) {
+        const r = await api.get(`orders/${e.orderId}`);
+        if (r.data.status === 'on-hold') {
+          await api.put(`orders/${e.orderId}`, { status: 'processing' });
+          onHold.push(e.orderId);
+        }
+      }
+      expect(onHold.length).toBeGreaterThan(0);
+      await syncOnce(sb, store, { rules: WITH_UNPAID });
+      await syncUntilSettled(sb, store, ACCEPTABLE);
+      const after = await expectPaymentsAndPdfs(sb, store, { payments: true, pdfs: true });
+      expect(after.unpaid).toBe(before.unpaid - onHold.length);
+      expect(after.paid).toBe(before.paid + onHold.length);
+      const writes = sb.booksStats().writes;
+      await syncOnce(sb, store, { rules: WITH_UNPAID });
+      expect(sb.booksStats().writes).toBe(writes);
+    } finally {
+      await sb.close();
+    }
   });
 });
 
