@@ -58,6 +58,9 @@ export async function bookExactPayment(d: PaymentDeps, req: FollowUpRequest, opt
   const { t, config } = d;
   const { plan, document } = req;
   if (dec(plan.totals.gross).isZero()) return { status: 'not-needed', reason: 'The document totals zero; there is nothing to pay.' };
+  // Orders booked as sales orders have no open item; their payments (and refunds paid back) belong
+  // to the invoices made of them in Exact, so the credit invoices of their refunds are left alone too.
+  if (config.documentKind === 'salesOrder') return { status: 'not-needed', reason: 'Orders are booked as sales orders: payments are registered on the invoices Exact makes of them.' };
   const code = journalCodeFor(config.payments, plan.paymentMethod);
   let journal = d.cache.journals.get(code);
   if (!journal) {
