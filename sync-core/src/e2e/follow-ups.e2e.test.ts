@@ -32,6 +32,10 @@ describe.each(['salesEntry', 'salesInvoice'])('Exact Online payments and PDFs, d
       const r = await expectPaymentsAndPdfs(sb, store, { payments: true, pdfs: true });
       expect(r.paid).toBeGreaterThan(5);
       expect(r.unpaid).toBeGreaterThan(0);
+      // refunds paid back: each has its own (negative) payment, matched to the credit note
+      const refundPayments = (await store.listEntries({ status: 'booked' })).filter((e) => e.kind === 'payment' && e.key.includes(':payment:refund:'));
+      expect(refundPayments.length).toBeGreaterThan(0);
+      expect(refundPayments.every((e) => e.gross !== null && e.gross.startsWith('-'))).toBe(true);
     } else {
       // draft invoices: no open item yet, so the payment waits ("booked, payment not registered yet")
       const waiting = (await store.listEntries({ status: 'failed' })).filter((e) => e.kind === 'payment');
