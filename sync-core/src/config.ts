@@ -14,6 +14,7 @@ import { findSource, sourcePlatforms } from './sources/index';
 import { findTarget, targetNames } from './targets/index';
 import { PlanSettings } from './plan/settings';
 import { SyncRules } from './engine/rules';
+import { AttachmentSettings } from './engine/follow-ups';
 
 export const StoreConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), dir: z.string().min(1).default('.shopbooks') }),
@@ -29,6 +30,8 @@ const ConfigBase = z.object({
   target: z.string().min(1),
   plan: PlanSettings.default(PlanSettings.parse({})),
   rules: SyncRules.default(SyncRules.parse({})),
+  /** Invoice PDFs attached to every booked document (off by default; docs/config.md). */
+  attachments: AttachmentSettings.default(AttachmentSettings.parse({})),
   store: StoreConfig.default({ kind: 'file', dir: '.shopbooks' }),
 });
 

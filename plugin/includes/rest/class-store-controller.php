@@ -186,7 +186,7 @@ final class Store_Controller extends Base_Controller {
 			return $run;
 		}
 		$init = $b['init'] ?? null;
-		if ( ! is_array( $init ) || ! in_array( $init['kind'] ?? null, array( 'order', 'refund', 'cancellation' ), true ) || ! isset( $init['shopId'], $init['orderId'], $init['orderNumber'], $init['reference'] ) ) {
+		if ( ! is_array( $init ) || ! in_array( $init['kind'] ?? null, array( 'order', 'refund', 'cancellation', 'payment', 'attachment' ), true ) || ! isset( $init['shopId'], $init['orderId'], $init['orderNumber'], $init['reference'] ) ) {
 			return $this->invalid( 'init', __( 'init needs kind, shopId, orderId, orderNumber and reference.', 'shopbooks' ) );
 		}
 		$lease = $b['leaseMs'] ?? null;

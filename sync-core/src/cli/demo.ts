@@ -10,7 +10,7 @@ import { normalisePercent } from '../plan/vat';
 import { runSync, type SyncSummary } from '../engine/sync';
 import type { SandboxOptions } from '../sandbox';
 import { loadSimulators } from './simulators';
-import type { BooksDocument } from '../sandbox/books';
+import type { BooksDocument, BooksFollowUps } from '../sandbox/books';
 import { createSource, createStore, createTarget } from './wiring';
 import { targetRegistration } from '../targets/index';
 import { sourceRegistration } from '../sources/index';
@@ -48,6 +48,8 @@ export function reconcileBooks(orders: Order[], booked: Array<{ key: string; kin
   let grossBooks = new D(0);
   const refs = new Set<string>();
   for (const e of booked) {
+    // payments and PDFs are follow-ups of a document, not documents: reconciled in their own sections
+    if (e.kind !== 'order' && e.kind !== 'refund' && e.kind !== 'cancellation') continue;
     refs.add(e.reference);
     const doc = books.get(e.reference);
     const order = byId.get(e.orderId);
@@ -95,17 +97,47 @@ export function reconcileBooks(orders: Order[], booked: Array<{ key: string; kin
   return r;
 }
 
+export interface FollowUpReconciliation {
+  ok: boolean;
+  /** Payments registered (ledger) and documents of paid orders the books still show open. */
+  payments: number;
+  paidButOpen: string[];
+  /** Documents of unpaid orders, open in the books as they should be. */
+  unpaidOpen: number;
+  unallocatedPayments: number;
+  /** PDFs attached (ledger) and documents without exactly one PDF in the books. */
+  pdfs: number;
+  pdfWrong: string[];
+}
+
+/** The follow-ups as the books hold them: paid documents settled, one PDF each (when attaching is on). */
+export function reconcileFollowUps(orders: Order[], entries: Array<{ kind: string; reference: string; orderId: string; status: string }>, books: BooksFollowUps, o: { payments: boolean; pdfs: boolean }): FollowUpReconciliation {
+  const byId = new Map(orders.map((x) => [x.id, x]));
+  const booked = entries.filter((e) => e.status === 'booked');
+  const r: FollowUpReconciliation = { ok: true, payments: booked.filter((e) => e.kind === 'payment').length, paidButOpen: [], unpaidOpen: 0, unallocatedPayments: books.unallocated, pdfs: booked.filter((e) => e.kind === 'attachment').length, pdfWrong: [] };
+  for (const e of booked) {
+    if (e.kind !== 'order' && e.kind !== 'refund' && e.kind !== 'cancellation') continue;
+    const order = byId.get(e.orderId);
+    const paid = !!order && (order.paidAt !== null || order.state === 'paid' || order.state === 'completed');
+    if (o.payments && paid && books.open.has(e.reference)) r.paidButOpen.push(e.reference);
+    if (!paid && books.open.has(e.reference)) r.unpaidOpen++;
+    if (o.pdfs && books.pdfs.get(e.reference) !== 1) r.pdfWrong.push(e.reference);
+  }
+  r.ok = !r.paidButOpen.length && !r.pdfWrong.length && !r.unallocatedPayments;
+  return r;
+}
+
 export async function runDemo(o: DemoOptions): Promise<boolean> {
   const { startSandbox } = await loadSimulators();
   const target = targetRegistration(o.target);
-  const sb = await startSandbox({ target: target.name, simulator: target.simulator, platform: o.platform, orders: o.orders, seed: o.seed, documentKind: o.documentKind, fastLimits: !o.realisticLimits });
+  const sb = await startSandbox({ target: target.name, simulator: target.simulator, platform: o.platform, orders: o.orders, seed: o.seed, documentKind: o.documentKind, fastLimits: !o.realisticLimits, followUps: true });
   try {
     const config = parseConfig(sb.config);
     const store = createStore(config);
     const say = (s: string) => !o.json && process.stdout.write(s + '\n');
     say(`Shopbooks demo: a simulated ${sourceRegistration(o.platform).label} shop with ${o.orders} orders, booked into a simulated ${target.label}.`);
     if (!o.realisticLimits) say(`(The simulated books allow ${sb.running.limitsNote} so the demo is quick; the client paces by the same rate-limit headers. --realistic-limits keeps the real ones.)`);
-    const summary: SyncSummary = await runSync({ source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules }, { mode: 'sync' });
+    const summary: SyncSummary = await runSync({ source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules, attachments: config.attachments }, { mode: 'sync' });
 
     // The shop's own figures, read afresh.
     const source = createSource(config);
@@ -118,10 +150,12 @@ export async function runDemo(o: DemoOptions): Promise<boolean> {
     const failures = (await store.listEntries()).filter((e) => e.status === 'failed');
     const skipped = (await store.listEntries()).filter((e) => e.status === 'skipped');
     const booksCalls = Object.entries(summary.targetCalls).map(([k, v]) => `${k} ${v}`).join(', ');
-    const ok = rec.ok && stats.tooManyRequests === 0;
+    const paymentsOn = target.registersPayments?.(target.config.parse(config[target.name])) ?? false;
+    const fu = reconcileFollowUps(orders, await store.listEntries(), sb.followUps(), { payments: paymentsOn, pdfs: config.attachments.enabled });
+    const ok = rec.ok && fu.ok && stats.tooManyRequests === 0;
 
     if (o.json) {
-      printJson({ ok, summary, reconciliation: rec, customers, booksRequests: stats, failures: failures.map((f) => ({ order: f.orderNumber, ...f.lastError })), skipped: skipped.map((s) => ({ order: s.orderNumber, reason: s.skipReason })) });
+      printJson({ ok, summary, reconciliation: rec, followUps: fu, customers, booksRequests: stats, failures: failures.map((f) => ({ order: f.orderNumber, ...f.lastError })), skipped: skipped.map((s) => ({ order: s.orderNumber, reason: s.skipReason })) });
       return ok;
     }
     say('');
@@ -146,8 +180,17 @@ export async function runDemo(o: DemoOptions): Promise<boolean> {
       ['Documents differing by a cent or more', '0', String(rec.centDifferences.length), rec.centDifferences.length ? 'DIFFERENT' : 'none'],
     ], ['left', 'right', 'right', 'left']));
     if (rec.centDifferences.length) say(table(['Reference', 'Field', 'Shop', 'Books'], rec.centDifferences.slice(0, 20).map((d) => [d.reference, d.field, d.shop, d.books])));
+    say('');
+    say('Payments and invoice PDFs, as the books hold them');
+    say(table(['', 'Count', ''], [
+      [o.target === 'exact' ? 'Payments registered (cash/bank entries)' : 'Payments registered (on the invoices)', o.target === 'exact' ? fu.payments : '-', paymentsOn ? 'on' : 'off'],
+      ['Paid orders/refunds still open in the books', fu.paidButOpen.length, fu.paidButOpen.length ? `OPEN: ${fu.paidButOpen.slice(0, 5).join(', ')}` : 'none'],
+      ['Unpaid orders open in the books (as they should be)', fu.unpaidOpen, ''],
+      ['Payments that matched no open item', fu.unallocatedPayments, fu.unallocatedPayments ? 'DUPLICATE OR UNMATCHED' : 'none'],
+      ['Invoice PDFs attached', fu.pdfs, config.attachments.enabled ? (fu.pdfWrong.length ? `not exactly one: ${fu.pdfWrong.slice(0, 5).join(', ')}` : 'one per document') : 'off'],
+    ], ['left', 'right', 'left']));
     say(`API calls: shop ${summary.sourceCalls}; books ${stats.requests} (${booksCalls}); 429 responses: ${stats.tooManyRequests}.`);
-    say(ok ? 'Every booked order and refund is in the books exactly once, to the cent.' : 'RECONCILIATION FAILED: see above.');
+    say(ok ? `Every booked order and refund is in the books exactly once, to the cent${paymentsOn ? ', paid ones settled' : ''}${config.attachments.enabled ? ', each with one PDF' : ''}.` : 'RECONCILIATION FAILED: see above.');
     return ok;
   } finally {
     await sb.close();

@@ -117,7 +117,7 @@ async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill', o: { dryRun
       const source = createSource(config, store);
       const outcomes: OrderOutcome[] = [];
       const summary = await runSync(
-        { source, target: createTarget(config), store, plan: config.plan, rules: config.rules },
+        { source, target: createTarget(config), store, plan: config.plan, rules: config.rules, attachments: config.attachments },
         {
           mode,
           onOutcome: (oc) => outcomes.push(oc),
@@ -150,11 +150,15 @@ async function status(g: GlobalOpts) {
     const store = createStore(config);
     const entries = await store.listEntries();
     const runs = await store.listRuns(5);
-    const count = (s: string) => entries.filter((e) => e.status === s).length;
+    const isDocument = (e: (typeof entries)[number]) => e.kind === 'order' || e.kind === 'refund' || e.kind === 'cancellation';
+    const count = (s: string) => entries.filter((e) => e.status === s && isDocument(e)).length;
+    const followUps = (kind: string) => entries.filter((e) => e.status === 'booked' && e.kind === kind).length;
     const failed = entries.filter((e) => e.status === 'failed');
     const notPaidYet = await loadAwaitingPayment(store, createSource(config, store).shopId);
     const out = {
       booked: count('booked'),
+      paymentsRegistered: followUps('payment'),
+      pdfsAttached: followUps('attachment'),
       failed: failed.length,
       skipped: count('skipped'),
       inProgress: count('claimed'),
@@ -163,7 +167,7 @@ async function status(g: GlobalOpts) {
       lastRuns: runs,
     };
     if (g.json) return printJson(out);
-    say(g, `Ledger: ${out.booked} booked, ${out.failed} failed, ${out.skipped} skipped, ${out.inProgress} in progress.`);
+    say(g, `Ledger: ${out.booked} booked, ${out.failed} failed, ${out.skipped} skipped, ${out.inProgress} in progress.${out.paymentsRegistered || out.pdfsAttached ? ` Follow-ups: ${out.paymentsRegistered} payments registered, ${out.pdfsAttached} PDFs attached.` : ''}`);
     if (notPaidYet.length) say(g, table(['Order', 'State', 'Waiting since', 'Reason'], notPaidYet.map((w) => [w.orderNumber ?? w.orderId, w.state ?? '-', w.since, 'not paid yet: booked when the shop records the payment'])));
     if (failed.length) say(g, table(['Order', 'Entry', 'Attempts', 'Next retry', 'Reason'], out.failures.map((f) => [f.order, f.key, f.attempts, f.nextRetryAt ?? '-', `${f.code}: ${f.reason}`])));
     if (runs.length) say(g, table(['Run', 'Started', 'Finished', 'Booked', 'Failed', 'Skipped'], runs.map((r) => [r.command, r.startedAt, r.finishedAt ?? '(running or killed)', r.booked, r.failed, r.skipped])));

@@ -19,7 +19,7 @@ export const REPO = join(__dirname, '..', '..', '..');
 
 export async function syncOnce(sb: Sandbox, store: Store, overrides: Partial<ShopbooksConfigInput> = {}): Promise<SyncSummary> {
   const config = parseConfig({ ...sb.config, ...overrides });
-  return runSync({ source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules }, { mode: 'sync' });
+  return runSync({ source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules, attachments: config.attachments }, { mode: 'sync' });
 }
 
 export async function shopOrders(sb: Sandbox): Promise<Order[]> {
@@ -101,4 +101,39 @@ export async function twoSyncsAtOnce(config: { path: string; dir: string }): Pro
     const s = JSON.parse(r.stdout) as { failures: Array<{ code: string }> };
     expect(s.failures.filter((f) => ['AuthFailed', 'TokenRevoked'].includes(f.code))).toEqual([]);
   }
+}
+
+/** Book on-hold (unpaid) orders too, so the proofs see unpaid orders with open items. */
+export const WITH_UNPAID = { startDate: '2000-01-01', retryBaseSeconds: 1, bookStates: ['paid', 'completed', 'refunded', 'on-hold'] as Array<'paid' | 'completed' | 'refunded' | 'on-hold'> };
+
+/**
+ * The follow-up proofs (issue 17), read back out of the simulated books: every booked document of
+ * a paid order (and every refund of one) has no open item, every document of an unpaid order has
+ * one for its full amount, no payment matched nothing (a duplicate would), and with attachments on
+ * every booked document has exactly one PDF.
+ */
+export async function expectPaymentsAndPdfs(sb: Sandbox, store: Store, o: { payments: boolean; pdfs: boolean }): Promise<{ paid: number; unpaid: number; pdfs: number }> {
+  const orders = new Map((await shopOrders(sb)).map((x) => [x.id, x]));
+  const books = sb.followUps();
+  const docs = (await store.listEntries({ status: 'booked' })).filter((e) => e.kind === 'order' || e.kind === 'refund' || e.kind === 'cancellation');
+  const wrong: string[] = [];
+  let paid = 0;
+  let unpaid = 0;
+  for (const e of docs) {
+    const order = orders.get(e.orderId)!;
+    const isPaid = order.paidAt !== null || order.state === 'paid' || order.state === 'completed';
+    const open = books.open.get(e.reference);
+    if (o.payments) {
+      if (isPaid) {
+        paid++;
+        if (open !== undefined) wrong.push(`${e.reference} (${e.kind}, paid) still has an open item of ${open}`);
+      } else {
+        unpaid++;
+        if (open !== e.gross) wrong.push(`${e.reference} (${e.kind}, unpaid) has open ${open ?? 'nothing'}, expected ${e.gross}`);
+      }
+    }
+    if (o.pdfs && books.pdfs.get(e.reference) !== 1) wrong.push(`${e.reference} has ${books.pdfs.get(e.reference) ?? 0} PDFs`);
+  }
+  expect({ wrong, unallocated: books.unallocated }).toEqual({ wrong: [], unallocated: 0 });
+  return { paid, unpaid, pdfs: [...books.pdfs.values()].reduce((a, b) => a + b, 0) };
 }

@@ -19,6 +19,7 @@ import { bookDocument, ledgerKey, type BookOutcome, type EntryIdentity } from '.
 import { SyncRules, isCancelled, notBookableReason, type SyncRulesInput } from './rules';
 import { orderReference, refundReference, cancellationReference } from '../plan/reference';
 import { cancellationInstant } from './cancellation-date';
+import { bookFollowUps, type AttachmentSettings } from './follow-ups';
 
 export interface SyncOptions {
   mode: 'sync' | 'backfill' | 'retry';
@@ -41,6 +42,8 @@ export interface SyncDeps {
   rules?: SyncRulesInput;
   now?: () => number;
   log?: (event: string, data?: Record<string, unknown>) => void;
+  /** Invoice PDFs on booked documents (engine/follow-ups.ts); payments follow the target's settings. */
+  attachments?: AttachmentSettings;
 }
 
 export interface OrderOutcome {
@@ -234,6 +237,7 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
     }
     try {
       const { outcomes, ignored } = await processOrder(so.order);
+      outcomes.push(...(await bookFollowUps({ source, book: bookDeps, planSettings, attachments: deps.attachments }, so.order, outcomes)));
       record(so, outcomes, ignored);
     } catch (e) {
       // A store failure is fatal for the run (the cursor must not move); anything else is recorded.

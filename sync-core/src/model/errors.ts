@@ -24,6 +24,9 @@ export type ErrorCode =
   | 'VatNumberMissing'
   /** The reference is carried by another shop's document in the same administration (no prefix). */
   | 'ReferenceTakenByAnotherDocument'
+  | 'AttachmentTooLarge'
+  // a follow-up (payment) that has to wait for a step in the books (a draft invoice to be processed)
+  | 'WaitingForBooks'
   // configuration
   | 'VatCodeNotMapped'
   | 'GlAccountNotMapped'

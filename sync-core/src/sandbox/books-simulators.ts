@@ -4,7 +4,7 @@
  * one a configuration asks for; nothing else in the sandbox switches on the name.
  */
 import { ShopbooksError } from '../model/errors';
-import type { BooksDocument } from './books';
+import type { BooksDocument, BooksFollowUps } from './books';
 
 export interface BooksSimulatorStart {
   port: number;
@@ -27,7 +27,11 @@ export interface RunningBooks {
   plan?: Record<string, unknown>;
   /** One line for the demo: how the simulated rate limit differs from the real one. */
   limitsNote: string;
+  /** Settings added to the target's section when follow-ups (payments) are on. */
+  followUpSection?: Record<string, unknown>;
   books(): Map<string, BooksDocument>;
+  /** Payments and attachments in the simulated books, for the demo's reconciliation. */
+  followUps(): BooksFollowUps;
   customerCount(): number;
   stats(): { requests: number; writes: number; tooManyRequests: number };
   close(): Promise<void>;

@@ -80,3 +80,54 @@ export function booksFromMoneybird(sim: MoneybirdSimulator, list?: BooksDocument
   }
   return out;
 }
+
+/** What the books say about the follow-ups of documents: open items and attached PDFs. */
+export interface BooksFollowUps {
+  /** Open amount per document reference (a settled document is absent). */
+  open: Map<string, string>;
+  /** Open items that belong to no document: payments that matched nothing (e.g. a duplicate). */
+  unallocated: number;
+  /** PDF attachments per document reference. */
+  pdfs: Map<string, number>;
+}
+
+export function followUpsFromExact(sim: ExactSimulator): BooksFollowUps {
+  const open = new Map<string, string>();
+  let unallocated = 0;
+  for (const r of sim.state.receivables()) {
+    const ref = r.YourRef as string | null;
+    if (r.InvoiceNumber == null || !ref) unallocated++;
+    else open.set(ref, fixed(dec(open.get(ref) ?? '0').plus(String(r.AmountFC))));
+  }
+  const refOfDocument = (d: Rec): string | null => {
+    const link = d.FinancialTransactionEntryID;
+    if (link) {
+      const e = sim.state.salesEntries.find((x) => x.EntryID === link) ?? sim.state.salesInvoices.find((x) => x.InvoiceID === link);
+      return (e?.YourRef as string | undefined) ?? null;
+    }
+    if (d.SalesOrderNumber != null) return (sim.state.salesOrders.find((o) => o.OrderNumber === d.SalesOrderNumber)?.YourRef as string | undefined) ?? null;
+    return null;
+  };
+  const pdfs = new Map<string, number>();
+  for (const d of sim.state.documents) {
+    const ref = refOfDocument(d);
+    if (!ref) continue;
+    const n = sim.state.documentAttachments.filter((a) => a.Document === d.ID).length;
+    if (n) pdfs.set(ref, (pdfs.get(ref) ?? 0) + n);
+  }
+  return { open, unallocated, pdfs };
+}
+
+export function followUpsFromMoneybird(sim: MoneybirdSimulator): BooksFollowUps {
+  const open = new Map<string, string>();
+  const pdfs = new Map<string, number>();
+  for (const d of [...sim.state.salesInvoices, ...sim.state.externalSalesInvoices] as Rec[]) {
+    const ref = d.reference as string | null;
+    if (!ref) continue;
+    const unpaid = dec(String(d.total_unpaid ?? '0'));
+    if (!unpaid.isZero()) open.set(ref, fixed(unpaid));
+    const n = ((d.attachments as Rec[] | undefined) ?? []).length;
+    if (n) pdfs.set(ref, (pdfs.get(ref) ?? 0) + n);
+  }
+  return { open, unallocated: 0, pdfs };
+}

@@ -6,7 +6,7 @@ import type { ShopbooksConfigInput } from '../config';
 import { startWooCommerceSimulator, SANDBOX_CONSUMER_KEY, SANDBOX_CONSUMER_SECRET, type WooSimulator } from './woocommerce';
 import { startExactSimulator, type ExactSimulator, type ExactSimulatorOptions } from './exact';
 import { startMoneybirdSimulator, type MoneybirdSimulator, type MoneybirdSimulatorOptions } from './moneybird';
-import { booksFromExact, booksFromMoneybird, type BooksDocument } from './books';
+import { booksFromExact, booksFromMoneybird, followUpsFromExact, followUpsFromMoneybird, type BooksDocument, type BooksFollowUps } from './books';
 import { startShopSource, type SandboxShop } from './shops';
 import { addBooksSimulator, booksSimulator, type RunningBooks } from './books-simulators';
 
@@ -29,6 +29,8 @@ export interface SandboxOptions {
   fastLimits?: boolean;
   /** Skip creating the generic item in the sandbox administration (tests of the target creating it). */
   noGenericItem?: boolean;
+  /** Register payments in Exact (journals per payment method) and attach invoice PDFs (issue 17). */
+  followUps?: boolean;
   /** Extra simulator options (tests: token lifetimes, limits, race modes). */
   exactSim?: Partial<ExactSimulatorOptions>;
   moneybirdSim?: Partial<MoneybirdSimulatorOptions>;
@@ -47,6 +49,8 @@ export interface Sandbox {
   booksLabel: string;
   /** The documents in the simulated books, by reference. */
   books(): Map<string, BooksDocument>;
+  /** Open items and attached PDFs per document reference, as the simulated books hold them. */
+  followUps(): BooksFollowUps;
   /** Customers (accounts / contacts) in the simulated books. */
   customerCount(): number;
   /** Requests the simulated books served, and how many of them were 429s. */
@@ -89,8 +93,10 @@ addBooksSimulator({
   name: 'exact',
   label: 'Exact Online',
   start: async (o) => {
-    // the sandbox's sales journal books foreign currencies (as a shop selling in GBP and USD sets it up)
-    const exact = await startExactSimulator({ port: o.port, journalSettings: { '70': { AllowVariableCurrency: true } }, ...(o.fastLimits ? { rateLimit: { minutely: 300 } } : {}), ...(o.options as Partial<ExactSimulatorOptions> | undefined) });
+    // the sandbox's sales and payment journals book foreign currencies (as a shop selling in GBP
+    // and USD sets them up: a multi-currency bank account and PSP clearing accounts)
+    const multiCurrency = { AllowVariableCurrency: true };
+    const exact = await startExactSimulator({ port: o.port, journalSettings: { '70': multiCurrency, '20': multiCurrency, '21': multiCurrency, '22': multiCurrency }, ...(o.fastLimits ? { rateLimit: { minutely: 300 } } : {}), ...(o.options as Partial<ExactSimulatorOptions> | undefined) });
     try {
       if (!o.noGenericItem) await seedExactGenericItem(exact);
       await seedExactCollectiveAccount(exact);
@@ -104,7 +110,9 @@ addBooksSimulator({
       targetSection: { ...exactConfig(exact, o.documentKind), collectiveAccountCode: SANDBOX_EXACT_COLLECTIVE_CODE, ...(o.noGenericItem ? { genericItemCode: undefined } : {}) },
       plan: { acceptedCurrencies: ['USD', 'GBP'] },
       limitsNote: "300 calls a minute instead of Exact's 60",
+      followUpSection: { payments: SANDBOX_EXACT_PAYMENTS },
       books: () => booksFromExact(exact),
+      followUps: () => followUpsFromExact(exact),
       customerCount: () => exact.state.accounts.length,
       stats: () => ({ requests: exact.stats.requests, writes: exact.stats.writes, tooManyRequests: exact.stats.tooManyRequests }),
       close: () => exact.close(),
@@ -133,6 +141,7 @@ addBooksSimulator({
       plan: { acceptedCurrencies: ['USD', 'GBP'] },
       limitsNote: '150 calls per 15 s instead of per 5 minutes',
       books: () => booksFromMoneybird(moneybird),
+      followUps: () => followUpsFromMoneybird(moneybird),
       customerCount: () => moneybird.state.contacts.length,
       stats: () => ({ requests: moneybird.stats.requests, writes: moneybird.stats.writes, tooManyRequests: moneybird.stats.tooManyRequests }),
       close: () => moneybird.close(),
@@ -161,8 +170,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     plan: { referencePrefix: '', requireCustomerEmail: false, ...running.plan },
     rules: { startDate: '2000-01-01' },
     store: { kind: 'memory' },
-    [opts.target]: running.targetSection,
+    [opts.target]: { ...running.targetSection, ...(opts.followUps ? running.followUpSection : {}) },
   };
+  // the demo registers payments and attaches invoice PDFs (off by default in a real configuration)
+  if (opts.followUps) config.attachments = { enabled: true, shopName: 'Sandbox Webshop B.V.', shopAddress: ['Voorbeeldstraat 1', '1234 AB Amsterdam', 'Nederland'], shopVatNumber: 'NL000099998B57' };
   return {
     config,
     shop,
@@ -173,6 +184,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     books: () => running.books(),
     customerCount: () => running.customerCount(),
     booksStats: () => running.stats(),
+    followUps: () => running.followUps(),
     close: async () => {
       await shop.close();
       await running.close();
@@ -221,6 +233,9 @@ export async function seedMoneybirdCollectiveContact(sim: MoneybirdSimulator): P
   const m = /"id"\s*:\s*"(\d+)"/.exec(text);
   return m![1];
 }
+
+/** The sandbox administration's payment journals: 22 Mollie (payment service), 21 PayPal (bank), 20 bank, 10 cash. */
+export const SANDBOX_EXACT_PAYMENTS = { register: true, journals: { ideal: '22', paypal: '21', stripe: '20', other: '20' }, receivablesGlAccount: '1300' };
 
 export function exactConfig(sim: ExactSimulator, documentKind?: string): Record<string, unknown> {
   return {

@@ -12,7 +12,8 @@ export type LedgerStatus = 'claimed' | 'booked' | 'failed' | 'skipped';
 export interface LedgerEntry {
   /** `${shopId}:${kind}:${id}`, e.g. `shop.example:order:123`, `shop.example:refund:456`. */
   key: string;
-  kind: 'order' | 'refund' | 'cancellation';
+  /** Documents, and the follow-ups of a booked document (its payment, its PDF; engine/follow-ups.ts). */
+  kind: 'order' | 'refund' | 'cancellation' | 'payment' | 'attachment';
   shopId: string;
   orderId: string;
   orderNumber: string;

@@ -40,7 +40,7 @@ const nullableString = z.string().nullable();
 
 export const LedgerEntrySchema = z.object({
   key: z.string(),
-  kind: z.enum(['order', 'refund', 'cancellation']),
+  kind: z.enum(['order', 'refund', 'cancellation', 'payment', 'attachment']),
   shopId: z.string(),
   orderId: z.string(),
   orderNumber: z.string(),

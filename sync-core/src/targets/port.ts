@@ -47,6 +47,31 @@ export interface VatMapProblem {
   message: string;
 }
 
+/**
+ * Follow-ups of a booked document (engine/follow-ups.ts): its payment and its PDF. Each is its own
+ * ledger entry with a deterministic `reference`; with `mayExist` the target looks it up by that
+ * reference before writing, exactly like `bookDocument`.
+ */
+export interface FollowUpRequest {
+  /** The booked order/refund/cancellation document this follows. */
+  document: DocumentRef;
+  plan: BookingPlan;
+  /** Deterministic reference of the follow-up (e.g. `SB-1001-P`, `SB-1001-PDF`). */
+  reference: string;
+}
+
+export interface InvoicePdf {
+  filename: string;
+  data: Uint8Array;
+}
+
+export type FollowUpResult =
+  | { status: 'done'; ref: DocumentRef }
+  /** Nothing to do for this document, for good (e.g. a zero total, a sales order without open item). */
+  | { status: 'not-needed'; reason: string }
+  /** Not possible yet (a draft invoice has no open item): retried later. */
+  | { status: 'waiting'; reason: string };
+
 export interface Target {
   readonly name: TargetName;
   /** Load and cache master data for this run; validate the VAT and GL mappings. */
@@ -57,6 +82,14 @@ export interface Target {
   bookDocument(plan: BookingPlan, opts: { mayExist: boolean; original: DocumentRef | null }, ctx: TargetContext): Promise<DocumentRef>;
   /** Look a document up by reference (for reconciliation and status). */
   findDocument(plan: BookingPlan, ctx: TargetContext): Promise<DocumentRef | null>;
+  /**
+   * Register the payment (or, for a credit note, the refund paid back) of a booked document so the
+   * books match it to the open item. Present only when the target registers payments this way and
+   * its settings turn it on (Moneybird pays inside `bookDocument`).
+   */
+  bookPayment?(req: FollowUpRequest, opts: { mayExist: boolean }, ctx: TargetContext): Promise<FollowUpResult>;
+  /** Attach the invoice PDF to a booked document, once. */
+  attachPdf?(req: FollowUpRequest & { pdf: InvoicePdf }, opts: { mayExist: boolean }, ctx: TargetContext): Promise<FollowUpResult>;
   /** Calls made so far, by kind, for the reconciliation (e.g. { read: 12, write: 40, token: 1 }). */
   callStats(): Record<string, number>;
 }

@@ -16,6 +16,8 @@ export interface TargetRegistration<S extends z.ZodTypeAny = z.ZodTypeAny> {
   create(section: z.infer<S>): Target;
   /** The simulator's name in the sandbox's registry. */
   simulator: string;
+  /** Whether this section registers payments of paid orders (the demo's reconciliation asks). */
+  registersPayments?(section: z.infer<S>): boolean;
 }
 
 /** Keeps the section type of one registration while the registry holds them all. */

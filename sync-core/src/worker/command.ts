@@ -12,7 +12,7 @@ export async function runWorkerCommand(g: { config?: string; json?: boolean }, o
   const worker = await startWorker(
     o,
     async () => {
-      const s = await runSync({ source: createSource(config, store), target, store, plan: config.plan, rules: config.rules }, { mode: 'sync' });
+      const s = await runSync({ source: createSource(config, store), target, store, plan: config.plan, rules: config.rules, attachments: config.attachments }, { mode: 'sync' });
       log({ event: 'synced', booked: s.booked, failed: s.failed, skipped: s.skipped });
     },
     (e) => log({ event: e.type, ...e, at: new Date(e.at).toISOString() }),

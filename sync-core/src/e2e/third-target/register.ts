@@ -20,6 +20,7 @@ addBooksSimulator({
       targetSection: { baseUrl: sim.url, apiKey: 'ledgerlite-key-0123456789' },
       limitsNote: 'no rate limit at all',
       books: () => sim.books(),
+      followUps: () => ({ open: new Map(), unallocated: 0, pdfs: new Map() }),
       customerCount: () => 0,
       stats: () => ({ requests: sim.requests, writes: sim.documents.length, tooManyRequests: 0 }),
       close: () => sim.close(),

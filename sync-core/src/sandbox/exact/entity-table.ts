@@ -54,6 +54,13 @@ export const SERVED_ENDPOINTS = [
   '/api/v1/{division}/salesinvoice/PrintedSalesInvoices',
   '/api/v1/{division}/salesorder/SalesOrders',
   '/api/v1/{division}/salesorder/SalesOrderLines',
+  '/api/v1/{division}/financialtransaction/CashEntries',
+  '/api/v1/{division}/financialtransaction/CashEntryLines',
+  '/api/v1/{division}/financialtransaction/BankEntries',
+  '/api/v1/{division}/financialtransaction/BankEntryLines',
+  '/api/v1/{division}/cashflow/Receivables',
+  '/api/v1/{division}/documents/Documents',
+  '/api/v1/{division}/documents/DocumentAttachments',
 ] as const;
 
 const METHOD_LETTER: Record<string, string> = { GET: 'G', POST: 'P', PUT: 'U', DELETE: 'D' };

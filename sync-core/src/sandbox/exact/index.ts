@@ -14,6 +14,7 @@ import { OAuthServer, type ClientRegistration } from './oauth';
 import { RateLimiter, ErrorBlocker } from './rate-limit';
 import { ExactCore, type FaultKind, type FaultOptions, type SimStats } from './server';
 import { newDivision, seedMasterData, type DivisionData } from './store';
+import { openReceivables } from './handlers-payments';
 import type { Rec } from './odata';
 import { DEFAULT_STRING_LIMITS } from './binding';
 
@@ -65,6 +66,11 @@ export interface ExactSimulatorState {
   readonly paymentConditions: Rec[];
   readonly financialPeriods: Rec[];
   readonly documents: Rec[];
+  readonly documentAttachments: Rec[];
+  readonly cashEntries: Rec[];
+  readonly bankEntries: Rec[];
+  /** The open items cashflow/Receivables serves (computed: sales entries minus matched payments). */
+  receivables(): Rec[];
   readonly emails: DivisionData['emails'];
   /** Any division's data (e.g. 7654321). */
   of(division: number): DivisionData;
@@ -150,6 +156,10 @@ export async function startExactSimulator(opts: ExactSimulatorOptions = {}): Pro
     get paymentConditions() { return main.paymentConditions; },
     get financialPeriods() { return main.financialPeriods; },
     get documents() { return main.documents; },
+    get documentAttachments() { return main.documentAttachments; },
+    get cashEntries() { return main.cashEntries; },
+    get bankEntries() { return main.bankEntries; },
+    receivables: () => openReceivables(main),
     get emails() { return main.emails; },
     of(division: number) {
       const d = divisions.get(division);

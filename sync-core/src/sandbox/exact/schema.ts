@@ -45,12 +45,21 @@ const SINGULAR: Record<string, string> = {
   PrintedSalesInvoices: 'PrintedSalesInvoice',
   SalesOrders: 'SalesOrder',
   SalesOrderLines: 'SalesOrderLine',
+  CashEntries: 'CashEntry',
+  CashEntryLines: 'CashEntryLine',
+  BankEntries: 'BankEntry',
+  BankEntryLines: 'BankEntryLine',
+  Receivables: 'Receivable',
+  Documents: 'Document',
+  DocumentAttachments: 'DocumentAttachment',
 };
 
 const LINES: Record<string, Record<string, string>> = {
   SalesEntries: { SalesEntryLines: 'SalesEntryLines' },
   SalesInvoices: { SalesInvoiceLines: 'SalesInvoiceLines', SalesInvoiceOrderChargeLines: 'SalesInvoiceOrderChargeLines' },
   SalesOrders: { SalesOrderLines: 'SalesOrderLines' },
+  CashEntries: { CashEntryLines: 'CashEntryLines' },
+  BankEntries: { BankEntryLines: 'BankEntryLines' },
 };
 
 export type EntityName =
@@ -70,7 +79,14 @@ export type EntityName =
   | 'SalesInvoiceOrderChargeLines'
   | 'PrintedSalesInvoices'
   | 'SalesOrders'
-  | 'SalesOrderLines';
+  | 'SalesOrderLines'
+  | 'CashEntries'
+  | 'CashEntryLines'
+  | 'BankEntries'
+  | 'BankEntryLines'
+  | 'Receivables'
+  | 'Documents'
+  | 'DocumentAttachments';
 
 function build(): Record<EntityName, EntityInfo> {
   const out = {} as Record<EntityName, EntityInfo>;

@@ -12,6 +12,8 @@ import { ENTITIES, entityByPath, type EntityInfo, type EntityName } from './sche
 import type { DivisionData } from './store';
 import { masterHandlers, type Ctx, type Handler } from './handlers-master';
 import { documentHandlers } from './handlers-documents';
+import { paymentHandlers } from './handlers-payments';
+import { attachmentHandlers } from './handlers-attachments';
 
 export type FaultKind = '429' | '500' | 'timeoutAfterCommit' | 'dropTokenResponse' | 'tokenResponse500';
 export interface FaultOptions {
@@ -44,7 +46,7 @@ export interface CoreOptions {
   stringLimits: Record<string, number>;
 }
 
-const HANDLERS: Partial<Record<EntityName, Handler>> = { ...masterHandlers, ...documentHandlers };
+const HANDLERS: Partial<Record<EntityName, Handler>> = { ...masterHandlers, ...documentHandlers, ...paymentHandlers, ...attachmentHandlers };
 const MAX_BODY = 38 * 1024 * 1024;
 
 class Respond {

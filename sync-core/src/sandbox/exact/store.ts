@@ -19,8 +19,13 @@ export interface DivisionData {
   salesEntries: Rec[];
   salesInvoices: Rec[];
   salesOrders: Rec[];
-  /** Documents (PDFs) made by PrintedSalesInvoices. */
+  /** Documents (PDFs) made by PrintedSalesInvoices, and documents/Documents created by clients. */
   documents: Rec[];
+  /** documents/DocumentAttachments (base64 file content in `Attachment`). */
+  documentAttachments: Rec[];
+  /** financialtransaction/CashEntries and BankEntries (lines inside, as for sales entries). */
+  cashEntries: Rec[];
+  bankEntries: Rec[];
   /** E-mails PrintedSalesInvoices would have sent (SendEmailToCustomer). */
   emails: Array<{ invoiceId: string; invoiceNumber: number; to: string | null; sender: string | null; at: number }>;
   /** `${year}-${period}` of closed periods. */
@@ -59,6 +64,9 @@ export function newDivision(division: number, description: string): DivisionData
     salesInvoices: [],
     salesOrders: [],
     documents: [],
+    documentAttachments: [],
+    cashEntries: [],
+    bankEntries: [],
     emails: [],
     closedPeriods: new Set(),
     defaultPaymentCondition: null,
@@ -170,6 +178,8 @@ export function seedMasterData(d: DivisionData, now: number): void {
   d.journals.push(
     journal('10', 'Kas', 10, false, '1000'),
     journal('20', 'Bank', 12, false, '1100'),
+    journal('21', 'PayPal', 12, false, '1100'),
+    journal('22', 'Mollie', 16, false, '1100'),
     journal('70', 'Verkoopboek', 20, true, '1300'),
     journal('72', 'Verkoopboek zonder btw', 20, false, '1300'),
     journal('90', 'Memoriaal', 90, true, null),

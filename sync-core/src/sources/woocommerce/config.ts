@@ -33,8 +33,23 @@ export const WooCommerceSourceConfig = z
     retryBaseMs: z.number().int().min(0).max(60_000).default(1000),
     /** The shop's "round tax at subtotal level" setting, if known (informational in the Order). */
     roundTaxAtSubtotal: z.boolean().optional(),
+    /**
+     * URL template of the shop's own invoice PDF per order ({id}, {number}), on the shop's own
+     * host, e.g. https://winkel.example.nl/?pdf-invoice={id}. Used when attachments are on.
+     */
+    invoicePdfUrl: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.invoicePdfUrl) {
+      let u: URL | null = null;
+      try {
+        u = new URL(c.invoicePdfUrl.replace(/\{(id|number)\}/g, '1'));
+      } catch {
+        ctx.addIssue({ code: 'custom', path: ['invoicePdfUrl'], message: 'is not a URL template (expected e.g. https://winkel.example.nl/?pdf-invoice={id})' });
+      }
+      if (u && u.host !== new URL(c.url).host) ctx.addIssue({ code: 'custom', path: ['invoicePdfUrl'], message: "must be on the shop's own host (the shop's credentials are sent with it)" });
+      if (u && !c.invoicePdfUrl.includes('{id}') && !c.invoicePdfUrl.includes('{number}')) ctx.addIssue({ code: 'custom', path: ['invoicePdfUrl'], message: 'needs {id} or {number} (one PDF per order)' });
+    }
     if (c.auth === 'application-password') {
       if (!c.username) ctx.addIssue({ code: 'custom', path: ['username'], message: 'is required for application-password authentication' });
       if (!c.applicationPassword) ctx.addIssue({ code: 'custom', path: ['applicationPassword'], message: 'is required for application-password authentication' });

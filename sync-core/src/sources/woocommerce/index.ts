@@ -18,7 +18,9 @@ import pRetry, { AbortError } from 'p-retry';
 import { ShopbooksError } from '../../model/errors';
 import type { TaxRate } from '../../model/order';
 import type { OrderPage, OrderQuery, Source, SourceOrder } from '../port';
+import type { Order } from '../../model/order';
 import { WooCommerceSourceConfig, type WooCommerceSourceConfigInput } from './config';
+import { fetchShopInvoicePdf } from './invoice-pdf';
 import { mapWooOrder } from './map-order';
 
 type Json = Record<string, unknown>;
@@ -104,6 +106,8 @@ function totalPagesOf(headers: AxiosResponse['headers'], got: number, perPage: n
 export interface WooCommerceSource extends Source {
   /** Refunds of one order (all pages). */
   listRefunds(orderId: string): Promise<Json[]>;
+  /** The shop's own invoice PDF of an order (`invoicePdfUrl`), or null when not configured / none. */
+  invoicePdf?(order: Pick<Order, 'id' | 'number'>): Promise<{ filename: string; data: Uint8Array } | null>;
 }
 
 export function createWooCommerceSource(input: WooCommerceSourceConfig | WooCommerceSourceConfigInput): WooCommerceSource {
@@ -292,6 +296,15 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
     getOrder,
     listTaxRates,
     listRefunds,
+    ...(config.invoicePdfUrl
+      ? {
+          invoicePdf: (order: Pick<Order, 'id' | 'number'>) => {
+            calls += 1;
+            const basic = mode === 'app-password' ? { username: config.username!, password: config.applicationPassword! } : mode === 'basic' ? { username: config.consumerKey!, password: config.consumerSecret! } : null;
+            return fetchShopInvoicePdf({ template: config.invoicePdfUrl!, basic, timeoutMs: config.timeoutMs }, order);
+          },
+        }
+      : {}),
     get callCount() {
       return calls;
     },

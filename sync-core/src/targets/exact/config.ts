@@ -23,6 +23,26 @@ export const ExactGlAccounts = z.object({
 });
 export type ExactGlAccounts = z.infer<typeof ExactGlAccounts>;
 
+/** How a shop's payment method is named for the journal choice (see paymentJournal.ts). */
+export const PaymentChannel = z.enum(['ideal', 'paypal', 'stripe', 'other']);
+export type PaymentChannel = z.infer<typeof PaymentChannel>;
+
+export const ExactPayments = z
+  .object({
+    /** Book a cash/bank entry for every order the shop marks paid (and every refund paid back). */
+    register: z.boolean().default(false),
+    /**
+     * Journal code per payment method: a cash journal (type 10) gets a CashEntry, a bank (12) or
+     * payment-service journal (16) a BankEntry. Where the payout arrives later, use a journal whose
+     * G/L account is a clearing account ("kruisposten" / PSP account). `other` is the fallback.
+     */
+    journals: z.object({ ideal: code.optional(), paypal: code.optional(), stripe: code.optional(), other: code.optional() }).default({}),
+    /** The receivables (debtors) G/L account the payment line settles (Exact's default "1300"). */
+    receivablesGlAccount: code.default('1300'),
+  })
+  .default({ register: false, journals: {}, receivablesGlAccount: '1300' });
+export type ExactPayments = z.infer<typeof ExactPayments>;
+
 export const ExactTargetConfig = z
   .object({
     country: ExactCountry.default('nl'),
@@ -54,10 +74,15 @@ export const ExactTargetConfig = z
     genericItemCode: code.optional(),
     /** Payment condition code put on every document (else the customer's default applies). */
     paymentConditionCode: code.optional(),
+    /** Payments in Exact (off by default): see ExactPayments. */
+    payments: ExactPayments,
     /** Timeout per HTTP request (API calls). Token calls get at least 60 s (see transport.ts). */
     timeoutMs: z.number().int().positive().default(30_000),
   })
   .superRefine((c, ctx) => {
+    if (c.payments.register && !c.payments.journals.other) {
+      ctx.addIssue({ code: 'custom', path: ['payments', 'journals', 'other'], message: 'is required when payments.register is on (the journal for payment methods without their own)' });
+    }
     if (c.customerMode === 'collective' && !c.collectiveAccountCode) {
       ctx.addIssue({ code: 'custom', path: ['collectiveAccountCode'], message: 'is required when customerMode is "collective"' });
     }

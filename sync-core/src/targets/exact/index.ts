@@ -24,6 +24,8 @@ import { exactLinesFor, toExactLines } from './lines';
 import { listDivisions, type DivisionChoice } from './listDivisions';
 import { ExactMasterData, configuredVatCode } from './master-data';
 import { processSalesInvoice } from './processSalesInvoice';
+import { bookExactPayment, type PaymentDeps } from './bookPayment';
+import { attachExactPdf } from './attachPdf';
 import type { FetchLike } from './oauth';
 import { ExactTransport } from './transport';
 
@@ -162,6 +164,8 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
     }
   }
 
+  const paymentCache: PaymentDeps['cache'] = { journals: new Map() };
+
   const target: ExactTarget = {
     name: 'exact',
     config,
@@ -176,6 +180,8 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
       log = ctx.log;
       const { m } = ensure(ctx.store);
       m.reset();
+      paymentCache.journals.clear();
+      delete paymentCache.receivablesGl;
       const problems = await m.validateSetup();
       prepared = true;
       for (const p of problems) ctx.log('exact.setup.problem', { key: p.key, message: p.message });
@@ -270,6 +276,22 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
       }
       const doc = await findExisting(t, plan, m, ctx);
       return doc ? toRef(doc, true) : null;
+    },
+
+    ...(config.payments.register
+      ? {
+          async bookPayment(req, opts, ctx) {
+            log = ctx.log;
+            const { t } = ensure(ctx.store);
+            return bookExactPayment({ t, config, cache: paymentCache }, req, opts, ctx);
+          },
+        }
+      : {}),
+
+    async attachPdf(req, opts, ctx) {
+      log = ctx.log;
+      const { t } = ensure(ctx.store);
+      return attachExactPdf(t, config, req, opts, ctx);
     },
 
     callStats() {

@@ -8,4 +8,5 @@ export const exactRegistration = registerTarget({
   config: ExactTargetConfig,
   create: (section) => createExactTarget(section),
   simulator: 'exact',
+  registersPayments: (section) => section.payments?.register === true,
 });

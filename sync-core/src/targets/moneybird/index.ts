@@ -16,7 +16,7 @@
  * looked up by reference first and only the missing steps are done. See `findExisting*`.
  */
 import type { BookingPlan } from '../../plan/types';
-import type { DocumentRef, Target, TargetContext, VatMapProblem } from '../port';
+import type { DocumentRef, FollowUpRequest, FollowUpResult, Target, TargetContext, VatMapProblem } from '../port';
 import { adoptionProblems, referenceTaken, type FoundDocument } from '../adopt';
 import { ShopbooksError, asShopbooksError } from '../../model/errors';
 import { dec, fixed, isZero } from '../../model/money';
@@ -53,6 +53,7 @@ import {
   findExternalSalesInvoicesByReference,
   getExternalSalesInvoice,
 } from './external-sales-invoices';
+import { attachMoneybirdPdf } from './attach-pdf';
 
 export { parseMoneybirdConfig, moneybirdTokenName, MoneybirdTargetConfig } from './config';
 export type { MoneybirdTargetConfigInput } from './config';
@@ -98,6 +99,8 @@ export function createMoneybirdTarget(
   const config = parseMoneybirdConfig(input);
   const t = new MoneybirdTransport(config, deps);
   const contacts = new ContactResolver(t, config);
+  /** Documents whose payment `pay` registered (or found registered) in this process. */
+  const settledHere = new Set<string>();
   let master: MoneybirdMasterData | null = null;
 
   const docUrl = (kind: 'sales_invoices' | 'external_sales_invoices', id: string) =>
@@ -387,6 +390,7 @@ export function createMoneybirdTarget(
     plan: BookingPlan,
     ctx: TargetContext,
   ): Promise<void> {
+    if (config.registerPayments && isZero(doc.total_unpaid)) settledHere.add(doc.id);
     if (!config.registerPayments || !plan.paid || isZero(doc.total_unpaid)) return;
     const payment = {
       payment_date: plan.date,
@@ -408,7 +412,28 @@ export function createMoneybirdTarget(
         kind === 'sales' ? await getSalesInvoice(t, doc.id) : await getExternalSalesInvoice(t, doc.id);
       if (!again || !isZero(again.total_unpaid)) throw e;
     }
+    settledHere.add(doc.id);
     ctx.log('moneybird.paid', { reference: plan.reference, id: doc.id, price: payment.price });
+  }
+
+  /**
+   * The payment follow-up (engine/follow-ups.ts): an order booked before it was paid is paid once
+   * the shop marks it paid. Reuses `pay`, which reads `total_unpaid` first, so a replay registers
+   * nothing twice; documents `pay` already settled in this process need no request at all.
+   */
+  async function bookPayment(req: FollowUpRequest, ctx: TargetContext): Promise<FollowUpResult> {
+    const doc = req.document;
+    const done = (recovered: boolean): FollowUpResult => ({ status: 'done', ref: { ...doc, recovered } });
+    if (settledHere.has(doc.id)) return done(true);
+    await ensurePrepared(ctx);
+    const external = doc.type === EXTERNAL_SALES_INVOICE_TYPE;
+    const inv = external ? await getExternalSalesInvoice(t, doc.id) : await getSalesInvoice(t, doc.id);
+    if (!inv) throw new ShopbooksError('RemoteNotFound', `The booked document ${req.plan.reference} (${doc.id}) is no longer in Moneybird.`, { retryable: false });
+    if (!external && (inv as SalesInvoice).state === 'draft') return { status: 'waiting', reason: 'the invoice is still a draft in Moneybird' };
+    if (isZero(inv.total_unpaid)) return done(true);
+    if (ctx.dryRun) return done(false);
+    await pay(external ? 'external' : 'sales', inv, { ...req.plan, paid: true }, ctx);
+    return done(false);
   }
 
   /** Put our lines on a draft when its figures differ from the plan (recovered or copied drafts). */
@@ -690,6 +715,11 @@ export function createMoneybirdTarget(
     validate,
     bookDocument,
     findDocument,
+    ...(config.registerPayments ? { bookPayment: (req: FollowUpRequest, _opts: { mayExist: boolean }, ctx: TargetContext) => { t.useStore(ctx.store); return bookPayment(req, ctx); } } : {}),
+    attachPdf: (req, _opts, ctx) => {
+      t.useStore(ctx.store);
+      return attachMoneybirdPdf(t, EXTERNAL_SALES_INVOICE_TYPE, req, ctx);
+    },
     callStats: () => ({ ...t.stats }),
     listAdministrations: async (ctx: TargetContext) => {
       t.useStore(ctx.store);

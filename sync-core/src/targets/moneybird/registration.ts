@@ -8,4 +8,5 @@ export const moneybirdRegistration = registerTarget({
   config: MoneybirdTargetConfig,
   create: (section) => createMoneybirdTarget(section),
   simulator: 'moneybird',
+  registersPayments: (section) => section.registerPayments,
 });
