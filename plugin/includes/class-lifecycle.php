@@ -19,10 +19,9 @@ final class Lifecycle {
 	 * Activate: tables, the sync role, the capability, the cron event.
 	 */
 	public static function activate(): void {
+		Identity::ensure(); // first: a fresh install gets a new id, an existing one keeps its own
 		Store_Db::install();
-		if ( ! get_role( Connections::SYNC_ROLE ) ) {
-			add_role( Connections::SYNC_ROLE, 'Shopbooks sync', Connections::sync_caps() );
-		}
+		Connections::ensure_sync_role();
 		// Without WooCommerce nobody has manage_woocommerce; let administrators manage Shopbooks.
 		$admin = get_role( 'administrator' );
 		if ( $admin && ! $admin->has_cap( 'manage_woocommerce' ) ) {

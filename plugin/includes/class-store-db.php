@@ -159,7 +159,7 @@ final class Store_Db {
 	 */
 	private static function put_entry( array $e ): void {
 		global $wpdb;
-		$wpdb->replace(
+		$ok = $wpdb->replace(
 			self::table( 'ledger' ),
 			array(
 				'entry_key'     => $e['key'],
@@ -173,6 +173,28 @@ final class Store_Db {
 				'data'          => wp_json_encode( $e ),
 			)
 		);
+		if ( false === $ok ) {
+			throw new \RuntimeException( 'ledger write failed: ' . $wpdb->last_error );
+		}
+	}
+
+	/**
+	 * Booked entries of one shop id (one connection's ledger).
+	 *
+	 * @param string $shop_id Shop id.
+	 * @return int
+	 */
+	public static function count_booked( string $shop_id ): int {
+		global $wpdb;
+		return (int) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM ' . self::table( 'ledger' ) . " WHERE shop_id = %s AND status = 'booked'", $shop_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+	}
+
+	/**
+	 * Forget every stored token (a copy of the site lets go of the live site's connection).
+	 */
+	public static function forget_tokens(): void {
+		global $wpdb;
+		$wpdb->query( 'DELETE FROM ' . self::table( 'tokens' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 	}
 
 	/**
@@ -327,11 +349,16 @@ final class Store_Db {
 	 * @param int    $per_page Page size.
 	 * @return array{total:int, entries:array[], counts:array}
 	 */
-	public static function page_entries( string $status, string $search, int $page, int $per_page ): array {
+	public static function page_entries( string $status, string $search, int $page, int $per_page, array $hide_shops = array() ): array {
 		global $wpdb;
 		$t     = self::table( 'ledger' );
 		$where = array( "status <> 'new'" );
 		$args  = array();
+		$hide  = '';
+		if ( $hide_shops ) {
+			$hide    = $wpdb->prepare( ' AND shop_id NOT IN (' . implode( ',', array_fill( 0, count( $hide_shops ), '%s' ) ) . ')', array_values( $hide_shops ) ); // phpcs:ignore WordPress.DB.PreparedSQL
+			$where[] = '1=1' . $hide;
+		}
 		if ( '' !== $status ) {
 			$where[] = 'status = %s';
 			$args[]  = $status;
@@ -351,7 +378,7 @@ final class Store_Db {
 			'skipped' => 0,
 			'claimed' => 0,
 		);
-		foreach ( $wpdb->get_results( "SELECT status, COUNT(*) AS n FROM $t GROUP BY status" ) as $r ) { // phpcs:ignore WordPress.DB.PreparedSQL
+		foreach ( $wpdb->get_results( "SELECT status, COUNT(*) AS n FROM $t WHERE 1=1$hide GROUP BY status" ) as $r ) { // phpcs:ignore WordPress.DB.PreparedSQL
 			if ( isset( $counts[ $r->status ] ) ) {
 				$counts[ $r->status ] = (int) $r->n;
 			}
@@ -399,7 +426,7 @@ final class Store_Db {
 	 */
 	public static function kv_set( string $ns, string $k, string $v ): void {
 		global $wpdb;
-		$wpdb->replace(
+		$ok = $wpdb->replace(
 			self::table( 'kv' ),
 			array(
 				'ns' => $ns,
@@ -407,6 +434,9 @@ final class Store_Db {
 				'v'  => $v,
 			)
 		);
+		if ( false === $ok ) {
+			throw new \RuntimeException( 'state write failed: ' . $wpdb->last_error );
+		}
 	}
 
 	// ----- tokens ------------------------------------------------------------------------------

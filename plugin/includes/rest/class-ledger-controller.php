@@ -81,7 +81,9 @@ final class Ledger_Controller extends Base_Controller {
 		}
 		$page = (int) $page;
 		$per  = (int) $per;
-		$r    = Store_Db::page_entries( $status, sanitize_text_field( (string) ( $request->get_param( 'search' ) ?? '' ) ), $page, $per );
+		// The log of the current accounting system only (another system's ledger stays with it).
+		$hide = \Shopbooks\Connection_Scope::other_shop_ids( \Shopbooks\Sync_Config::shop_base(), \Shopbooks\Settings::get()['target'] );
+		$r    = Store_Db::page_entries( $status, sanitize_text_field( (string) ( $request->get_param( 'search' ) ?? '' ) ), $page, $per, $hide );
 		return array(
 			'total'      => $r['total'],
 			'page'       => $page,
