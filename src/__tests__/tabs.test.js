@@ -300,4 +300,36 @@ describe('Connection', () => {
 		});
 		expect(onSettingsSaved).toHaveBeenCalledWith(expect.objectContaining({ target: 'moneybird' }));
 	});
+
+	test('switching systems after bookings asks what to do with the history, then saves the choice', async () => {
+		const onSettingsSaved = jest.fn();
+		apiFetch.mockImplementation(({ data }) =>
+			data.switch
+				? Promise.resolve({ ...SETTINGS, target: data.target })
+				: Promise.reject({
+						code: 'shopbooks_switch_needs_choice',
+						message: '3 orders are booked in Exact Online and stay there.',
+						data: { status: 409 },
+					}),
+		);
+		await render(
+			<ConnectionTab
+				settings={SETTINGS}
+				connections={connections}
+				onSettingsSaved={onSettingsSaved}
+				setConnections={jest.fn()}
+			/>,
+		);
+		await type(q('.shopbooks-target-select select'), 'moneybird');
+		expect(onSettingsSaved).not.toHaveBeenCalled();
+		expect(q('.shopbooks-switch').textContent).toContain('3 orders are booked in Exact Online and stay there.');
+		await type(q('.shopbooks-switch-date input'), '2026-01-01');
+		await click(q('.shopbooks-switch-from-date'));
+		expect(apiFetch).toHaveBeenLastCalledWith({
+			path: '/shopbooks/v1/settings',
+			method: 'POST',
+			data: { target: 'moneybird', switch: { history: 'fromDate', fromDate: '2026-01-01' } },
+		});
+		expect(onSettingsSaved).toHaveBeenCalledWith(expect.objectContaining({ target: 'moneybird' }));
+	});
 });
