@@ -95,6 +95,8 @@ describe('Rules', () => {
 		await click(q('.shopbooks-status-processing input'));
 		await type(q('.shopbooks-interval select'), '60');
 		await type(q('.shopbooks-reference-prefix input'), 'WEB-');
+		await type(q('.shopbooks-accepted-currencies input'), 'usd, GBP');
+		await type(q('.shopbooks-discount-mode select'), 'separate');
 		await click(q('.shopbooks-save-rules'));
 
 		expect(apiFetch).toHaveBeenCalledTimes(1);
@@ -104,6 +106,8 @@ describe('Rules', () => {
 				bookStatuses: ['on-hold', 'completed'],
 				intervalMinutes: 60,
 				referencePrefix: 'WEB-',
+				acceptedCurrencies: ['USD', 'GBP'],
+				discountMode: 'separate',
 			},
 		});
 		expect(onSaved).toHaveBeenCalledWith(
