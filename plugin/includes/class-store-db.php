@@ -356,8 +356,10 @@ final class Store_Db {
 		$args  = array();
 		$hide  = '';
 		if ( $hide_shops ) {
-			$hide    = $wpdb->prepare( ' AND shop_id NOT IN (' . implode( ',', array_fill( 0, count( $hide_shops ), '%s' ) ) . ')', array_values( $hide_shops ) ); // phpcs:ignore WordPress.DB.PreparedSQL
-			$where[] = '1=1' . $hide;
+			// Another accounting system's ledger (Connection_Scope): not part of this log.
+			$hide    = 'shop_id NOT IN (' . implode( ',', array_fill( 0, count( $hide_shops ), '%s' ) ) . ')';
+			$where[] = $hide;
+			$args    = array_merge( $args, array_values( $hide_shops ) );
 		}
 		if ( '' !== $status ) {
 			$where[] = 'status = %s';
@@ -378,7 +380,8 @@ final class Store_Db {
 			'skipped' => 0,
 			'claimed' => 0,
 		);
-		foreach ( $wpdb->get_results( "SELECT status, COUNT(*) AS n FROM $t WHERE 1=1$hide GROUP BY status" ) as $r ) { // phpcs:ignore WordPress.DB.PreparedSQL
+		$count_sql = "SELECT status, COUNT(*) AS n FROM $t" . ( $hide ? " WHERE $hide" : '' ) . ' GROUP BY status';
+		foreach ( $wpdb->get_results( $hide ? $wpdb->prepare( $count_sql, array_values( $hide_shops ) ) : $count_sql ) as $r ) { // phpcs:ignore WordPress.DB.PreparedSQL
 			if ( isset( $counts[ $r->status ] ) ) {
 				$counts[ $r->status ] = (int) $r->n;
 			}
