@@ -373,6 +373,11 @@ final class Connections {
 	 * @return array|\WP_Error token value
 	 */
 	public static function exact_access() {
+		$moved = Identity::blocker();
+		if ( null !== $moved ) {
+			// A moved or copied site must not renew the live site's tokens (Exact rotates the refresh token).
+			return new \WP_Error( 'shopbooks_site_moved', $moved, array( 'status' => 409 ) );
+		}
 		$name = self::exact_token_name();
 		$tok  = $name ? Store_Db::get_token( $name ) : null;
 		if ( null === $tok || empty( ( (array) $tok['value'] )['refreshToken'] ) ) {
@@ -711,13 +716,81 @@ final class Connections {
 	 * @return array
 	 */
 	public static function sync_caps(): array {
+		// Reading orders and their refunds through WooCommerce's REST API needs only these; the tax
+		// table (/wc/v3/taxes) is granted by grant_tax_read(), nothing else.
 		return array(
 			'read'                     => true,
-			'manage_woocommerce'       => true,
 			'read_shop_order'          => true,
 			'read_private_shop_orders' => true,
-			'edit_shop_orders'         => true,
 		);
+	}
+
+	/**
+	 * WooCommerce's /taxes route wants manage_woocommerce; the sync user may read it (only read,
+	 * only the tax settings) without getting that capability.
+	 *
+	 * @param bool   $permission Permission so far.
+	 * @param string $context    read|create|edit|delete|batch.
+	 * @param int    $object_id  Object id.
+	 * @param string $object     Object type.
+	 * @return bool
+	 */
+	public static function grant_tax_read( $permission, $context = '', $object_id = 0, $object = '' ): bool {
+		if ( ! $permission && 'read' === $context && 'settings' === $object ) {
+			$user = wp_get_current_user();
+			if ( $user && self::SYNC_USER === $user->user_login ) {
+				return true;
+			}
+		}
+		return (bool) $permission;
+	}
+
+	/**
+	 * True when the request is the sync user with the plugin's own application password (its UUID):
+	 * the only credential that may use /store/*, which hands out decrypted tokens.
+	 *
+	 * @param int    $user_id User.
+	 * @param string $uuid    UUID of the application password used.
+	 * @return bool
+	 */
+	public static function is_sync_credential( int $user_id, string $uuid ): bool {
+		$user = get_user_by( 'id', $user_id );
+		$want = (string) get_option( 'shopbooks_sync_app_password_uuid', '' );
+		return $user && self::SYNC_USER === $user->user_login && '' !== $want && hash_equals( $want, $uuid );
+	}
+
+	/**
+	 * Make the sync role exactly sync_caps() (an install from before keeps no extra capability).
+	 */
+	public static function ensure_sync_role(): void {
+		$role = get_role( self::SYNC_ROLE );
+		if ( ! $role ) {
+			add_role( self::SYNC_ROLE, 'Shopbooks sync', self::sync_caps() );
+			return;
+		}
+		$want = self::sync_caps();
+		foreach ( array_keys( $role->capabilities ) as $cap ) {
+			if ( ! isset( $want[ $cap ] ) ) {
+				$role->remove_cap( $cap );
+			}
+		}
+		foreach ( $want as $cap => $grant ) {
+			if ( empty( $role->capabilities[ $cap ] ) ) {
+				$role->add_cap( $cap, $grant );
+			}
+		}
+	}
+
+	/**
+	 * Forget every connection on this site only (a copy of the live site): credentials, facts and
+	 * the sync user's password. No call to Exact or Moneybird, so the live site's tokens stay valid.
+	 */
+	public static function forget_local(): void {
+		foreach ( array( 'exact_client_id', 'exact_client_secret', 'moneybird_token', 'moneybird_client_id', 'moneybird_client_secret' ) as $secret ) {
+			Secrets::set( $secret, null );
+		}
+		delete_option( self::OPTION );
+		self::woocommerce_disconnect();
 	}
 
 	/**

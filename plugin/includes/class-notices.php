@@ -24,7 +24,15 @@ final class Notices {
 	 * @return array[] {code, severity, message}
 	 */
 	public static function current(): array {
-		$out = array();
+		$out   = array();
+		$moved = Identity::blocker();
+		if ( null !== $moved ) {
+			$out[] = array(
+				'code'     => 'site_moved',
+				'severity' => 'error',
+				'message'  => $moved,
+			);
+		}
 		if ( ! class_exists( 'WooCommerce' ) ) {
 			$out[] = array(
 				'code'     => 'woocommerce_inactive',
@@ -103,7 +111,31 @@ final class Notices {
 				esc_html( $n['message'] ),
 				$ours ? '' : ' <a href="' . esc_url( Connections::settings_url() ) . '">' . esc_html__( 'Open Shopbooks', 'shopbooks' ) . '</a>'
 			);
+			if ( 'site_moved' === $n['code'] && current_user_can( 'manage_options' ) ) {
+				self::render_identity_choice();
+			}
 		}
+	}
+
+	/**
+	 * The two answers to "moved or copy?" (admin-post, nonce-checked in Plugin::identity_choice).
+	 */
+	private static function render_identity_choice(): void {
+		echo '<div class="notice notice-error shopbooks-identity-choice"><p>';
+		foreach ( array(
+			'moved' => __( 'This site moved: carry on here', 'shopbooks' ),
+			'copy'  => __( 'This is a copy: forget the connection here', 'shopbooks' ),
+		) as $choice => $label ) {
+			printf(
+				'<form method="post" action="%1$s" style="display:inline-block;margin-right:8px"><input type="hidden" name="action" value="shopbooks_identity"><input type="hidden" name="choice" value="%2$s">%3$s<button class="button%4$s" data-choice="%2$s">%5$s</button></form>',
+				esc_url( admin_url( 'admin-post.php' ) ),
+				esc_attr( $choice ),
+				wp_nonce_field( 'shopbooks_identity', '_wpnonce', true, false ),
+				'moved' === $choice ? ' button-primary' : '',
+				esc_html( $label )
+			);
+		}
+		echo '</p></div>';
 	}
 
 	/**

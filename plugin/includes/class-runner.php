@@ -33,6 +33,10 @@ final class Runner {
 	 * @return string|null
 	 */
 	public static function blocker(): ?string {
+		$moved = Identity::blocker();
+		if ( null !== $moved ) {
+			return $moved;
+		}
 		$overrides = Endpoints::overrides();
 		if ( ! class_exists( 'WooCommerce' ) && empty( $overrides['source'] ) ) {
 			return __( 'WooCommerce is not active, so there are no orders to book yet.', 'shopbooks' );

@@ -14,6 +14,8 @@ defined( 'ABSPATH' ) || exit;
  */
 final class Settings {
 	public const OPTION     = 'shopbooks_settings';
+	public const MAPPINGS   = 'shopbooks_mappings_by_system';
+	public const HISTORY    = array( 'fromDate', 'none' );
 	public const INTERVALS  = array( 5, 15, 30, 60, 360, 1440 );
 	public const GL_ROLES   = array( 'revenue', 'shipping', 'fees', 'discount', 'rounding' );
 	public const STATUSES   = array( 'pending', 'processing', 'on-hold', 'completed', 'cancelled', 'refunded', 'failed' );
@@ -42,6 +44,8 @@ final class Settings {
 				'collectiveCustomer' => '',
 				'itemMode'           => 'glOnly',
 				'referencePrefix'    => '',
+				'acceptedCurrencies' => array(),
+				'discountMode'       => 'netted',
 			),
 			'mapping' => array(
 				'journal'        => '',
@@ -103,6 +107,15 @@ final class Settings {
 				$errors['target'] = __( 'Choose Exact Online or Moneybird.', 'shopbooks' );
 			}
 		}
+		if ( ! $errors && $next['target'] !== self::get()['target'] ) {
+			$switched = self::switch_system( self::get()['target'], $next, $input['switch'] ?? null );
+			if ( is_wp_error( $switched ) ) {
+				return $switched;
+			}
+			$next = $switched;
+		} elseif ( isset( $input['switch'] ) ) {
+			$errors['switch'] = __( 'There is no change of accounting system to decide about.', 'shopbooks' );
+		}
 
 		$rules = $input['rules'] ?? null;
 		if ( null !== $rules && ! is_array( $rules ) ) {
@@ -154,6 +167,15 @@ final class Settings {
 					break;
 				case 'itemMode':
 					$error = in_array( $value, self::ITEMS, true ) ? null : __( 'Choose GL accounts only or items.', 'shopbooks' );
+					break;
+				case 'acceptedCurrencies':
+					if ( is_array( $value ) && count( $value ) <= 20 ) {
+						$value = array_values( array_unique( array_map( static fn( $c ) => strtoupper( trim( (string) $c ) ), $value ) ) );
+					}
+					$error = ( is_array( $value ) && count( $value ) <= 20 && ! array_filter( $value, static fn( $c ) => ! preg_match( '/^[A-Z]{3}$/', $c ) ) ) ? null : __( 'List currency codes like GBP or USD.', 'shopbooks' );
+					break;
+				case 'discountMode':
+					$error = in_array( $value, array( 'netted', 'separate' ), true ) ? null : __( 'Choose discounts in the line amounts, or one discount line per VAT rate.', 'shopbooks' );
 					break;
 				case 'referencePrefix':
 					$error = ( is_string( $value ) && strlen( $value ) <= 10 && ! preg_match( '/[^A-Za-z0-9._\/-]/', $value ) ) ? null : __( 'At most 10 letters, digits or . _ / -', 'shopbooks' );
@@ -222,7 +244,7 @@ final class Settings {
 			}
 		}
 		foreach ( array_keys( $input ) as $key ) {
-			if ( ! in_array( $key, array( 'target', 'rules', 'mapping' ), true ) ) {
+			if ( ! in_array( $key, array( 'target', 'rules', 'mapping', 'switch' ), true ) ) {
 				/* translators: %s: field name */
 				$errors[ (string) $key ] = sprintf( __( 'Unknown setting %s.', 'shopbooks' ), $key );
 			}
@@ -249,12 +271,76 @@ final class Settings {
 	 */
 	public static function save( array $next ): array {
 		$before = self::get();
+		if ( isset( $next['__mappings'] ) ) {
+			update_option( self::MAPPINGS, $next['__mappings'], false );
+			unset( $next['__mappings'] );
+		}
 		$next['mapping']['vatMap'] = (array) $next['mapping']['vatMap'];
 		update_option( self::OPTION, $next, false );
 		if ( (int) $before['rules']['intervalMinutes'] !== (int) $next['rules']['intervalMinutes'] ) {
 			Scheduler::reschedule();
 		}
 		return self::get();
+	}
+
+	/**
+	 * A change of accounting system. The ledger, mapping and log of the old system stay with it
+	 * (Connection_Scope); the new system gets its own mapping (the one it had, or empty) and the
+	 * shop owner decides about the history: book from a date, or nothing before today. When the old
+	 * system has booked orders, the change is refused until that choice is made.
+	 *
+	 * @param string     $from   Current system.
+	 * @param array      $next   Settings with the new target.
+	 * @param mixed|null $choice {history: fromDate|none, fromDate?: Y-m-d}.
+	 * @return array|\WP_Error
+	 */
+	private static function switch_system( string $from, array $next, $choice ) {
+		$names = array(
+			'exact'     => 'Exact Online',
+			'moneybird' => 'Moneybird',
+		);
+		if ( null === $choice ) {
+			$booked = Store_Db::count_booked( Sync_Config::shop_id() );
+			if ( $booked > 0 ) {
+				return new \WP_Error(
+					'shopbooks_switch_needs_choice',
+					sprintf(
+						/* translators: 1: number, 2: old system, 3: new system */
+						__( '%1$d orders are booked in %2$s and stay there; %3$s gets a ledger, mapping and log of its own, and nothing is moved over. Choose what to do with the history: book the orders from a date in %3$s, or book nothing before today.', 'shopbooks' ),
+						$booked,
+						$names[ $from ],
+						$names[ $next['target'] ]
+					),
+					array(
+						'status' => 409,
+						'booked' => $booked,
+					)
+				);
+			}
+		} else {
+			$history = is_array( $choice ) ? ( $choice['history'] ?? null ) : null;
+			$date    = is_array( $choice ) && is_string( $choice['fromDate'] ?? null ) ? \DateTime::createFromFormat( '!Y-m-d', $choice['fromDate'] ) : false;
+			if ( ! in_array( $history, self::HISTORY, true ) || ( 'fromDate' === $history && ! ( $date && $date->format( 'Y-m-d' ) === $choice['fromDate'] ) ) ) {
+				return new \WP_Error(
+					'rest_invalid_param',
+					__( 'Choose the history: {"history":"fromDate","fromDate":"2024-01-31"} or {"history":"none"}.', 'shopbooks' ),
+					array(
+						'status' => 400,
+						'params' => array( 'switch' => __( 'Choose a start date or nothing.', 'shopbooks' ) ),
+					)
+				);
+			}
+			$next['rules']['startDate'] = 'fromDate' === $history ? $choice['fromDate'] : gmdate( 'Y-m-d' );
+		}
+		$by          = get_option( self::MAPPINGS, array() );
+		$by          = is_array( $by ) ? $by : array();
+		$by[ $from ] = self::get()['mapping'];
+		$by[ $from ]['vatMap'] = (array) $by[ $from ]['vatMap'];
+		$restored    = isset( $by[ $next['target'] ] ) && is_array( $by[ $next['target'] ] ) ? $by[ $next['target'] ] : self::defaults()['mapping'];
+		$restored['vatMap'] = (array) $restored['vatMap'];
+		$next['mapping']    = $restored;
+		$next['__mappings'] = $by;
+		return $next;
 	}
 
 	/**

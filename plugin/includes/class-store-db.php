@@ -159,7 +159,7 @@ final class Store_Db {
 	 */
 	private static function put_entry( array $e ): void {
 		global $wpdb;
-		$wpdb->replace(
+		$ok = $wpdb->replace(
 			self::table( 'ledger' ),
 			array(
 				'entry_key'     => $e['key'],
@@ -173,6 +173,28 @@ final class Store_Db {
 				'data'          => wp_json_encode( $e ),
 			)
 		);
+		if ( false === $ok ) {
+			throw new \RuntimeException( 'ledger write failed: ' . $wpdb->last_error );
+		}
+	}
+
+	/**
+	 * Booked entries of one shop id (one connection's ledger).
+	 *
+	 * @param string $shop_id Shop id.
+	 * @return int
+	 */
+	public static function count_booked( string $shop_id ): int {
+		global $wpdb;
+		return (int) $wpdb->get_var( $wpdb->prepare( 'SELECT COUNT(*) FROM ' . self::table( 'ledger' ) . " WHERE shop_id = %s AND status = 'booked'", $shop_id ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
+	}
+
+	/**
+	 * Forget every stored token (a copy of the site lets go of the live site's connection).
+	 */
+	public static function forget_tokens(): void {
+		global $wpdb;
+		$wpdb->query( 'DELETE FROM ' . self::table( 'tokens' ) ); // phpcs:ignore WordPress.DB.PreparedSQL.NotPrepared
 	}
 
 	/**
@@ -436,11 +458,18 @@ final class Store_Db {
 	 * @param int    $per_page Page size.
 	 * @return array{total:int, entries:array[], counts:array}
 	 */
-	public static function page_entries( string $status, string $search, int $page, int $per_page ): array {
+	public static function page_entries( string $status, string $search, int $page, int $per_page, array $hide_shops = array() ): array {
 		global $wpdb;
 		$t     = self::table( 'ledger' );
 		$where = array( "status <> 'new'" );
 		$args  = array();
+		$hide  = '';
+		if ( $hide_shops ) {
+			// Another accounting system's ledger (Connection_Scope): not part of this log.
+			$hide    = 'shop_id NOT IN (' . implode( ',', array_fill( 0, count( $hide_shops ), '%s' ) ) . ')';
+			$where[] = $hide;
+			$args    = array_merge( $args, array_values( $hide_shops ) );
+		}
 		if ( '' !== $status ) {
 			$where[] = 'status = %s';
 			$args[]  = $status;
@@ -460,7 +489,8 @@ final class Store_Db {
 			'skipped' => 0,
 			'claimed' => 0,
 		);
-		foreach ( $wpdb->get_results( "SELECT status, COUNT(*) AS n FROM $t GROUP BY status" ) as $r ) { // phpcs:ignore WordPress.DB.PreparedSQL
+		$count_sql = "SELECT status, COUNT(*) AS n FROM $t" . ( $hide ? " WHERE $hide" : '' ) . ' GROUP BY status';
+		foreach ( $wpdb->get_results( $hide ? $wpdb->prepare( $count_sql, array_values( $hide_shops ) ) : $count_sql ) as $r ) { // phpcs:ignore WordPress.DB.PreparedSQL
 			if ( isset( $counts[ $r->status ] ) ) {
 				$counts[ $r->status ] = (int) $r->n;
 			}
@@ -508,7 +538,7 @@ final class Store_Db {
 	 */
 	public static function kv_set( string $ns, string $k, string $v ): void {
 		global $wpdb;
-		$wpdb->replace(
+		$ok = $wpdb->replace(
 			self::table( 'kv' ),
 			array(
 				'ns' => $ns,
@@ -516,6 +546,9 @@ final class Store_Db {
 				'v'  => $v,
 			)
 		);
+		if ( false === $ok ) {
+			throw new \RuntimeException( 'state write failed: ' . $wpdb->last_error );
+		}
 	}
 
 	// ----- tokens ------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ final class Sync_Config {
 		$config = array(
 			'source' => self::source( $ov ),
 			'target' => $s['target'],
-			'plan'   => array( 'referencePrefix' => $r['referencePrefix'] ),
+			'plan'   => self::plan( $s ),
 			'rules'  => array(
 				'bookStates'   => array_values( array_unique( $book_states ) ),
 				'bookStatuses' => $book_statuses,
@@ -139,6 +139,74 @@ final class Sync_Config {
 	}
 
 	/**
+	 * The shop's own settings for the planner (plan/settings.ts): WooCommerce's base country and
+	 * currency, WordPress' time zone, the accepted currencies and discount mode (Shopbooks rules),
+	 * and the collective-debtor rule (no e-mail needed when every order goes to one debtor).
+	 * Prices incl./excl. VAT come with every order (WooCommerce's `prices_include_tax`).
+	 *
+	 * @param array $s Settings.
+	 * @return array
+	 */
+	public static function plan( array $s ): array {
+		$r       = $s['rules'];
+		$country = strtoupper( (string) strtok( (string) get_option( 'woocommerce_default_country', 'NL' ), ':' ) );
+		$cur     = strtoupper( (string) get_option( 'woocommerce_currency', 'EUR' ) );
+		$plan    = array(
+			'referencePrefix'      => $r['referencePrefix'],
+			'shopCountry'          => preg_match( '/^[A-Z]{2}$/', $country ) ? $country : 'NL',
+			'baseCurrency'         => preg_match( '/^[A-Z]{3}$/', $cur ) ? $cur : 'EUR',
+			'acceptedCurrencies'   => array_values( array_diff( (array) $r['acceptedCurrencies'], array( $cur ) ) ),
+			'discountMode'         => 'separate' === $r['discountMode'] ? 'separate' : 'netted',
+			'timeZone'             => self::time_zone(),
+			'requireCustomerEmail' => 'collective' !== $r['customerMode'],
+		);
+		return $plan;
+	}
+
+	/**
+	 * WordPress' time zone as an IANA name (a bare UTC offset becomes Etc/GMT±N, or UTC).
+	 *
+	 * @return string
+	 */
+	public static function time_zone(): string {
+		$tz = (string) get_option( 'timezone_string', '' );
+		if ( '' !== $tz && in_array( $tz, timezone_identifiers_list( \DateTimeZone::ALL_WITH_BC ), true ) ) {
+			return $tz;
+		}
+		$off = (float) get_option( 'gmt_offset', 0 );
+		if ( 0.0 === $off ) {
+			return 'UTC';
+		}
+		if ( floor( $off ) === $off ) {
+			// POSIX sign: Etc/GMT-2 is two hours AHEAD of UTC.
+			return 'Etc/GMT' . ( $off > 0 ? '-' : '+' ) . (int) abs( $off );
+		}
+		return 'UTC';
+	}
+
+	/**
+	 * The shop id without the connection scope: a configured source's own id, or the install id.
+	 *
+	 * @return string
+	 */
+	public static function shop_base(): string {
+		$ov = Endpoints::overrides();
+		if ( ! empty( $ov['source']['shopId'] ) && is_string( $ov['source']['shopId'] ) ) {
+			return $ov['source']['shopId'];
+		}
+		return Identity::shop_id();
+	}
+
+	/**
+	 * The shop id the sync core books under now (install identity, scoped to the current system).
+	 *
+	 * @return string
+	 */
+	public static function shop_id(): string {
+		return Connection_Scope::shop_id( self::shop_base(), Settings::get()['target'] );
+	}
+
+	/**
 	 * The shop the sync core reads: this site's WooCommerce through the sync user's application
 	 * password, or an override (the sandbox's WooCommerce simulator in tests and try-outs).
 	 *
@@ -152,12 +220,17 @@ final class Sync_Config {
 			if ( null !== $sec ) {
 				$src['consumerSecret'] = $sec;
 			}
+			$src['shopId'] = self::shop_id();
+			if ( ! isset( $src['roundTaxAtSubtotal'] ) ) {
+				$src['roundTaxAtSubtotal'] = 'yes' === get_option( 'woocommerce_tax_round_at_subtotal', 'no' );
+			}
 			return $src;
 		}
 		return array(
 			'platform'            => 'woocommerce',
 			'url'                 => home_url(),
-			'shopId'              => (string) wp_parse_url( home_url(), PHP_URL_HOST ),
+			'shopId'              => self::shop_id(),
+			'roundTaxAtSubtotal'  => 'yes' === get_option( 'woocommerce_tax_round_at_subtotal', 'no' ),
 			'auth'                => 'application-password',
 			'username'            => Connections::SYNC_USER,
 			'applicationPassword' => (string) Secrets::get( 'sync_app_password' ),

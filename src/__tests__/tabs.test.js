@@ -96,6 +96,8 @@ describe('Rules', () => {
 		await click(q('.shopbooks-status-processing input'));
 		await type(q('.shopbooks-interval select'), '60');
 		await type(q('.shopbooks-reference-prefix input'), 'WEB-');
+		await type(q('.shopbooks-accepted-currencies input'), 'usd, GBP');
+		await type(q('.shopbooks-discount-mode select'), 'separate');
 		await click(q('.shopbooks-save-rules'));
 
 		expect(apiFetch).toHaveBeenCalledTimes(1);
@@ -105,6 +107,8 @@ describe('Rules', () => {
 				bookStatuses: ['on-hold', 'completed'],
 				intervalMinutes: 60,
 				referencePrefix: 'WEB-',
+				acceptedCurrencies: ['USD', 'GBP'],
+				discountMode: 'separate',
 			},
 		});
 		expect(onSaved).toHaveBeenCalledWith(
@@ -298,6 +302,38 @@ describe('Connection', () => {
 			path: '/shopbooks/v1/settings',
 			method: 'POST',
 			data: { target: 'moneybird' },
+		});
+		expect(onSettingsSaved).toHaveBeenCalledWith(expect.objectContaining({ target: 'moneybird' }));
+	});
+
+	test('switching systems after bookings asks what to do with the history, then saves the choice', async () => {
+		const onSettingsSaved = jest.fn();
+		apiFetch.mockImplementation(({ data }) =>
+			data.switch
+				? Promise.resolve({ ...SETTINGS, target: data.target })
+				: Promise.reject({
+						code: 'shopbooks_switch_needs_choice',
+						message: '3 orders are booked in Exact Online and stay there.',
+						data: { status: 409 },
+					}),
+		);
+		await render(
+			<ConnectionTab
+				settings={SETTINGS}
+				connections={connections}
+				onSettingsSaved={onSettingsSaved}
+				setConnections={jest.fn()}
+			/>,
+		);
+		await type(q('.shopbooks-target-select select'), 'moneybird');
+		expect(onSettingsSaved).not.toHaveBeenCalled();
+		expect(q('.shopbooks-switch').textContent).toContain('3 orders are booked in Exact Online and stay there.');
+		await type(q('.shopbooks-switch-date input'), '2026-01-01');
+		await click(q('.shopbooks-switch-from-date'));
+		expect(apiFetch).toHaveBeenLastCalledWith({
+			path: '/shopbooks/v1/settings',
+			method: 'POST',
+			data: { target: 'moneybird', switch: { history: 'fromDate', fromDate: '2026-01-01' } },
 		});
 		expect(onSettingsSaved).toHaveBeenCalledWith(expect.objectContaining({ target: 'moneybird' }));
 	});

@@ -668,14 +668,26 @@ function SyncAccess({ conn, onChanged }) {
 export default function ConnectionTab({ settings, connections, onSettingsSaved, setConnections }) {
 	const [savingTarget, setSavingTarget] = useState(false);
 	const [error, setError] = useState(null);
+	// A change of system after bookings: { to, message } until the shop owner chooses the history.
+	const [pendingSwitch, setPendingSwitch] = useState(null);
+	const [fromDate, setFromDate] = useState('');
 	const target = settings.target;
 
-	const chooseTarget = (next) => {
+	const chooseTarget = (next, choice) => {
 		setSavingTarget(true);
 		setError(null);
-		api.saveSettings({ target: next })
-			.then(onSettingsSaved)
-			.catch((e) => setError(errorMessage(e)))
+		api.saveSettings(choice ? { target: next, switch: choice } : { target: next })
+			.then((saved) => {
+				setPendingSwitch(null);
+				onSettingsSaved(saved);
+			})
+			.catch((e) => {
+				if (e && e.code === 'shopbooks_switch_needs_choice') {
+					setPendingSwitch({ to: next, message: e.message });
+				} else {
+					setError(errorMessage(e));
+				}
+			})
 			.finally(() => setSavingTarget(false));
 	};
 
@@ -698,9 +710,42 @@ export default function ConnectionTab({ settings, connections, onSettingsSaved, 
 							{ value: 'exact', label: __('Exact Online', 'shopbooks') },
 							{ value: 'moneybird', label: __('Moneybird', 'shopbooks') },
 						]}
-						onChange={chooseTarget}
+						onChange={(next) => chooseTarget(next)}
 						className="shopbooks-target-select"
 					/>
+					{pendingSwitch ? (
+						<div className="shopbooks-switch">
+							<Notice status="warning" isDismissible={false}>
+								{pendingSwitch.message}
+							</Notice>
+							<TextControl
+								className="shopbooks-switch-date"
+								type="date"
+								label={__('Book orders from this date in the new system', 'shopbooks')}
+								value={fromDate}
+								onChange={setFromDate}
+							/>
+							<Button
+								variant="primary"
+								className="shopbooks-switch-from-date"
+								disabled={savingTarget || !fromDate}
+								onClick={() => chooseTarget(pendingSwitch.to, { history: 'fromDate', fromDate })}
+							>
+								{__('Switch and book from this date', 'shopbooks')}
+							</Button>{' '}
+							<Button
+								variant="secondary"
+								className="shopbooks-switch-none"
+								disabled={savingTarget}
+								onClick={() => chooseTarget(pendingSwitch.to, { history: 'none' })}
+							>
+								{__('Switch and book nothing before today', 'shopbooks')}
+							</Button>{' '}
+							<Button variant="tertiary" onClick={() => setPendingSwitch(null)}>
+								{__('Keep the current system', 'shopbooks')}
+							</Button>
+						</div>
+					) : null}
 				</CardBody>
 			</Card>
 			{target === 'exact' ? (

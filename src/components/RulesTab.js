@@ -96,6 +96,8 @@ export default function RulesTab({ settings, onSaved }) {
 	const [errors, setErrors] = useState({});
 	const [backfillBusy, setBackfillBusy] = useState(false);
 	const isExact = settings.target === 'exact';
+	// Typed as "USD, GBP"; saved as a list.
+	const [currencies, setCurrencies] = useState((settings.rules.acceptedCurrencies || []).join(', '));
 
 	const set = (key) => (value) => setRules((r) => ({ ...r, [key]: value }));
 
@@ -118,10 +120,15 @@ export default function RulesTab({ settings, onSaved }) {
 			return;
 		}
 		setBusy(true);
-		api.saveSettings({ rules })
+		const acceptedCurrencies = currencies
+			.split(/[\s,;]+/)
+			.map((c) => c.trim().toUpperCase())
+			.filter(Boolean);
+		api.saveSettings({ rules: { ...rules, acceptedCurrencies } })
 			.then((s) => {
 				onSaved(s);
 				setRules(s.rules);
+				setCurrencies((s.rules.acceptedCurrencies || []).join(', '));
 				setNotice({
 					status: 'success',
 					text: __('Rules saved.', 'shopbooks'),
@@ -321,6 +328,31 @@ export default function RulesTab({ settings, onSaved }) {
 						),
 					)}
 					className="shopbooks-reference-prefix"
+				/>
+				<TextControl
+					label={__('Accepted currencies', 'shopbooks')}
+					value={currencies}
+					onChange={setCurrencies}
+					help={help(
+						errors,
+						'rules.acceptedCurrencies',
+						__(
+							'Orders in the shop currency are always booked. List other currencies your administration can book, e.g. USD, GBP.',
+							'shopbooks',
+						),
+					)}
+					className="shopbooks-accepted-currencies"
+				/>
+				<SelectControl
+					label={__('Discounts', 'shopbooks')}
+					value={rules.discountMode || 'netted'}
+					options={[
+						{ value: 'netted', label: __('In the line amounts', 'shopbooks') },
+						{ value: 'separate', label: __('One discount line per VAT rate (discount account)', 'shopbooks') },
+					]}
+					onChange={set('discountMode')}
+					help={help(errors, 'rules.discountMode')}
+					className="shopbooks-discount-mode"
 				/>
 			</CardBody>
 			<CardFooter>

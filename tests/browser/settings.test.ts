@@ -254,6 +254,8 @@ describe('Shopbooks settings page (wp-admin, headless Chromium)', { timeout: 170
         collectiveCustomer: 'Webshop klanten',
         itemMode: 'items',
         referencePrefix: 'WEB-',
+        acceptedCurrencies: [],
+        discountMode: 'netted',
       });
       assertNoPageProblems('rules');
     },
@@ -412,6 +414,8 @@ describe('Shopbooks settings page (wp-admin, headless Chromium)', { timeout: 170
     'Log: booked, failed and skipped orders with reasons, Retry and Sync now',
     { timeout: STEP_TIMEOUT },
     async () => {
+      // /store/* accepts only the sync user's own application password (created in the sync-access step).
+      const sync = { ...env, user: 'shopbooks-sync', appPassword: wpEval("echo Shopbooks\\Secrets::get('sync_app_password');").trim() };
       const seed = async (n: number, patch: Record<string, unknown>) => {
         const key = `browser.test:order:${n}`;
         const init = {
@@ -423,14 +427,14 @@ describe('Shopbooks settings page (wp-admin, headless Chromium)', { timeout: 170
           refundId: null,
           reference: `WEB-${9000 + n}`,
         };
-        const claim = await rest(env, 'POST', '/shopbooks/v1/store/claim', {
+        const claim = await rest(sync, 'POST', '/shopbooks/v1/store/claim', {
           key,
           init,
           runId: 'browser-test',
           leaseMs: 60_000,
         });
         assert.equal(claim.status, 200, JSON.stringify(claim.body));
-        const upd = await rest(env, 'POST', '/shopbooks/v1/store/update', {
+        const upd = await rest(sync, 'POST', '/shopbooks/v1/store/update', {
           key,
           patch: { claimedBy: null, claimExpiresAt: null, ...patch },
         });
@@ -484,7 +488,7 @@ describe('Shopbooks settings page (wp-admin, headless Chromium)', { timeout: 170
 
       await failed.locator('.shopbooks-retry').click();
       await page.waitForSelector('.shopbooks-log .shopbooks-notice-success');
-      const entry = await rest(env, 'GET', `/shopbooks/v1/store/entry?key=${encodeURIComponent(failedKey)}`);
+      const entry = await rest(sync, 'GET', `/shopbooks/v1/store/entry?key=${encodeURIComponent(failedKey)}`);
       assert.equal(entry.body.entry.status, 'failed');
       assert.ok(
         entry.body.entry.nextRetryAt === null ||
@@ -656,7 +660,13 @@ describe('Shopbooks settings page (wp-admin, headless Chromium)', { timeout: 170
     async () => {
       await openSettings(page, env);
       await selectByValue('.shopbooks-target-select', 'moneybird');
+      // Exact Online has booked orders (the Sync now step): the switch asks what to do with the history.
+      await page.waitForSelector('.shopbooks-switch');
+      assert.match((await page.textContent('.shopbooks-switch')) ?? '', /booked in Exact Online and stay there/);
+      await screenshot(page, '09-switch-system');
+      await page.click('.shopbooks-switch-none');
       await page.waitForSelector('.shopbooks-moneybird');
+      problems.take().forEach((p) => assert.match(p, /status of 409/, p)); // the refused switch without a choice
       await page.check('.shopbooks-moneybird-method input[value="token"]');
       await page.fill('.shopbooks-moneybird-token-input input', 'wrong-token-0000');
       await page.click('.shopbooks-moneybird-connect');

@@ -219,7 +219,8 @@ describe('WooCommerce access for the sync core', () => {
     expect(me.status).toBe(200);
     // The role is narrow: it cannot manage plugins or users.
     const caps = wpJson<Record<string, boolean>>("echo json_encode(get_user_by('login','shopbooks-sync')->allcaps);");
-    expect(caps.manage_woocommerce).toBe(true);
+    expect(caps.read_private_shop_orders).toBe(true);
+    expect(caps.manage_woocommerce).toBeUndefined(); // least privilege: reading orders only (least-privilege.wp.test.ts)
     expect(caps.activate_plugins).toBeUndefined();
     expect(caps.edit_users).toBeUndefined();
   });
@@ -246,11 +247,13 @@ describe('secrets never leave', () => {
     expect(leaks).toEqual([]);
   });
 
-  test('the token route gives tokens only to application-password requests', async () => {
+  test('the token route gives tokens only to the sync user\'s application password', async () => {
     const name = `exact:${CLIENT_ID}:${exact.state.division}`;
     const browser = await api('GET', '/store/token', { auth: { cookie, nonce }, query: { name } });
     expect(browser.status).toBe(403);
-    const core = await api('GET', '/store/token', { auth: 'administrator', query: { name } });
+    expect((await api('GET', '/store/token', { auth: 'administrator', query: { name } })).status).toBe(403);
+    const pw = wpEval("echo Shopbooks\\Secrets::get('sync_app_password');").trim();
+    const core = await fetch(`${WP_URL}/?rest_route=/shopbooks/v1/store/token&name=${encodeURIComponent(name)}`, { headers: { Authorization: 'Basic ' + Buffer.from(`shopbooks-sync:${pw}`).toString('base64') } }).then(async (r) => ({ status: r.status, body: await r.json() }));
     expect(core.status).toBe(200);
     expect((core.body as { token: { version: number } }).token.version).toBeGreaterThanOrEqual(1);
   });

@@ -131,6 +131,19 @@ describe('with the WooCommerce test double active', () => {
     expect(wpEval("echo Shopbooks\\Order_Integration::box_html('123456');")).toContain('Not booked yet.');
   });
 
+  test('the log links each order to the screen WooCommerce uses: HPOS (page=wc-orders) or posts (post.php)', async () => {
+    const link = async () => ((await api('GET', '/ledger', { query: { search: '#9001', perPage: '100' } })).body as { entries: Array<{ shopId: string; orderEditUrl: string | null }> }).entries.find((e) => e.shopId === shop)?.orderEditUrl;
+    wpEval("update_option('sbtest_hpos', 1);");
+    try {
+      expect(await link()).toBe(`${WP_URL}/wp-admin/admin.php?page=wc-orders&action=edit&id=9001`);
+    } finally {
+      wpEval("delete_option('sbtest_hpos');");
+    }
+    expect(await link()).toBe(`${WP_URL}/wp-admin/post.php?post=9001&action=edit`);
+    // Like WooCommerce, the double has wc_get_page_screen_id() only inside wp-admin; outside it the plugin must not need it.
+    expect(wpEval("echo function_exists('wc_get_page_screen_id') ? 'yes' : 'no';").trim()).toBe('no');
+  });
+
   test('the status reports WooCommerce active and a custom status can be chosen', async () => {
     const s = (await api('GET', '/status')).body as { woocommerceActive: boolean; notices: Array<{ code: string }> };
     expect(s.woocommerceActive).toBe(true);

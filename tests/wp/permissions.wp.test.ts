@@ -27,6 +27,8 @@ async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Prom
 
 const CALLBACKS = /\/connections\/(exact|moneybird)\/callback$/;
 const STORE = /^\/shopbooks\/v1\/store\//;
+/** Routes for the site owner (manage_options), not every shop manager. */
+const SITE_OWNER = /\/(status\/node|identity\/moved|identity\/copy)$/;
 
 /** Bodies that pass JSON parsing but change nothing important (validation errors are fine). */
 function bodyFor(route: string, method: string): unknown {
@@ -85,6 +87,13 @@ for (const role of ['shop_manager', 'administrator'] as const) {
     const wrong: string[] = [];
     const check = async ({ route, method }: { route: string; method: string }) => {
       if (/\/connections\/woocommerce$/.test(route)) return; // rotates the sync user's password; covered in the connections test
+      if (STORE.test(route)) return; // only the sync user's own application password: least-privilege.wp.test.ts
+      if (/\/identity\/copy$/.test(route)) return; // forgets the connection; identity-clone.wp.test.ts
+      if (role === 'shop_manager' && SITE_OWNER.test(route) && method === 'POST') {
+        const r = await api(method, route, { auth: role, body: bodyFor(route, method) });
+        if (r.status !== 403) wrong.push(`${method} ${route} -> ${r.status} (needs manage_options)`);
+        return;
+      }
       const r = await api(method, route, { auth: role, body: bodyFor(route, method) });
       const code = (r.body as { code?: string })?.code;
       if (CALLBACKS.test(route)) {

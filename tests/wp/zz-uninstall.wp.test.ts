@@ -24,6 +24,17 @@ test('uninstall cleans up', async () => {
   expect(before.tables).toBe(5);
   expect(before.events).toBeGreaterThanOrEqual(2);
   expect(before.user).toBe(true);
+  // Order meta the plugin wrote (the order-note bookkeeping), in both WooCommerce order stores:
+  // posts/postmeta and the HPOS meta table (created here as WooCommerce creates it; WooCommerce is not installable).
+  const orderMeta = wpEval(`
+    global $wpdb;
+    $wpdb->query("CREATE TABLE IF NOT EXISTS {$wpdb->prefix}wc_orders_meta (id bigint(20) unsigned NOT NULL AUTO_INCREMENT, order_id bigint(20) unsigned NULL, meta_key varchar(255) NULL, meta_value text NULL, PRIMARY KEY (id))");
+    $wpdb->query("DELETE FROM {$wpdb->prefix}wc_orders_meta WHERE meta_key = '_other_plugin'");
+    $post = wp_insert_post(array('post_title' => 'order', 'post_status' => 'draft', 'post_type' => 'post'));
+    add_post_meta($post, '_shopbooks_noted', array('booked:1')); add_post_meta($post, '_other_plugin', 'keep');
+    $wpdb->insert("{$wpdb->prefix}wc_orders_meta", array('order_id' => 42, 'meta_key' => '_shopbooks_noted', 'meta_value' => 'a:0:{}'));
+    $wpdb->insert("{$wpdb->prefix}wc_orders_meta", array('order_id' => 42, 'meta_key' => '_other_plugin', 'meta_value' => 'keep'));
+    echo $post;`).trim();
   const syncUserId = wpEval("echo get_user_by('login', 'shopbooks-sync')->ID;").trim();
 
   // What WordPress does on Plugins → Delete: deactivate, then uninstall (runs uninstall.php).
@@ -44,6 +55,14 @@ test('uninstall cleans up', async () => {
       'active' => is_plugin_active('shopbooks/shopbooks.php'),
     ));`);
   expect(after).toEqual({ options: [], tables: [], events: [], user: false, appPasswords: 0, role: false, adminCap: false, usermeta: 0, active: false });
+  const meta = wpJson<Record<string, number>>(`
+    global $wpdb;
+    echo json_encode(array(
+      'postmeta' => (int) $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->postmeta} WHERE meta_key LIKE '\\_shopbooks\\_%'"),
+      'hpos' => (int) $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->prefix}wc_orders_meta WHERE meta_key LIKE '\\_shopbooks\\_%'"),
+      'othersKept' => (int) $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->postmeta} WHERE post_id = ${orderMeta} AND meta_key = '_other_plugin'") + (int) $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->prefix}wc_orders_meta WHERE meta_key = '_other_plugin'"),
+    ));`);
+  expect(meta).toEqual({ postmeta: 0, hpos: 0, othersKept: 2 });
   const raw = wpEval("global $wpdb; echo $wpdb->get_var(\"SELECT COUNT(*) FROM {$wpdb->options} WHERE option_value LIKE '%sbx1:%'\");").trim();
   expect(raw).toBe('0');
 });

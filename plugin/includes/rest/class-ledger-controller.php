@@ -58,7 +58,7 @@ final class Ledger_Controller extends Base_Controller {
 			'nextRetryAt'    => $e['nextRetryAt'],
 			'gross'          => $e['gross'],
 			'vat'            => $e['vat'],
-			'orderEditUrl'   => class_exists( 'WooCommerce' ) && ctype_digit( (string) $e['orderId'] ) ? admin_url( 'post.php?post=' . (int) $e['orderId'] . '&action=edit' ) : null,
+			'orderEditUrl'   => self::order_edit_url( (string) $e['orderId'] ),
 			'updatedAt'      => $e['updatedAt'],
 		);
 	}
@@ -81,7 +81,9 @@ final class Ledger_Controller extends Base_Controller {
 		}
 		$page = (int) $page;
 		$per  = (int) $per;
-		$r    = Store_Db::page_entries( $status, sanitize_text_field( (string) ( $request->get_param( 'search' ) ?? '' ) ), $page, $per );
+		// The log of the current accounting system only (another system's ledger stays with it).
+		$hide = \Shopbooks\Connection_Scope::other_shop_ids( \Shopbooks\Sync_Config::shop_base(), \Shopbooks\Settings::get()['target'] );
+		$r    = Store_Db::page_entries( $status, sanitize_text_field( (string) ( $request->get_param( 'search' ) ?? '' ) ), $page, $per, $hide );
 		return array(
 			'total'      => $r['total'],
 			'page'       => $page,
@@ -90,6 +92,24 @@ final class Ledger_Controller extends Base_Controller {
 			'counts'     => $r['counts'],
 			'entries'    => array_map( array( self::class, 'view' ), $r['entries'] ),
 		);
+	}
+
+	/**
+	 * The order's edit screen as WooCommerce has it: admin.php?page=wc-orders&action=edit&id=N with HPOS
+	 * (custom order tables), post.php?post=N&action=edit with posts storage.
+	 *
+	 * @param string $order_id Order id.
+	 * @return string|null
+	 */
+	public static function order_edit_url( string $order_id ): ?string {
+		if ( ! class_exists( 'WooCommerce' ) || ! ctype_digit( $order_id ) ) {
+			return null;
+		}
+		$util = '\\Automattic\\WooCommerce\\Utilities\\OrderUtil';
+		if ( class_exists( $util ) && method_exists( $util, 'get_order_admin_edit_url' ) ) {
+			return (string) $util::get_order_admin_edit_url( (int) $order_id );
+		}
+		return admin_url( 'post.php?post=' . (int) $order_id . '&action=edit' );
 	}
 
 	/**

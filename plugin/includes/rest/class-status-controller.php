@@ -26,7 +26,11 @@ final class Status_Controller extends Base_Controller {
 		$this->route( '/status', \WP_REST_Server::READABLE, array( $this, 'get' ) );
 		// No `args` schema: WordPress validates args before the permission check, which would let
 		// anonymous requests learn about parameters. Input is checked in the callback.
-		$this->route( '/status/node', \WP_REST_Server::CREATABLE, array( $this, 'set_node' ) );
+		// Which program the server runs is the site owner's call: manage_options, not manage_woocommerce.
+		$this->route( '/status/node', \WP_REST_Server::CREATABLE, array( $this, 'set_node' ), array(), array( $this, 'can_manage_site' ) );
+		$this->route( '/identity', \WP_REST_Server::READABLE, array( $this, 'identity' ) );
+		$this->route( '/identity/moved', \WP_REST_Server::CREATABLE, array( $this, 'identity_moved' ), array(), array( $this, 'can_manage_site' ) );
+		$this->route( '/identity/copy', \WP_REST_Server::CREATABLE, array( $this, 'identity_copy' ), array(), array( $this, 'can_manage_site' ) );
 	}
 
 	/**
@@ -51,6 +55,45 @@ final class Status_Controller extends Base_Controller {
 			),
 			'notices'           => Notices::current(),
 		);
+	}
+
+	/**
+	 * manage_options (site administrators).
+	 *
+	 * @return bool
+	 */
+	public function can_manage_site(): bool {
+		return current_user_can( 'manage_options' );
+	}
+
+	/**
+	 * GET /identity: shop id, the URL connected on, the current URL, ok|moved.
+	 *
+	 * @return array
+	 */
+	public function identity(): array {
+		return \Shopbooks\Identity::view();
+	}
+
+	/**
+	 * POST /identity/moved: the same shop at a new address; carry on.
+	 *
+	 * @return array
+	 */
+	public function identity_moved(): array {
+		return \Shopbooks\Identity::moved();
+	}
+
+	/**
+	 * POST /identity/copy: this is a copy; forget the connection here (never the live tokens).
+	 *
+	 * @return array|\WP_Error
+	 */
+	public function identity_copy() {
+		if ( ! \Shopbooks\Identity::is_moved() ) {
+			return new \WP_Error( 'shopbooks_not_a_copy', __( 'This site runs at the address it was connected on, so it is not a copy.', 'shopbooks' ), array( 'status' => 409 ) );
+		}
+		return \Shopbooks\Identity::copy();
 	}
 
 	/**

@@ -19,19 +19,20 @@ final class Store_Controller extends Base_Controller {
 	private const STATUSES = array( 'claimed', 'booked', 'failed', 'skipped' );
 
 	/**
-	 * Only the sync core: manage_woocommerce AND authenticated with an application password (never
-	 * a browser session, so no cookie+nonce request can read tokens).
+	 * Only the sync core: the dedicated sync user with the plugin's own application password (its
+	 * UUID), never a browser session and never another user's (or another) application password.
 	 *
 	 * @return true|\WP_Error|bool
 	 */
 	public function can_use_store() {
-		if ( ! $this->can_manage() ) {
+		if ( ! is_user_logged_in() ) {
 			return false;
 		}
-		if ( ! function_exists( 'rest_get_authenticated_app_password' ) || null === rest_get_authenticated_app_password() ) {
+		$uuid = function_exists( 'rest_get_authenticated_app_password' ) ? rest_get_authenticated_app_password() : null;
+		if ( null === $uuid ) {
 			return new \WP_Error( 'shopbooks_store_app_password_only', __( 'The store routes are for the Shopbooks sync core and need an application password.', 'shopbooks' ), array( 'status' => 403 ) );
 		}
-		return true;
+		return \Shopbooks\Connections::is_sync_credential( get_current_user_id(), (string) $uuid );
 	}
 
 	/**

@@ -27,6 +27,16 @@ import { fixed } from '../model/money';
 import { runExport } from './export';
 import { parseExportWindow } from '../export/exact-xml/select';
 
+/** The first line of a stream (a secret piped in, never on the command line). */
+async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  return text.split(/\r?\n/)[0].trim();
+}
+
 interface GlobalOpts {
   config?: string;
   sandbox?: boolean;
@@ -234,9 +244,15 @@ export function buildProgram(): Command {
     .option('--port <n>', 'loopback port for the webhooks (0 = any free port)', '8787')
     .option('--interval <seconds>', 'seconds between interval runs', '300')
     .option('--coalesce-ms <ms>', 'wait this long for more webhooks of a burst before running', '250')
-    .option('--webhook-secret <secret>', 'the WooCommerce webhook secret (or SHOPBOOKS_WEBHOOK_SECRET)')
+    .option('--webhook-secret-stdin', 'read the WooCommerce webhook secret from the first line of stdin (or set SHOPBOOKS_WEBHOOK_SECRET)')
+    // Refused: a value on the command line is visible to every user of the server (ps, /proc).
+    .addOption(new Option('--webhook-secret <secret>').hideHelp())
     .action(async (o) => {
-      await runWorkerCommand(g(), { port: Number(o.port), intervalSec: Number(o.interval), coalesceMs: Number(o.coalesceMs), webhookSecret: o.webhookSecret ?? process.env.SHOPBOOKS_WEBHOOK_SECRET });
+      if (o.webhookSecret !== undefined) {
+        throw new ShopbooksError('ConfigInvalid', 'The webhook secret is not accepted on the command line, where other users of the server can read it (ps). Set the environment variable SHOPBOOKS_WEBHOOK_SECRET, or pipe it in with --webhook-secret-stdin.');
+      }
+      const webhookSecret = o.webhookSecretStdin ? await readFirstLine(process.stdin) : process.env.SHOPBOOKS_WEBHOOK_SECRET;
+      await runWorkerCommand(g(), { port: Number(o.port), intervalSec: Number(o.interval), coalesceMs: Number(o.coalesceMs), webhookSecret: webhookSecret || undefined });
     });
   program
     .command('status')

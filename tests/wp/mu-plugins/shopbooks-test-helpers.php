@@ -61,6 +61,9 @@ if ( get_option( 'sbtest_wc_double' ) && ! class_exists( 'WooCommerce' ) ) {
 	function wc_get_order_statuses() {
 		return array( 'wc-pending' => 'Pending payment', 'wc-processing' => 'Processing', 'wc-on-hold' => 'On hold', 'wc-completed' => 'Completed', 'wc-cancelled' => 'Cancelled', 'wc-refunded' => 'Refunded', 'wc-failed' => 'Failed', 'wc-shipped' => 'Shipped' );
 	}
-	function wc_get_page_screen_id( $for ) { return 'shop_order'; }
+	// Real WooCommerce defines it in includes/admin/wc-admin-functions.php: only inside wp-admin.
+	if ( is_admin() ) {
+		function wc_get_page_screen_id( $for ) { return get_option( 'sbtest_hpos' ) ? 'woocommerce_page_wc-orders' : 'shop_order'; }
+	}
 	// phpcs:enable
 }
