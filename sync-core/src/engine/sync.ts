@@ -6,19 +6,19 @@
  * "sold"); failed entries whose retry time has come, and claims left by a killed run, are
  * re-fetched first. One bad order never blocks the others.
  */
-import type { Order } from '../model/order';
 import { ShopbooksError, asShopbooksError } from '../model/errors';
-import { D, dec, fixed } from '../model/money';
 import { PlanSettings, type PlanSettingsInput } from '../plan/settings';
-import { planCancellation, planOrder, planRefund } from '../plan/index';
-import type { BookingPlan } from '../plan/types';
 import type { OrderQuery, Source, SourceOrder } from '../sources/port';
 import type { RunRecord, Store } from '../store/port';
-import type { DocumentRef, Target } from '../targets/port';
-import { bookDocument, ledgerKey, type BookOutcome, type EntryIdentity } from './book-document';
-import { SyncRules, isBookable, isCancelled, type SyncRulesInput } from './rules';
-import { orderReference, refundReference, cancellationReference } from '../plan/reference';
+import type { Target } from '../targets/port';
+import { bookDocument } from './book-document';
+import { SyncRules, type SyncRulesInput } from './rules';
 import { newRunId, runIsAlive } from '../store/file-store';
+import { orderIdentity, type OrderContext } from './order-context';
+import { processOrder } from './process-order';
+import { SummaryAccounting, emptySummary, type OrderOutcome, type SyncSummary } from './summary';
+
+export { reconciles, type OrderOutcome, type RateTotals, type SyncSummary } from './summary';
 
 export interface SyncOptions {
   mode: 'sync' | 'backfill' | 'retry';
@@ -41,54 +41,6 @@ export interface SyncDeps {
   rules?: SyncRulesInput;
   now?: () => number;
   log?: (event: string, data?: Record<string, unknown>) => void;
-}
-
-export interface OrderOutcome {
-  orderId: string;
-  orderNumber: string | null;
-  state: string | null;
-  outcomes: BookOutcome[];
-  /** Set when the order could not be read or mapped. */
-  readError?: ShopbooksError;
-  ignored?: string;
-}
-
-export interface RateTotals {
-  key: string;
-  base: string;
-  vat: string;
-}
-
-export interface SyncSummary {
-  runId: string;
-  mode: SyncOptions['mode'];
-  dryRun: boolean;
-  ordersSeen: number;
-  booked: { order: number; refund: number; cancellation: number };
-  recovered: number;
-  alreadyBooked: number;
-  skipped: number;
-  failed: number;
-  persistentFailures: number;
-  /** Entries another live run had claimed (left to it). */
-  claimedElsewhere: number;
-  /** The whole run did nothing because another run of the same connection was in progress. */
-  runBusy: boolean;
-  message: string;
-  ignored: number;
-  changedAfterBooking: string[];
-  failures: Array<{ key: string; orderNumber: string | null; code: string; message: string; remoteMessage?: string }>;
-  /** What this run booked, in total and per VAT rate, against the shop's own figures. */
-  bookedGross: string;
-  bookedVat: string;
-  bookedByRate: RateTotals[];
-  shopGross: string;
-  shopVat: string;
-  cursor: string | null;
-  sourceCalls: number;
-  targetCalls: Record<string, number>;
-  startedAt: string;
-  finishedAt: string;
 }
 
 export function cursorName(source: Source): string {
@@ -123,37 +75,6 @@ export async function runSync(deps: SyncDeps, opts: SyncOptions): Promise<SyncSu
   }
 }
 
-function emptySummary(runId: string, mode: SyncOptions['mode'], dryRun: boolean, startedAt: string): SyncSummary {
-  return {
-    runId,
-    mode,
-    dryRun,
-    runBusy: false,
-    message: '',
-    ordersSeen: 0,
-    booked: { order: 0, refund: 0, cancellation: 0 },
-    recovered: 0,
-    alreadyBooked: 0,
-    skipped: 0,
-    failed: 0,
-    persistentFailures: 0,
-    claimedElsewhere: 0,
-    ignored: 0,
-    changedAfterBooking: [],
-    failures: [],
-    bookedGross: '0.00',
-    bookedVat: '0.00',
-    bookedByRate: [],
-    shopGross: '0.00',
-    shopVat: '0.00',
-    cursor: null,
-    sourceCalls: 0,
-    targetCalls: {},
-    startedAt,
-    finishedAt: '',
-  };
-}
-
 async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSummary> {
   const now = deps.now ?? Date.now;
   const planSettings = PlanSettings.parse(deps.plan ?? {});
@@ -168,118 +89,26 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
 
   const summary: SyncSummary = emptySummary(runId, opts.mode, dryRun, run.startedAt);
 
-  const byRate = new Map<string, { base: InstanceType<typeof D>; vat: InstanceType<typeof D> }>();
-  let bookedGross = new D(0);
-  let bookedVat = new D(0);
-  let shopGross = new D(0);
-  let shopVat = new D(0);
-
-  const record = (order: SourceOrder, outcomes: BookOutcome[], ignored?: string) => {
-    for (const o of outcomes) {
-      switch (o.status) {
-        case 'booked': {
-          const kind = o.plan.kind;
-          summary.booked[kind]++;
-          if (o.recovered) summary.recovered++;
-          bookedGross = bookedGross.plus(o.plan.totals.gross);
-          bookedVat = bookedVat.plus(o.plan.totals.vat);
-          shopGross = shopGross.plus(o.plan.shop.gross);
-          shopVat = shopVat.plus(o.plan.shop.vat);
-          for (const v of o.plan.vatByRate) {
-            const cur = byRate.get(v.key) ?? { base: new D(0), vat: new D(0) };
-            cur.base = cur.base.plus(v.base);
-            cur.vat = cur.vat.plus(v.vat);
-            byRate.set(v.key, cur);
-          }
-          break;
-        }
-        case 'already-booked':
-          summary.alreadyBooked++;
-          if (o.changed) summary.changedAfterBooking.push(o.key);
-          break;
-        case 'skipped':
-          summary.skipped++;
-          break;
-        case 'busy':
-          summary.claimedElsewhere++;
-          break;
-        case 'planned':
-          break;
-        case 'failed':
-          summary.failed++;
-          if (o.persistent) summary.persistentFailures++;
-          summary.failures.push({ key: o.key, orderNumber: order.ok ? order.order.number : order.number, code: o.error.code, message: o.error.message, ...(o.error.remoteMessage ? { remoteMessage: o.error.remoteMessage } : {}) });
-          break;
-      }
-    }
-    if (ignored) summary.ignored++;
-    opts.onOutcome?.({
-      orderId: order.ok ? order.order.id : order.id,
-      orderNumber: order.ok ? order.order.number : order.number,
-      state: order.ok ? order.order.state : null,
-      outcomes,
-      ...(order.ok ? {} : { readError: order.error }),
-      ...(ignored ? { ignored } : {}),
-    });
-  };
+  const accounting = new SummaryAccounting(summary, opts.onOutcome);
+  const record = accounting.record.bind(accounting);
+  const orderCtx: OrderContext = { store, target, rules, plan: planSettings, book: bookDeps, dryRun, now };
 
   const processOne = async (so: SourceOrder): Promise<void> => {
     summary.ordersSeen++;
     if (!so.ok) {
       // An order the shop sent but we cannot read: recorded as failed with the reason.
-      const id: EntryIdentity = { key: ledgerKey(source.shopId, 'order', so.id), kind: 'order', shopId: source.shopId, orderId: so.id, orderNumber: so.number ?? so.id, refundId: null, reference: orderReference(planSettings.referencePrefix, so.number ?? so.id) };
+      const id = orderIdentity({ shopId: source.shopId, id: so.id, number: so.number ?? so.id }, planSettings.referencePrefix);
       const outcome = await bookDocument(id, () => ({ ok: false, error: so.error, disposition: 'fail' }), null, bookDeps);
       record(so, [outcome]);
       return;
     }
     try {
-      const { outcomes, ignored } = await processOrder(so.order);
+      const { outcomes, ignored } = await processOrder(so.order, orderCtx);
       record(so, outcomes, ignored);
     } catch (e) {
       // A store failure is fatal for the run (the cursor must not move); anything else is recorded.
       throw asShopbooksError(e);
     }
-  };
-
-  const processOrder = async (order: Order): Promise<{ outcomes: BookOutcome[]; ignored?: string }> => {
-    const prefix = planSettings.referencePrefix;
-    const orderId: EntryIdentity = { key: ledgerKey(order.shopId, 'order', order.id), kind: 'order', shopId: order.shopId, orderId: order.id, orderNumber: order.number, refundId: null, reference: orderReference(prefix, order.number) };
-    const outcomes: BookOutcome[] = [];
-    if (isCancelled(order, rules)) {
-      const entry = await store.getEntry(orderId.key);
-      if (!entry || entry.status !== 'booked') {
-        if (entry && entry.status === 'skipped') return { outcomes: [{ status: 'skipped', key: orderId.key, reason: entry.skipReason ?? '', code: 'AlreadySkipped' }] };
-        // Cancelled before it was booked: nothing to book, nothing to credit. Not recorded as a
-        // final skip, so an order that is reopened later is still booked.
-        if (entry && entry.status === 'failed' && !dryRun) await store.update(orderId.key, { status: 'skipped', skipReason: `Order ${order.number} was cancelled before it was booked.`, nextRetryAt: null });
-        return { outcomes: [{ status: 'skipped', key: orderId.key, reason: `Order ${order.number} was cancelled before it was booked.`, code: 'CancelledBeforeBooking' }] };
-      }
-      const original = docRef(entry);
-      const bookedRefunds: BookingPlan[] = [];
-      for (const r of order.refunds) {
-        const re = await store.getEntry(ledgerKey(order.shopId, 'refund', r.id));
-        if (re?.status === 'booked') {
-          const p = planRefund(order, r, planSettings);
-          if (p.ok) bookedRefunds.push(p.plan);
-        }
-      }
-      const cid: EntryIdentity = { ...orderId, key: ledgerKey(order.shopId, 'cancellation', order.id), kind: 'cancellation', reference: cancellationReference(prefix, order.number) };
-      outcomes.push(await bookDocument(cid, () => planCancellation(order, bookedRefunds, planSettings, order.modifiedAt), original, bookDeps));
-      return { outcomes };
-    }
-    const alreadyBooked = await store.getEntry(orderId.key);
-    if (!isBookable(order, rules) && alreadyBooked?.status !== 'booked') {
-      return { outcomes, ignored: `status ${order.status} is not booked by the rules` };
-    }
-    const o = await bookDocument(orderId, () => planOrder(order, planSettings), null, bookDeps);
-    outcomes.push(o);
-    const orderDoc = o.status === 'booked' ? o.document : o.status === 'already-booked' ? docRef(o.entry) : null;
-    if (!orderDoc && o.status !== 'planned') return { outcomes };
-    for (const r of order.refunds) {
-      const rid: EntryIdentity = { ...orderId, key: ledgerKey(order.shopId, 'refund', r.id), kind: 'refund', refundId: r.id, reference: refundReference(prefix, order.number, r.id) };
-      outcomes.push(await bookDocument(rid, () => planRefund(order, r, planSettings), orderDoc, bookDeps));
-    }
-    return { outcomes };
   };
 
   try {
@@ -335,11 +164,7 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
       }
     }
   } finally {
-    summary.bookedGross = fixed(bookedGross);
-    summary.bookedVat = fixed(bookedVat);
-    summary.shopGross = fixed(shopGross);
-    summary.shopVat = fixed(shopVat);
-    summary.bookedByRate = [...byRate.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, v]) => ({ key, base: fixed(v.base), vat: fixed(v.vat) }));
+    accounting.close();
     summary.sourceCalls = source.callCount;
     summary.targetCalls = target.callStats();
     summary.finishedAt = new Date(now()).toISOString();
@@ -352,10 +177,3 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
 }
 
 
-function docRef(e: import('../store/port').LedgerEntry): DocumentRef {
-  return { id: e.documentId ?? '', type: e.documentType ?? '', number: e.documentNumber, url: e.documentUrl, customerId: e.customerId, recovered: false };
-}
-
-export function reconciles(s: SyncSummary): boolean {
-  return dec(s.bookedGross).eq(s.shopGross) && dec(s.bookedVat).eq(s.shopVat);
-}
