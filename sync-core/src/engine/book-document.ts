@@ -50,7 +50,16 @@ export function ledgerKey(shopId: string, kind: LedgerEntry['kind'], id: string)
   return `${shopId}:${kind}:${id}`;
 }
 
-export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome, original: DocumentRef | null, deps: BookDeps): Promise<BookOutcome> {
+export interface BookMode {
+  /**
+   * The order no longer asks for this document (cancelled, out of the rules): only finish a write
+   * that started before (look it up by reference; complete it when found), never create one. When
+   * nothing is found the entry is skipped with this reason.
+   */
+  recoverOnly?: string;
+}
+
+export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome, original: DocumentRef | null, deps: BookDeps, mode: BookMode = {}): Promise<BookOutcome> {
   const { store, target, rules } = deps;
   const existing = await store.getEntry(id.key);
   if (existing && (existing.status === 'booked' || existing.status === 'skipped')) {
@@ -93,29 +102,55 @@ export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome
     return { status: 'already-booked', key: id.key, entry: claim.entry, changed: false };
   }
   const entry = claim.entry;
+  const booked = async (p: BookingPlan, document: DocumentRef): Promise<BookOutcome> => {
+    await store.update(id.key, {
+      status: 'booked',
+      documentId: document.id,
+      documentType: document.type,
+      documentNumber: document.number,
+      documentUrl: document.url,
+      customerId: document.customerId,
+      gross: p.totals.gross,
+      vat: p.totals.vat,
+      contentHash: p.contentHash,
+      bookedPlan: p,
+      attempts: entry.attempts + 1,
+      lastError: null,
+      failedConfig: null,
+      nextRetryAt: null,
+      claimedBy: null,
+      claimExpiresAt: null,
+    });
+    return { status: 'booked', key: id.key, plan: p, document, recovered: document.recovered };
+  };
+  // A write started before: whatever the order says now, the document that write may have made
+  // is looked up first (with the plan that was being written) and, when found, finished and
+  // recorded as booked. Only then does the order's present state count.
+  const started = entry.writeStartedAt !== null ? entry.bookedPlan ?? plan : null;
+  let lookupError: ShopbooksError | null = null;
+  if (started && (entry.bookedPlan || mode.recoverOnly)) {
+    try {
+      const found = await target.findDocument(started, deps.ctx);
+      if (found) return await booked(started, await target.bookDocument(started, { mayExist: true, original }, deps.ctx));
+    } catch (e) {
+      lookupError = asShopbooksError(e);
+    }
+  }
+  if (mode.recoverOnly) {
+    if (lookupError) error = lookupError;
+    else {
+      await store.update(id.key, { status: 'skipped', skipReason: mode.recoverOnly, nextRetryAt: null, claimedBy: null, claimExpiresAt: null });
+      return { status: 'skipped', key: id.key, reason: mode.recoverOnly, code: 'NotBooked' };
+    }
+  } else if (lookupError) error = lookupError;
   if (!error && !holder) await store.setMapping(REFERENCE_MAPPING, referenceKey, id.key);
   if (!error && plan) {
     try {
       const mayExist = entry.writeStartedAt !== null;
-      if (!mayExist) await store.update(id.key, { writeStartedAt: nowIso() });
+      if (!mayExist) await store.update(id.key, { writeStartedAt: nowIso(), bookedPlan: plan });
+      else if (entry.bookedPlan?.contentHash !== plan.contentHash) await store.update(id.key, { bookedPlan: plan });
       const document = await target.bookDocument(plan, { mayExist, original }, deps.ctx);
-      await store.update(id.key, {
-        status: 'booked',
-        documentId: document.id,
-        documentType: document.type,
-        documentNumber: document.number,
-        documentUrl: document.url,
-        customerId: document.customerId,
-        gross: plan.totals.gross,
-        vat: plan.totals.vat,
-        contentHash: plan.contentHash,
-        attempts: entry.attempts + 1,
-        lastError: null,
-        nextRetryAt: null,
-        claimedBy: null,
-        claimExpiresAt: null,
-      });
-      return { status: 'booked', key: id.key, plan, document, recovered: document.recovered };
+      return await booked(plan, document);
     } catch (e) {
       error = asShopbooksError(e);
     }

@@ -1,35 +1,57 @@
 /**
- * The cancellation flow: an order in a cancel state is credited when it was booked (the order
- * minus the refunds already credited) and skipped when it never was.
+ * The cancellation flow: an order in a cancel state is credited when it was booked, and skipped
+ * when it never was. "Booked" includes a write that started and may have landed: that document is
+ * looked up first and finished, then credited (never marked skipped while it may be in the books).
+ * The credit is what the books hold, from the ledger: the booked order's plan minus the refunds
+ * already credited, not the order as it is now (an edit after booking is not credited).
  */
 import type { Order } from '../model/order';
-import { planCancellation, planRefund } from '../plan/index';
+import { planCancellation, planOrder, planRefund } from '../plan/index';
 import type { BookingPlan } from '../plan/types';
 import { cancellationReference } from '../plan/reference';
+import type { LedgerEntry } from '../store/port';
 import { bookDocument, ledgerKey, type EntryIdentity } from './book-document';
 import { docRef, orderIdentity, type OrderContext, type OrderResult } from './order-context';
 
 export async function cancelOrder(order: Order, ctx: OrderContext): Promise<OrderResult> {
-  const { store, dryRun } = ctx;
+  const { store } = ctx;
   const prefix = ctx.plan.referencePrefix;
   const orderId = orderIdentity(order, prefix);
   const entry = await store.getEntry(orderId.key);
-  if (!entry || entry.status !== 'booked') {
-    if (entry && entry.status === 'skipped') return { outcomes: [{ status: 'skipped', key: orderId.key, reason: entry.skipReason ?? '', code: 'AlreadySkipped' }] };
-    // Cancelled before it was booked: nothing to book, nothing to credit. Not recorded as a
-    // final skip, so an order that is reopened later is still booked.
-    if (entry && entry.status === 'failed' && !dryRun) await store.update(orderId.key, { status: 'skipped', skipReason: `Order ${order.number} was cancelled before it was booked.`, nextRetryAt: null });
-    return { outcomes: [{ status: 'skipped', key: orderId.key, reason: `Order ${order.number} was cancelled before it was booked.`, code: 'CancelledBeforeBooking' }] };
+  if (entry && entry.status === 'skipped') return { outcomes: [{ status: 'skipped', key: orderId.key, reason: entry.skipReason ?? '', code: 'AlreadySkipped' }] };
+  const notBooked = `Order ${order.number} was cancelled before it was booked.`;
+  if (!entry || (ctx.dryRun && entry.status !== 'booked')) {
+    // Cancelled before it was ever seen as sold: nothing to book, nothing to credit. Not recorded,
+    // so an order that is reopened later is still booked.
+    return { outcomes: [{ status: 'skipped', key: orderId.key, reason: notBooked, code: 'CancelledBeforeBooking' }] };
   }
+  if (entry.status !== 'booked') {
+    // Failed, or claimed by a run that died: finish a write that started, else record the skip.
+    const o = await bookDocument(orderId, () => planOrder(order, ctx.plan), null, ctx.book, { recoverOnly: entry.writeStartedAt ? `${notBooked} No document with reference ${orderId.reference} was found in the books.` : notBooked });
+    if (o.status !== 'booked') return { outcomes: [o.status === 'skipped' && o.code === 'NotBooked' && !entry.writeStartedAt ? { ...o, code: 'CancelledBeforeBooking' } : o] };
+    const after = await store.getEntry(orderId.key);
+    if (!after || after.status !== 'booked') return { outcomes: [o] };
+    const rest = await creditBooked(order, after, ctx);
+    return { outcomes: [o, ...rest.outcomes] };
+  }
+  return creditBooked(order, entry, ctx);
+}
+
+async function creditBooked(order: Order, entry: LedgerEntry, ctx: OrderContext): Promise<OrderResult> {
+  const { store } = ctx;
+  const prefix = ctx.plan.referencePrefix;
+  const orderId = orderIdentity(order, prefix);
   const original = docRef(entry);
   const bookedRefunds: BookingPlan[] = [];
   for (const r of order.refunds) {
     const re = await store.getEntry(ledgerKey(order.shopId, 'refund', r.id));
-    if (re?.status === 'booked') {
+    if (re?.status !== 'booked') continue;
+    if (re.bookedPlan) bookedRefunds.push(re.bookedPlan);
+    else {
       const p = planRefund(order, r, ctx.plan);
       if (p.ok) bookedRefunds.push(p.plan);
     }
   }
   const cid: EntryIdentity = { ...orderId, key: ledgerKey(order.shopId, 'cancellation', order.id), kind: 'cancellation', reference: cancellationReference(prefix, order.number) };
-  return { outcomes: [await bookDocument(cid, () => planCancellation(order, bookedRefunds, ctx.plan, order.modifiedAt), original, ctx.book)] };
+  return { outcomes: [await bookDocument(cid, () => planCancellation(order, bookedRefunds, ctx.plan, order.modifiedAt, entry.bookedPlan ?? undefined), original, ctx.book)] };
 }

@@ -5,7 +5,7 @@
 import type { Order } from '../model/order';
 import { planOrder, planRefund } from '../plan/index';
 import { refundReference } from '../plan/reference';
-import { bookDocument, ledgerKey, type BookOutcome, type EntryIdentity } from './book-document';
+import { bookDocument, ledgerKey, type BookMode, type BookOutcome, type EntryIdentity } from './book-document';
 import { cancelOrder } from './cancel-order';
 import { docRef, orderIdentity, type OrderContext, type OrderResult } from './order-context';
 import { isBookable, isCancelled } from './rules';
@@ -16,11 +16,16 @@ export async function processOrder(order: Order, ctx: OrderContext): Promise<Ord
   if (isCancelled(order, rules)) return cancelOrder(order, ctx);
   const orderId = orderIdentity(order, prefix);
   const outcomes: BookOutcome[] = [];
-  const alreadyBooked = await store.getEntry(orderId.key);
-  if (!isBookable(order, rules) && alreadyBooked?.status !== 'booked') {
-    return { outcomes, ignored: `status ${order.status} is not booked by the rules` };
+  const existing = await store.getEntry(orderId.key);
+  let mode: BookMode = {};
+  if (!isBookable(order, rules) && existing?.status !== 'booked') {
+    const ignored = `status ${order.status} is not booked by the rules`;
+    // A write that started while the order was sold may be in the books: finish it (and go on to
+    // its refunds) rather than leave it unrecorded; without one the order is simply not booked.
+    if (!existing?.writeStartedAt || existing.status === 'skipped' || ctx.dryRun) return { outcomes, ignored };
+    mode = { recoverOnly: `Order ${order.number} moved out of the booking rules (${ignored}) before its document was booked, and no document with reference ${orderId.reference} was found in the books.` };
   }
-  const o = await bookDocument(orderId, () => planOrder(order, ctx.plan), null, ctx.book);
+  const o = await bookDocument(orderId, () => planOrder(order, ctx.plan), null, ctx.book, mode);
   outcomes.push(o);
   const orderDoc = o.status === 'booked' ? o.document : o.status === 'already-booked' ? docRef(o.entry) : null;
   if (!orderDoc && o.status !== 'planned') return { outcomes };

@@ -124,10 +124,11 @@ export function planRefund(order: Order, refund: Refund, settingsInput: PlanSett
  * A cancellation after the order was booked: credit the order minus the refunds already credited
  * (pass their plans), so the books net to zero.
  */
-export function planCancellation(order: Order, bookedRefunds: BookingPlan[], settingsInput: PlanSettingsInput | PlanSettings = {}, cancelledAt?: string): PlanOutcome {
+export function planCancellation(order: Order, bookedRefunds: BookingPlan[], settingsInput: PlanSettingsInput | PlanSettings = {}, cancelledAt?: string, bookedOrder?: BookingPlan): PlanOutcome {
   const s = planSettings(settingsInput);
   const dp = currencyDecimals(order.currency);
-  const base = planOrder(order, s);
+  // what the books hold (the ledger's booked plan) when known; the order as it is now otherwise
+  const base: PlanOutcome = bookedOrder ? { ok: true, plan: bookedOrder } : planOrder(order, s);
   if (!base.ok) return base;
   const lines = base.plan.lines.map((l) => negLine(l, dp));
   for (const r of bookedRefunds) lines.push(...r.lines.map((l) => negLine({ ...l, description: `Already refunded: ${l.description}` }, dp)));
