@@ -10,10 +10,13 @@ import { planCancellation, planOrder, planRefund } from '../plan/index';
 import type { BookingPlan } from '../plan/types';
 import { cancellationReference } from '../plan/reference';
 import type { LedgerEntry } from '../store/port';
+import type { RefundReadError } from '../sources/port';
+import { ShopbooksError } from '../model/errors';
+import { fail } from '../plan/plan-order';
 import { bookDocument, ledgerKey, type EntryIdentity } from './book-document';
 import { docRef, orderIdentity, type OrderContext, type OrderResult } from './order-context';
 
-export async function cancelOrder(order: Order, ctx: OrderContext): Promise<OrderResult> {
+export async function cancelOrder(order: Order, ctx: OrderContext, refundErrors: RefundReadError[] = []): Promise<OrderResult> {
   const { store } = ctx;
   const prefix = ctx.plan.referencePrefix;
   const orderId = orderIdentity(order, prefix);
@@ -31,13 +34,13 @@ export async function cancelOrder(order: Order, ctx: OrderContext): Promise<Orde
     if (o.status !== 'booked') return { outcomes: [o.status === 'skipped' && o.code === 'NotBooked' && !entry.writeStartedAt ? { ...o, code: 'CancelledBeforeBooking' } : o] };
     const after = await store.getEntry(orderId.key);
     if (!after || after.status !== 'booked') return { outcomes: [o] };
-    const rest = await creditBooked(order, after, ctx);
+    const rest = await creditBooked(order, after, ctx, refundErrors);
     return { outcomes: [o, ...rest.outcomes] };
   }
-  return creditBooked(order, entry, ctx);
+  return creditBooked(order, entry, ctx, refundErrors);
 }
 
-async function creditBooked(order: Order, entry: LedgerEntry, ctx: OrderContext): Promise<OrderResult> {
+async function creditBooked(order: Order, entry: LedgerEntry, ctx: OrderContext, refundErrors: RefundReadError[]): Promise<OrderResult> {
   const { store } = ctx;
   const prefix = ctx.plan.referencePrefix;
   const orderId = orderIdentity(order, prefix);
@@ -53,5 +56,10 @@ async function creditBooked(order: Order, entry: LedgerEntry, ctx: OrderContext)
     }
   }
   const cid: EntryIdentity = { ...orderId, key: ledgerKey(order.shopId, 'cancellation', order.id), kind: 'cancellation', reference: cancellationReference(prefix, order.number) };
+  if (refundErrors.length) {
+    // what is still booked depends on refunds we cannot read: wait for them (retried), never guess
+    const why = new ShopbooksError('RemoteBadResponse', `Order ${order.number} was cancelled, but refund(s) ${refundErrors.map((r) => r.id).join(', ')} could not be read, so what is left to credit is not known yet. It is retried: ${refundErrors[0].error.message}`, { retryable: true });
+    return { outcomes: [await bookDocument(cid, () => fail(why), original, ctx.book)] };
+  }
   return { outcomes: [await bookDocument(cid, () => planCancellation(order, bookedRefunds, ctx.plan, order.modifiedAt, entry.bookedPlan ?? undefined), original, ctx.book)] };
 }

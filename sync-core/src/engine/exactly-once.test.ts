@@ -4,7 +4,8 @@
  */
 import { MemoryStore } from '../store/memory-store';
 import type { Order } from '../model/order';
-import { wcOrder } from '../plan/test-orders';
+import { ShopbooksError } from '../model/errors';
+import { wcOrder, withRefunds } from '../plan/test-orders';
 import { runSync } from './sync';
 import { ListSource, MemoryTarget, ok } from './test-doubles';
 
@@ -95,5 +96,103 @@ describe('exactly once: a cancellation after an edit credits what was booked (is
     expect(credit.plan.totals.gross).toBe(`-${bookedGross}`);
     const vat = target.docs.reduce((a, d) => a + Number(d.plan.totals.vat) * 100, 0);
     expect(Math.round(vat)).toBe(0);
+  });
+});
+
+describe('exactly once: unreadable refunds and orders after booking (issue 11 item 2)', () => {
+  const badRefund = () => new ShopbooksError('MalformedNumber', 'WooCommerce order 1: refund 11: amount is not a decimal amount: "5,00"');
+  it('an unreadable refund on a booked order is a failed entry with the reason, retried until it reads', async () => {
+    const source = new ListSource('shop', [ok(order(1))]);
+    const target = new MemoryTarget();
+    let t = Date.parse('2026-03-03T00:00:00Z');
+    const store = new MemoryStore(() => t);
+    await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    source.orders = [{ ok: true, order: order(1, { modifiedAt: '2026-03-02T11:00:00Z' }), refundErrors: [{ id: '11', error: badRefund() }] }];
+    const s = await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    expect(s.failed).toBe(1);
+    expect(s.failures[0]).toMatchObject({ key: 'shop:refund:11', code: 'MalformedNumber' });
+    const e = await store.getEntry('shop:refund:11');
+    expect(e?.status).toBe('failed');
+    expect(e?.lastError?.message).toMatch(/5,00/);
+    // the shop fixes the refund: the retry credits it
+    source.orders = [ok(withRefunds(order(1, { modifiedAt: '2026-03-02T11:00:00Z' }), [{ id: '11', amount: '5.00' }]))];
+    t += 86_400_000;
+    const r = await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    expect(r.booked.refund).toBe(1);
+    expect(target.docs.map((d) => d.plan.reference)).toEqual(['1', '1-R11']);
+  });
+
+  it('an order that cannot be read after it was booked is a failed entry (not "already booked"), resolved when it reads again', async () => {
+    const source = new ListSource('shop', [ok(order(1))]);
+    const target = new MemoryTarget();
+    let t = Date.parse('2026-03-03T00:00:00Z');
+    const store = new MemoryStore(() => t);
+    await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    source.orders = [{ ok: false, id: '1', number: '1', modifiedAt: '2026-03-02T11:00:00Z', error: new ShopbooksError('MalformedNumber', 'Order 1: total is not a decimal amount: "36,24"') }];
+    const s = await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    expect(s.failed).toBe(1);
+    expect(s.alreadyBooked).toBe(0);
+    expect(s.failures[0].message).toMatch(/is booked, but it can no longer be read.*36,24/);
+    expect((await store.getEntry('shop:order:1'))?.status).toBe('booked');
+    source.orders = [ok(withRefunds(order(1, { modifiedAt: '2026-03-02T12:00:00Z' }), [{ id: '11', amount: '5.00' }]))];
+    t += 86_400_000;
+    const r = await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    expect(r.booked.refund).toBe(1);
+    expect((await store.listEntries({ status: 'failed' }))).toEqual([]);
+  });
+});
+
+describe('exactly once: one order\'s fetch error is that order\'s failure (issue 11 item 3)', () => {
+  it('getOrder failing in the retry loop is recorded on the due entries; the other retries and the listing go on', async () => {
+    const source = new ListSource('shop', [ok(order(1)), ok(order(2)), ok(order(3))]);
+    const target = new MemoryTarget();
+    target.failBeforeCommit = 2;
+    let t = Date.parse('2026-03-03T00:00:00Z');
+    const store = new MemoryStore(() => t);
+    await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    expect((await store.listEntries({ status: 'failed' })).map((e) => e.orderId).sort()).toEqual(['1', '2']);
+    const getOrder = source.getOrder.bind(source);
+    source.getOrder = async (id: string) => {
+      if (id === '1') throw new ShopbooksError('RemoteUnavailable', 'The shop answered 500 while reading order 1.', { retryable: true });
+      return getOrder(id);
+    };
+    source.orders.push(ok(order(4, { modifiedAt: '2026-03-02T11:00:00Z' })));
+    t += 3_600_000;
+    const s = await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    expect(s.booked.order).toBe(2); // order 2 (retry) and order 4 (new)
+    expect(s.failures.map((f) => f.key)).toEqual(['shop:order:1']);
+    const e = await store.getEntry('shop:order:1');
+    expect(e?.attempts).toBe(2);
+    expect(e?.lastError?.message).toMatch(/answered 500/);
+  });
+});
+
+describe('exactly once: every refund the shop lists reaches the ledger (issue 11 item 13)', () => {
+  it('the order is booked by a retry and the run dies before the refund is claimed: the next run credits the refund', async () => {
+    const source = new ListSource('shop', [ok(withRefunds(order(1), [{ id: '11', amount: '10.00' }])), ok(order(2, { modifiedAt: '2026-03-02T11:00:00Z' }))]);
+    const target = new MemoryTarget();
+    target.failBeforeCommit = 1;
+    let t = Date.parse('2026-03-03T00:00:00Z');
+    const store = new MemoryStore(() => t);
+    await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    expect((await store.getEntry('shop:order:1'))?.status).toBe('failed');
+    // the retry books the order, then the process dies before it claims the refund
+    const claim = store.claim.bind(store);
+    let killed = false;
+    store.claim = async (key, init, runId, lease) => {
+      if (key === 'shop:refund:11' && (await store.getEntry('shop:order:1'))?.status === 'booked' && !killed) {
+        killed = true;
+        throw new Error('SIGKILL');
+      }
+      return claim(key, init, runId, lease);
+    };
+    t += 3_600_000;
+    await expect(runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' })).rejects.toThrow('SIGKILL');
+    expect(killed).toBe(true);
+    expect((await store.getEntry('shop:order:1'))?.status).toBe('booked');
+    t += 60_000;
+    await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    expect(target.docs.map((d) => d.plan.reference).sort()).toEqual(['1', '1-R11', '2']);
+    expect((await store.getEntry('shop:refund:11'))?.status).toBe('booked');
   });
 });

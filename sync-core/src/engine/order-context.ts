@@ -8,6 +8,8 @@ import { ledgerKey, type BookDeps, type BookOutcome, type EntryIdentity } from '
 import type { SyncRules } from './rules';
 
 export interface OrderContext {
+  /** The source's shop id (ledger keys of orders that could not be read). */
+  shopId: string;
   store: Store;
   target: Target;
   rules: SyncRules;

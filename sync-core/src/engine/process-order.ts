@@ -1,19 +1,32 @@
 /**
  * Order processing: one readable order -> its ledger entries. A sold order is booked, then each of
  * its refunds is credited against it; a cancelled one goes to the cancellation flow.
+ *
+ * Every refund the shop lists is in the ledger before the order's document is written (pending,
+ * as a due entry): a run that dies between the order and its refunds leaves them due, so the next
+ * run's retries reach them even when the order is behind the cursor (issue 11 item 13).
  */
 import type { Order } from '../model/order';
+import { fail } from '../plan/plan-order';
 import { planOrder, planRefund } from '../plan/index';
 import { refundReference } from '../plan/reference';
+import type { RefundReadError } from '../sources/port';
 import { bookDocument, ledgerKey, type BookMode, type BookOutcome, type EntryIdentity } from './book-document';
 import { cancelOrder } from './cancel-order';
 import { docRef, orderIdentity, type OrderContext, type OrderResult } from './order-context';
 import { isBookable, isCancelled } from './rules';
 
-export async function processOrder(order: Order, ctx: OrderContext): Promise<OrderResult> {
+/** `lastError.code` of a refund recorded before its order's document was written. */
+export const REFUND_PENDING = 'RefundPending';
+
+export function refundIdentity(order: Pick<Order, 'shopId' | 'id' | 'number'>, refundId: string, prefix: string): EntryIdentity {
+  return { ...orderIdentity(order, prefix), key: ledgerKey(order.shopId, 'refund', refundId), kind: 'refund', refundId, reference: refundReference(prefix, order.number, refundId) };
+}
+
+export async function processOrder(order: Order, ctx: OrderContext, refundErrors: RefundReadError[] = []): Promise<OrderResult> {
   const { store, rules } = ctx;
   const prefix = ctx.plan.referencePrefix;
-  if (isCancelled(order, rules)) return cancelOrder(order, ctx);
+  if (isCancelled(order, rules)) return cancelOrder(order, ctx, refundErrors);
   const orderId = orderIdentity(order, prefix);
   const outcomes: BookOutcome[] = [];
   const existing = await store.getEntry(orderId.key);
@@ -25,13 +38,50 @@ export async function processOrder(order: Order, ctx: OrderContext): Promise<Ord
     if (!existing?.writeStartedAt || existing.status === 'skipped' || ctx.dryRun) return { outcomes, ignored };
     mode = { recoverOnly: `Order ${order.number} moved out of the booking rules (${ignored}) before its document was booked, and no document with reference ${orderId.reference} was found in the books.` };
   }
+  const refundIds = [...order.refunds.map((r) => r.id), ...refundErrors.map((r) => r.id)];
+  const pending = await recordPending(order, refundIds, ctx);
   const o = await bookDocument(orderId, () => planOrder(order, ctx.plan), null, ctx.book, mode);
   outcomes.push(o);
   const orderDoc = o.status === 'booked' ? o.document : o.status === 'already-booked' ? docRef(o.entry) : null;
-  if (!orderDoc && o.status !== 'planned') return { outcomes };
+  if (!orderDoc && o.status !== 'planned') {
+    // the refunds wait for their order: due when it is (its backoff, not every run)
+    if (o.status === 'failed' && pending.length) {
+      const next = (await store.getEntry(orderId.key))?.nextRetryAt ?? null;
+      for (const key of pending) await store.update(key, { nextRetryAt: next });
+    }
+    return { outcomes };
+  }
   for (const r of order.refunds) {
-    const rid: EntryIdentity = { ...orderId, key: ledgerKey(order.shopId, 'refund', r.id), kind: 'refund', refundId: r.id, reference: refundReference(prefix, order.number, r.id) };
-    outcomes.push(await bookDocument(rid, () => planRefund(order, r, ctx.plan), orderDoc, ctx.book));
+    outcomes.push(await bookDocument(refundIdentity(order, r.id, prefix), () => planRefund(order, r, ctx.plan), orderDoc, ctx.book));
+  }
+  for (const r of refundErrors) {
+    outcomes.push(await bookDocument(refundIdentity(order, r.id, prefix), () => fail(r.error), orderDoc, ctx.book));
   }
   return { outcomes };
+}
+
+/** Record each refund not yet in the ledger as a due entry; returns the keys still pending. */
+async function recordPending(order: Order, refundIds: string[], ctx: OrderContext): Promise<string[]> {
+  if (ctx.dryRun) return [];
+  const { store } = ctx;
+  const keys: string[] = [];
+  for (const rid of refundIds) {
+    const id = refundIdentity(order, rid, ctx.plan.referencePrefix);
+    const e = await store.getEntry(id.key);
+    if (e) {
+      if (e.status === 'failed' && e.lastError?.code === REFUND_PENDING) keys.push(id.key);
+      continue;
+    }
+    const c = await store.claim(id.key, { ...id, contentHash: null }, ctx.book.runId, ctx.rules.claimLeaseSeconds * 1000);
+    if (!c.ok) continue;
+    await store.update(id.key, {
+      status: 'failed',
+      lastError: { code: REFUND_PENDING, message: `Refund ${rid} of order ${order.number} is recorded and waits for the order's own document; it is credited right after it.` },
+      nextRetryAt: new Date(ctx.now()).toISOString(),
+      claimedBy: null,
+      claimExpiresAt: null,
+    });
+    keys.push(id.key);
+  }
+  return keys;
 }

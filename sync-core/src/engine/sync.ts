@@ -11,10 +11,10 @@ import { PlanSettings, type PlanSettingsInput } from '../plan/settings';
 import type { OrderQuery, Source, SourceOrder } from '../sources/port';
 import type { RunRecord, Store } from '../store/port';
 import type { Target } from '../targets/port';
-import { bookDocument } from './book-document';
 import { SyncRules, type SyncRulesInput } from './rules';
 import { newRunId, runIsAlive } from '../store/file-store';
-import { orderIdentity, type OrderContext } from './order-context';
+import type { OrderContext } from './order-context';
+import { recordFetchFailure, recordUnreadable, resolveUnreadable } from './read-failures';
 import { processOrder } from './process-order';
 import { SummaryAccounting, emptySummary, type OrderOutcome, type SyncSummary } from './summary';
 
@@ -91,19 +91,16 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
 
   const accounting = new SummaryAccounting(summary, opts.onOutcome);
   const record = accounting.record.bind(accounting);
-  const orderCtx: OrderContext = { store, target, rules, plan: planSettings, book: bookDeps, dryRun, now };
+  const orderCtx: OrderContext = { shopId: source.shopId, store, target, rules, plan: planSettings, book: bookDeps, dryRun, now };
 
   const processOne = async (so: SourceOrder): Promise<void> => {
     summary.ordersSeen++;
     if (!so.ok) {
-      // An order the shop sent but we cannot read: recorded as failed with the reason.
-      const id = orderIdentity({ shopId: source.shopId, id: so.id, number: so.number ?? so.id }, planSettings.referencePrefix);
-      const outcome = await bookDocument(id, () => ({ ok: false, error: so.error, disposition: 'fail' }), null, bookDeps);
-      record(so, [outcome]);
+      record(so, [await recordUnreadable(so, orderCtx)]);
       return;
     }
     try {
-      const { outcomes, ignored } = await processOrder(so.order, orderCtx);
+      const { outcomes, ignored } = await processOrder(so.order, orderCtx, so.refundErrors);
       record(so, outcomes, ignored);
     } catch (e) {
       // A store failure is fatal for the run (the cursor must not move); anything else is recorded.
@@ -123,7 +120,21 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
         ...(await store.listEntries({ status: 'claimed', shopId: source.shopId })).filter((e) => !e.claimExpiresAt || e.claimExpiresAt < nowIso || !e.claimedBy || !runIsAlive(e.claimedBy)),
       ];
       const ids = [...new Set(due.map((e) => e.orderId))];
-      for (const id of ids) await processOne(await source.getOrder(id));
+      for (const id of ids) {
+        const entries = due.filter((e) => e.orderId === id);
+        let so: SourceOrder;
+        try {
+          so = await source.getOrder(id);
+        } catch (e) {
+          // one order's fetch error is that order's failure (each due entry keeps its backoff); the run goes on
+          const error = asShopbooksError(e);
+          summary.ordersSeen++;
+          record({ ok: false, id, number: entries[0].orderNumber, modifiedAt: null, error }, await recordFetchFailure(entries, error, orderCtx));
+          continue;
+        }
+        await processOne(so);
+        if (so.ok) await resolveUnreadable(entries, orderCtx);
+      }
     }
 
     // 2. New and changed orders.

@@ -214,8 +214,15 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
 
   async function mapOne(raw: Json): Promise<SourceOrder> {
     const summary = Array.isArray(raw.refunds) ? raw.refunds : [];
-    const refunds = summary.length ? await listRefunds(String(raw.id)) : [];
-    return mapWooOrder(raw, { shopId, refunds, taxRates: await taxes(), roundTaxAtSubtotal: config.roundTaxAtSubtotal });
+    let refunds: Json[] = [];
+    let refundsError: ShopbooksError | undefined;
+    try {
+      refunds = summary.length ? await listRefunds(String(raw.id)) : [];
+    } catch (e) {
+      // one order's refunds fetch failing is that order's refunds' failure; the run goes on
+      refundsError = e instanceof ShopbooksError ? e : new ShopbooksError('RemoteBadResponse', `Reading the refunds of order ${String(raw.id)} failed.`, { retryable: true });
+    }
+    return mapWooOrder(raw, { shopId, refunds, ...(refundsError ? { refundsError } : {}), taxRates: await taxes(), roundTaxAtSubtotal: config.roundTaxAtSubtotal });
   }
 
   async function* listOrders(query: OrderQuery): AsyncIterable<OrderPage> {
