@@ -196,3 +196,32 @@ describe('exactly once: every refund the shop lists reaches the ledger (issue 11
     expect((await store.getEntry('shop:refund:11'))?.status).toBe('booked');
   });
 });
+
+describe('exactly once: the cursor never passes the shop\'s clock (issue 11 item 8)', () => {
+  it('an order dated in the shop\'s future does not move the cursor past later changes; it is re-seen and skipped', async () => {
+    const future = order(2, { modifiedAt: '2030-01-01T00:00:00Z' });
+    const source = new ListSource('shop', [ok(order(1)), ok(future)]);
+    source.clock = '2026-03-03T00:00:00Z';
+    const target = new MemoryTarget();
+    const store = new MemoryStore();
+    const first = await runSync({ source, target, store, rules }, { mode: 'sync' });
+    expect(first.booked.order).toBe(2);
+    const cursor = await store.getCursor('woocommerce:shop:orders-modified');
+    expect(Date.parse(cursor!)).toBeLessThanOrEqual(Date.parse('2026-03-03T00:00:00Z') - 120_000);
+    // an hour later the shop changes another order: it is seen; the future-dated one is recognised, not rebooked
+    source.clock = '2026-03-03T01:00:00Z';
+    source.orders.push(ok(order(3, { modifiedAt: '2026-03-03T00:30:00Z' })));
+    const second = await runSync({ source, target, store, rules }, { mode: 'sync' });
+    expect(second.booked.order).toBe(1);
+    expect(second.alreadyBooked).toBeGreaterThanOrEqual(1);
+    expect(target.docs.map((d) => d.plan.reference).sort()).toEqual(['1', '2', '3']);
+  });
+
+  it('without a shop clock the local clock caps the cursor', async () => {
+    const source = new ListSource('shop', [ok(order(1, { modifiedAt: '2030-01-01T00:00:00Z' }))]);
+    const store = new MemoryStore();
+    const t = Date.parse('2026-03-03T00:00:00Z');
+    await runSync({ source, target: new MemoryTarget(), store, rules, now: () => t }, { mode: 'sync' });
+    expect(await store.getCursor('woocommerce:shop:orders-modified')).toBe('2026-03-02T23:58:00.000Z');
+  });
+});

@@ -149,8 +149,8 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
       } else {
         const cursor = await store.getCursor(cname);
         if (cursor) {
-          // one second of overlap: orders sharing the cursor's timestamp are re-read, and skipped cheaply
-          query.modifiedAfter = new Date(Date.parse(cursor) - 1000).toISOString();
+          // a small overlap: orders at or just before the cursor are re-read, recognised in the ledger and skipped
+          query.modifiedAfter = new Date(Date.parse(cursor) - rules.cursorOverlapSeconds * 1000).toISOString();
         } else if (rules.startDate) {
           query.modifiedAfter = new Date(Date.parse(new Date(rules.startDate).toISOString()) - 1000).toISOString();
         } else {
@@ -167,9 +167,10 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
           if (m && (!maxModified || m > maxModified)) maxModified = m;
         }
         if (opts.mode === 'sync' && !opts.orderIds && !dryRun && maxModified) {
+          const next = cursorAfterPage(maxModified, source.shopTime?.() ?? null, now(), rules);
           const cur = await store.getCursor(cname);
-          if (!cur || maxModified > cur) await store.setCursor(cname, maxModified);
-          summary.cursor = maxModified;
+          if (!cur || Date.parse(next) > Date.parse(cur)) await store.setCursor(cname, next);
+          summary.cursor = !cur || Date.parse(next) > Date.parse(cur) ? next : cur;
         }
         opts.onProgress?.({ done, total: page.totalOrders, page: page.page, totalPages: page.totalPages });
       }
@@ -188,3 +189,15 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
 }
 
 
+
+/**
+ * Where the cursor may move after a page whose latest modification is `maxModified`: never past
+ * the shop's own clock (its Date header; the local clock when it sent none) minus the safety
+ * margin. An order dated in the shop's future (a clock jump, an import) is simply re-read by the
+ * following runs, and recognised in the ledger, until the shop's clock has passed it.
+ */
+export function cursorAfterPage(maxModified: string, shopTime: string | null, localNow: number, rules: Pick<SyncRules, 'cursorSafetySeconds'>): string {
+  const clock = shopTime !== null && Number.isFinite(Date.parse(shopTime)) ? Date.parse(shopTime) : localNow;
+  const ceiling = clock - rules.cursorSafetySeconds * 1000;
+  return Date.parse(maxModified) > ceiling ? new Date(ceiling).toISOString() : maxModified;
+}

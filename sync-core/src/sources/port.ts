@@ -65,6 +65,12 @@ export interface Source {
   listTaxRates(): Promise<TaxRate[]>;
   /** Calls made so far (for the reconciliation's "API calls used"). */
   readonly callCount: number;
+  /**
+   * The shop's clock (ISO-8601 UTC) as of its latest response (its HTTP `Date` header), or null
+   * when it sent none. The cursor never moves past it minus a safety margin. Optional: a source
+   * without it is capped by the local clock.
+   */
+  shopTime?(): string | null;
 }
 
 export type { ShopbooksError };

@@ -202,6 +202,7 @@ export function createShopifySource(input: ShopifySourceConfigInput): ShopifySou
     get callCount() {
       return client.callCount;
     },
+    shopTime: () => client.clock.now(),
     get throttledCount() {
       return client.throttledCount;
     },

@@ -19,6 +19,7 @@ import { ShopbooksError } from '../../model/errors';
 import type { TaxRate } from '../../model/order';
 import type { OrderPage, OrderQuery, Source, SourceOrder } from '../port';
 import { WooCommerceSourceConfig, type WooCommerceSourceConfigInput } from './config';
+import { ShopClock } from '../shop-clock';
 import { mapWooOrder } from './map-order';
 
 type Json = Record<string, unknown>;
@@ -152,6 +153,7 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
 
   let calls = 0;
   let taxCache: Json[] | null = null;
+  const clock = new ShopClock();
 
   /** One GET with retries; returns the parsed JSON body and headers. */
   async function get(endpoint: string, params: Json, what: string): Promise<{ data: unknown; headers: AxiosResponse['headers'] }> {
@@ -170,6 +172,7 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
           // WordPress printed something that is not JSON (PHP notices, a cut-off page, an HTML page)
           throw new ShopbooksError('RemoteBadResponse', `The shop sent a response that is not valid JSON while ${what} (a PHP warning or a cut-off page).`, { retryable: true, details: { status: res.status } });
         }
+        clock.note(res.headers as Record<string, unknown>);
         return { data: res.data, headers: res.headers };
       },
       {
@@ -302,6 +305,7 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
     get callCount() {
       return calls;
     },
+    shopTime: () => clock.now(),
   };
 }
 
