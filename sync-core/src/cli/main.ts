@@ -1,5 +1,5 @@
 /**
- * The `shopbooks` command: preview, sync, backfill, status, demo, sandbox.
+ * The `shopbooks` command: preview, sync, backfill, retry, status, demo, sandbox.
  * Exit codes: 0 = the run completed (failed orders are recorded, see `status`); 1 = the run could
  * not complete (e.g. authentication); 2 = bad configuration or usage.
  */
@@ -11,7 +11,7 @@ import { planCancellation, planOrder, planRefund } from '../plan/index';
 import { checkPlanAgainstShop } from '../plan/check';
 import { PlanSettings } from '../plan/settings';
 import { runSync, type SyncSummary } from '../engine/sync';
-import { createSource, createStore, createTarget } from './wiring';
+import { configFingerprintOf, createSource, createStore, createTarget } from './wiring';
 import { printJson, table } from './output';
 import { startSandbox, type SandboxOptions } from '../sandbox';
 import type { Order } from '../model/order';
@@ -97,16 +97,17 @@ function printSummary(g: GlobalOpts, s: SyncSummary) {
   say(g, `API calls: shop ${s.sourceCalls}; books ${Object.entries(s.targetCalls).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
 }
 
-async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill', o: { dryRun?: boolean; since?: string; until?: string }) {
+async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill' | 'retry', o: { dryRun?: boolean; since?: string; until?: string; order?: string[] }) {
   await withConfig(g, async (config) => {
     const store = createStore(config);
     const bar = mode === 'backfill' && !g.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'backfill [{bar}] {value}/{total} orders', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
     let started = false;
     try {
       const summary = await runSync(
-        { source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules },
+        { source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules, configFingerprint: configFingerprintOf(config) },
         {
           mode,
+          ...(o.order?.length ? { orderIds: o.order } : {}),
           dryRun: o.dryRun,
           since: o.since,
           until: o.until,
@@ -136,17 +137,18 @@ async function status(g: GlobalOpts) {
     const runs = await store.listRuns(5);
     const count = (s: string) => entries.filter((e) => e.status === s).length;
     const failed = entries.filter((e) => e.status === 'failed');
+    const fingerprint = configFingerprintOf(config);
     const out = {
       booked: count('booked'),
       failed: failed.length,
       skipped: count('skipped'),
       inProgress: count('claimed'),
-      failures: failed.map((e) => ({ key: e.key, order: e.orderNumber, attempts: e.attempts, nextRetryAt: e.nextRetryAt, code: e.lastError?.code, reason: e.lastError?.message, remoteMessage: e.lastError?.remoteMessage })),
+      failures: failed.map((e) => ({ key: e.key, order: e.orderNumber, attempts: e.attempts, nextRetryAt: e.failedConfig ? null : e.nextRetryAt, waitsFor: e.failedConfig ? (e.failedConfig === fingerprint ? 'a configuration change or "shopbooks retry"' : 'the next run (the configuration changed)') : 'its retry time', code: e.lastError?.code, reason: e.lastError?.message, remoteMessage: e.lastError?.remoteMessage })),
       lastRuns: runs,
     };
     if (g.json) return printJson(out);
     say(g, `Ledger: ${out.booked} booked, ${out.failed} failed, ${out.skipped} skipped, ${out.inProgress} in progress.`);
-    if (failed.length) say(g, table(['Order', 'Entry', 'Attempts', 'Next retry', 'Reason'], out.failures.map((f) => [f.order, f.key, f.attempts, f.nextRetryAt ?? '-', `${f.code}: ${f.reason}`])));
+    if (failed.length) say(g, table(['Order', 'Entry', 'Attempts', 'Next retry', 'Reason'], out.failures.map((f) => [f.order, f.key, f.attempts, f.nextRetryAt ?? `waits for ${f.waitsFor}`, `${f.code}: ${f.reason}`])));
     if (runs.length) say(g, table(['Run', 'Started', 'Finished', 'Booked', 'Failed', 'Skipped'], runs.map((r) => [r.command, r.startedAt, r.finishedAt ?? '(running or killed)', r.booked, r.failed, r.skipped])));
     await store.close();
   });
@@ -185,6 +187,12 @@ export function buildProgram(): Command {
     .option('--dry-run', 'plan and validate, write nothing')
     .option('--json', 'machine-readable output')
     .action(async (o) => syncCommand({ ...g(), json: g().json || o.json }, 'backfill', o));
+  program
+    .command('retry')
+    .description('retry failed entries now, also those that wait for a configuration change (all, or --order)')
+    .option('--order <id...>', 'only these order ids')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => syncCommand({ ...g(), json: g().json || o.json }, 'retry', o));
   program
     .command('worker')
     .description('keep syncing: on an interval and at once when a WooCommerce order webhook arrives (loopback port)')

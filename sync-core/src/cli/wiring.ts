@@ -15,6 +15,7 @@ import { createMoneybirdTarget } from '../targets/moneybird';
 import { parseMoneybirdConfig } from '../targets/moneybird/config';
 import { createWordPressStore } from '../store/wordpress-store';
 import { sourceFactories } from './source-factories';
+import { bookingRulesOf, configFingerprint } from '../engine/fingerprint';
 
 function describeIssues(section: string, issues: Array<{ path: PropertyKey[]; message: string }>): ShopbooksError {
   const problems = issues.map((i) => `${section}.${i.path.map(String).join('.')}: ${i.message}`);
@@ -47,4 +48,9 @@ export function createStore(config: ShopbooksConfig, cwd = process.cwd()): Store
   if (s.kind === 'memory') return new MemoryStore();
   if (s.kind === 'wordpress') return createWordPressStore({ url: s.url, username: s.username, applicationPassword: s.applicationPassword });
   return new FileStore(resolve(cwd, s.dir));
+}
+
+/** The fingerprint permanent failures are recorded with (engine/fingerprint.ts): plan, booking rules, target and its settings. */
+export function configFingerprintOf(config: ShopbooksConfig): string {
+  return configFingerprint({ plan: config.plan, rules: bookingRulesOf(config.rules), target: config.target, settings: config.target === 'exact' ? config.exact : config.moneybird, source: { platform: config.source.platform } });
 }

@@ -22,7 +22,7 @@ import { buildCorpus, finishRefunds, type CorpusCase, type Outcome, type TargetN
 jest.setTimeout(240_000);
 const DISCOVER = process.env.CORPUS_DISCOVER === '1';
 const expected = (c: CorpusCase, target: TargetName): Outcome => ('status' in c.expect ? (c.expect as Outcome) : (c.expect as Record<TargetName, Outcome>)[target]);
-const lastRun = new Map<TargetName, { entries: Awaited<ReturnType<MemoryStore['listEntries']>>; books: ReturnType<typeof booksFromExact> }>();
+const lastRun = new Map<TargetName, { entries: Awaited<ReturnType<MemoryStore['listEntries']>>; books: ReturnType<typeof booksFromExact>; store: MemoryStore }>();
 
 function baseOrder(homeUrl: string): Record<string, unknown> {
   const g = generateShop({ seed: 31, count: 200 });
@@ -113,10 +113,28 @@ describe.each<TargetName>(['exact', 'moneybird'])('bad-input corpus into %s', (t
     const rec = reconcileBooks(orders, booked, books());
     const cents = rec.centDifferences.filter((d) => !(noSummary.has(d.reference) && d.field.startsWith('VAT')));
     expect({ duplicates: rec.duplicates, missing: rec.missing, orphans: rec.orphans.filter((r) => !knownRefs.has(r)), cents }).toEqual({ duplicates: [], missing: [], orphans: [], cents: [] });
-    lastRun.set(target, { entries, books: books() });
+    lastRun.set(target, { entries, books: books(), store });
     const generatedIds = new Set(orders.filter((o) => Number(o.id) < 50_000).map((o) => o.id));
     const goodFailed = entries.filter((e) => generatedIds.has(e.orderId) && e.status === 'failed' && !['CurrencyMismatch', 'CurrencyNotInAdministration'].includes(e.lastError?.code ?? ''));
     expect(goodFailed.map((e) => `${e.reference}: ${e.lastError?.code}`)).toEqual([]);
+  });
+
+  it('a zero-total order with bookZeroTotalOrders on is booked as a zero document or skipped with a reason, never a failure (issue 11 item 12)', async () => {
+    const free = cases.find((c) => c.name === 'total-zero-free-shipping')!;
+    const parsed = parseConfig({ ...config, plan: { ...(config.plan ?? {}), bookZeroTotalOrders: true } } as ShopbooksConfigInput);
+    // a ledger of its own, the connection (rotated tokens) of the corpus run
+    const store = new MemoryStore();
+    const connection = lastRun.get(target)?.store;
+    if (connection) {
+      store.getToken = connection.getToken.bind(connection);
+      store.compareAndSwapToken = connection.compareAndSwapToken.bind(connection);
+    }
+    const s = await runSync({ source: createSource(parsed), target: createTarget(parsed), store, plan: parsed.plan, rules: parsed.rules }, { mode: 'sync', orderIds: [String(free.order.id)] });
+    expect(s.failures).toEqual([]);
+    const e = await store.getEntry(`corpus:order:${String(free.order.id)}`);
+    expect(['booked', 'skipped']).toContain(e?.status);
+    if (e?.status === 'skipped') expect(isPlain(e.skipReason ?? '')).toBe(true);
+    if (e?.status === 'booked') expect(books().get(String(free.order.number))?.gross).toBe('0.00');
   });
 
   it('a second order with a used order number is refused (DuplicateReference): one document per reference', () => {

@@ -11,6 +11,7 @@
 import type { BookingPlan } from '../plan/types';
 import type { PlanOutcome } from '../plan/plan-order';
 import { asShopbooksError, ShopbooksError } from '../model/errors';
+import { isZero } from '../model/money';
 import type { LedgerEntry, Store } from '../store/port';
 import type { DocumentRef, Target, TargetContext } from '../targets/port';
 import { nextRetryDelayMs, type SyncRules } from './rules';
@@ -31,6 +32,10 @@ export interface BookDeps {
   dryRun: boolean;
   now: () => number;
   ctx: TargetContext;
+  /** The configuration's fingerprint (engine/fingerprint.ts), recorded with failures retrying cannot fix. */
+  fingerprint?: string;
+  /** The user asked for a retry (`shopbooks retry`): permanent failures are attempted again. */
+  explicitRetry?: boolean;
 }
 
 export interface EntryIdentity {
@@ -59,7 +64,8 @@ export interface BookMode {
   recoverOnly?: string;
 }
 
-export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome, original: DocumentRef | null, deps: BookDeps, mode: BookMode = {}): Promise<BookOutcome> {
+export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome, original: DocumentRef | null, deps: BookDeps, modeIn: BookMode = {}): Promise<BookOutcome> {
+  let mode = modeIn;
   const { store, target, rules } = deps;
   const existing = await store.getEntry(id.key);
   if (existing && (existing.status === 'booked' || existing.status === 'skipped')) {
@@ -71,12 +77,17 @@ export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome
   const outcome = planned();
   const nowIso = () => new Date(deps.now()).toISOString();
 
-  if (!outcome.ok && outcome.disposition === 'skip') {
-    if (deps.dryRun) return { status: 'skipped', key: id.key, reason: outcome.error.message, code: outcome.error.code };
+  const skip = async (why: ShopbooksError): Promise<BookOutcome> => {
+    if (deps.dryRun) return { status: 'skipped', key: id.key, reason: why.message, code: why.code };
     const c = await store.claim(id.key, { ...id, contentHash: null }, deps.runId, rules.claimLeaseSeconds * 1000);
     if (!c.ok) return c.reason === 'claimed-elsewhere' ? { status: 'busy', key: id.key } : { status: 'skipped', key: id.key, reason: c.entry.skipReason ?? '', code: 'AlreadySkipped' };
-    await store.update(id.key, { status: 'skipped', skipReason: outcome.error.message, lastError: errorRecord(outcome.error), claimedBy: null, claimExpiresAt: null });
-    return { status: 'skipped', key: id.key, reason: outcome.error.message, code: outcome.error.code };
+    await store.update(id.key, { status: 'skipped', skipReason: why.message, lastError: errorRecord(why), nextRetryAt: null, claimedBy: null, claimExpiresAt: null });
+    return { status: 'skipped', key: id.key, reason: why.message, code: why.code };
+  };
+  if (!outcome.ok && outcome.disposition === 'skip') {
+    // nothing to book now; but a write that started before may be in the books: finish that first
+    if (!existing?.writeStartedAt) return skip(outcome.error);
+    mode = { ...mode, recoverOnly: mode.recoverOnly ?? outcome.error.message };
   }
 
   const plan: BookingPlan | null = outcome.ok ? outcome.plan : null;
@@ -85,12 +96,23 @@ export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome
     const v = await target.validate(plan).catch((e: unknown) => ({ ok: false as const, error: asShopbooksError(e) }));
     if (!v.ok) error = v.error;
   }
+  // A zero-total document the books cannot hold (bookZeroTotalOrders on, a target that refuses an
+  // empty document): nothing is owed either way, so it is skipped with the reason, never a failure.
+  if (error && plan && error.code === 'ZeroTotalOrder' && isZero(plan.totals.gross) && !existing?.writeStartedAt) {
+    return skip(new ShopbooksError('ZeroTotalOrder', `Order ${id.orderNumber} has a total of ${plan.currency} 0.00 and ${target.name === 'exact' ? 'Exact Online' : 'Moneybird'} does not book an empty document: recorded as skipped (nothing is owed). ${error.message}`));
+  }
   // One reference, one document: a second order with an order number already used would get the
   // same reference, and after a lost response it would "find" the first order's document.
   const referenceKey = `${id.shopId}:${id.reference}`;
   const holder = await store.getMapping(REFERENCE_MAPPING, referenceKey);
   if (!error && holder && holder !== id.key) {
     error = new ShopbooksError('DuplicateReference', `Order ${id.orderNumber} (id ${id.orderId}) has an order number that another order already uses, so its document reference "${id.reference}" would not be unique. Give the order its own number in the shop (a numbering plugin can cause this), then retry.`, { details: { reference: id.reference, heldBy: holder } });
+  }
+  // A permanent failure recorded under this configuration, for an order that has not changed: it
+  // is not attempted again (re-seen in the cursor's overlap or by a retry), only reported.
+  if (existing?.status === 'failed' && existing.failedConfig && existing.failedConfig === deps.fingerprint && !deps.explicitRetry && !existing.writeStartedAt && error && !error.retryable) {
+    const unchanged = plan ? existing.contentHash === plan.contentHash : existing.lastError?.message === error.message;
+    if (unchanged) return { status: 'failed', key: id.key, error, attempts: existing.attempts, persistent: true };
   }
   if (deps.dryRun) {
     return plan && !error ? { status: 'planned', key: id.key, plan } : { status: 'failed', key: id.key, error: error!, attempts: existing?.attempts ?? 0, persistent: false };
@@ -161,6 +183,9 @@ export async function bookDocument(id: EntryIdentity, planned: () => PlanOutcome
     status: 'failed',
     attempts,
     lastError: errorRecord(error!),
+    // bad data or configuration: retried when the configuration changes or on request, not on a timer
+    failedConfig: error!.retryable ? null : deps.fingerprint ?? null,
+    contentHash: plan?.contentHash ?? entry.contentHash,
     nextRetryAt: new Date(deps.now() + nextRetryDelayMs(attempts, rules)).toISOString(),
     claimedBy: null,
     claimExpiresAt: null,

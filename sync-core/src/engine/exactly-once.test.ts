@@ -225,3 +225,44 @@ describe('exactly once: the cursor never passes the shop\'s clock (issue 11 item
     expect(await store.getCursor('woocommerce:shop:orders-modified')).toBe('2026-03-02T23:58:00.000Z');
   });
 });
+
+describe('exactly once: permanent failures wait for a configuration change or an explicit retry (issue 11 item 12)', () => {
+  it('a validation failure is not retried on the timer; a configuration change or `retry --order` retries it; a transient one keeps its backoff', async () => {
+    const long = order(1, { customer: { ...order(1).customer, company: 'B'.repeat(60) } });
+    const source = new ListSource('shop', [ok(long), ok(order(2))]);
+    const target = new MemoryTarget();
+    target.failBeforeCommit = 0;
+    let t = Date.parse('2026-03-03T00:00:00Z');
+    const store = new MemoryStore(() => t);
+    const deps = (fp?: string) => ({ source, target, store, rules, now: () => t, ...(fp ? { configFingerprint: fp } : {}) });
+    await runSync(deps('config-a'), { mode: 'sync' });
+    const first = await store.getEntry('shop:order:1');
+    expect(first).toMatchObject({ status: 'failed', attempts: 1, failedConfig: 'config-a' });
+    t += 7 * 86_400_000; // a week of runs: not retried
+    await runSync(deps('config-a'), { mode: 'sync' });
+    await runSync(deps('config-a'), { mode: 'sync' });
+    expect((await store.getEntry('shop:order:1'))?.attempts).toBe(1);
+    // the configuration changes: retried once, recorded under the new fingerprint
+    await runSync(deps('config-b'), { mode: 'sync' });
+    expect(await store.getEntry('shop:order:1')).toMatchObject({ attempts: 2, failedConfig: 'config-b' });
+    await runSync(deps('config-b'), { mode: 'sync' });
+    expect((await store.getEntry('shop:order:1'))?.attempts).toBe(2);
+    // the user presses Retry
+    const r = await runSync(deps('config-b'), { mode: 'retry', orderIds: ['1'] });
+    expect(r.failures.map((f) => f.key)).toEqual(['shop:order:1']);
+    expect((await store.getEntry('shop:order:1'))?.attempts).toBe(3);
+  });
+
+  it('a transient failure has no fingerprint and is retried when its backoff is due', async () => {
+    const source = new ListSource('shop', [ok(order(1))]);
+    const target = new MemoryTarget();
+    target.failBeforeCommit = 1;
+    let t = Date.parse('2026-03-03T00:00:00Z');
+    const store = new MemoryStore(() => t);
+    await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    expect((await store.getEntry('shop:order:1'))?.failedConfig ?? null).toBeNull();
+    t += 3_600_000;
+    await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    expect((await store.getEntry('shop:order:1'))?.status).toBe('booked');
+  });
+});

@@ -24,7 +24,8 @@ export async function recordUnreadable(so: Extract<SourceOrder, { ok: false }>, 
   if (entry?.status !== 'booked') return bookDocument(id, () => fail(so.error), null, ctx.book);
   const refundId = `${UNREADABLE}@${so.modifiedAt ?? 'unknown'}`;
   const readId: EntryIdentity = { ...id, key: ledgerKey(id.shopId, 'refund', `${so.id}:${refundId}`), kind: 'refund', refundId, reference: `${id.reference}-unreadable` };
-  const error = withContext(so.error, `Order ${so.number ?? so.id} is booked, but it can no longer be read, so its refunds and a cancellation cannot be checked until it can: `);
+  // re-reading is what fixes it (the shop corrects the order): retried on the timer whatever the cause
+  const error = withContext(so.error, `Order ${so.number ?? so.id} is booked, but it can no longer be read, so its refunds and a cancellation cannot be checked until it can: `, true);
   return bookDocument(readId, () => fail(error), null, ctx.book);
 }
 
@@ -48,6 +49,6 @@ export async function recordFetchFailure(due: LedgerEntry[], error: ShopbooksErr
   return out;
 }
 
-function withContext(e: ShopbooksError, prefix: string): ShopbooksError {
-  return new ShopbooksError(e.code, `${prefix}${e.message}`, { retryable: e.retryable, details: e.details, ...(e.remoteMessage ? { remoteMessage: e.remoteMessage } : {}) });
+function withContext(e: ShopbooksError, prefix: string, retryable = e.retryable): ShopbooksError {
+  return new ShopbooksError(e.code, `${prefix}${e.message}`, { retryable, details: e.details, ...(e.remoteMessage ? { remoteMessage: e.remoteMessage } : {}) });
 }

@@ -9,7 +9,8 @@
 import { ShopbooksError, asShopbooksError } from '../model/errors';
 import { PlanSettings, type PlanSettingsInput } from '../plan/settings';
 import type { OrderQuery, Source, SourceOrder } from '../sources/port';
-import type { RunRecord, Store } from '../store/port';
+import type { LedgerEntry, RunRecord, Store } from '../store/port';
+import { bookingRulesOf, configFingerprint } from './fingerprint';
 import type { Target } from '../targets/port';
 import { SyncRules, type SyncRulesInput } from './rules';
 import { newRunId, runIsAlive } from '../store/file-store';
@@ -33,6 +34,17 @@ export interface SyncOptions {
   onOutcome?: (o: OrderOutcome) => void;
 }
 
+/**
+ * Which failed entries a run retries. A sync retries the due transient failures (backoff) and the
+ * permanent ones recorded under another configuration; `shopbooks retry` (mode "retry") retries
+ * every failure now, or those of `orderIds`.
+ */
+export function isDue(e: LedgerEntry, fingerprint: string, nowIso: string, explicit: boolean): boolean {
+  if (explicit) return true;
+  if (e.failedConfig) return e.failedConfig !== fingerprint;
+  return !e.nextRetryAt || e.nextRetryAt <= nowIso;
+}
+
 export interface SyncDeps {
   source: Source;
   target: Target;
@@ -41,6 +53,8 @@ export interface SyncDeps {
   rules?: SyncRulesInput;
   now?: () => number;
   log?: (event: string, data?: Record<string, unknown>) => void;
+  /** Fingerprint of the whole configuration (cli/wiring.ts); by default of the plan settings, the booking rules and the target's name. */
+  configFingerprint?: string;
 }
 
 export function cursorName(source: Source): string {
@@ -85,7 +99,8 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
   const runId = newRunId();
   const run: RunRecord = dryRun ? { id: runId, command: opts.mode, startedAt: new Date(now()).toISOString(), finishedAt: null, booked: 0, failed: 0, skipped: 0, message: '' } : await store.startRun(opts.mode);
   const ctx = { store, dryRun, log };
-  const bookDeps = { store, target, rules, runId, dryRun, now, ctx };
+  const fingerprint = deps.configFingerprint ?? configFingerprint({ plan: planSettings, rules: bookingRulesOf(rules), target: target.name });
+  const bookDeps = { store, target, rules, runId, dryRun, now, ctx, fingerprint, explicitRetry: opts.mode === 'retry' };
 
   const summary: SyncSummary = emptySummary(runId, opts.mode, dryRun, run.startedAt);
 
@@ -113,11 +128,13 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
     if (prep.problems.length) log('target.mapping-problems', { problems: prep.problems });
 
     // 1. Retries that are due and claims left by killed runs.
-    if (!opts.orderIds && opts.mode !== 'backfill') {
+    if ((!opts.orderIds || opts.mode === 'retry') && opts.mode !== 'backfill') {
       const nowIso = new Date(now()).toISOString();
+      const explicit = opts.mode === 'retry';
+      const wanted = (e: LedgerEntry) => !opts.orderIds || opts.orderIds.includes(e.orderId);
       const due = [
-        ...(await store.listEntries({ status: 'failed', shopId: source.shopId, dueBefore: nowIso })),
-        ...(await store.listEntries({ status: 'claimed', shopId: source.shopId })).filter((e) => !e.claimExpiresAt || e.claimExpiresAt < nowIso || !e.claimedBy || !runIsAlive(e.claimedBy)),
+        ...(await store.listEntries({ status: 'failed', shopId: source.shopId })).filter((e) => wanted(e) && isDue(e, fingerprint, nowIso, explicit)),
+        ...(await store.listEntries({ status: 'claimed', shopId: source.shopId })).filter((e) => wanted(e) && (!e.claimExpiresAt || e.claimExpiresAt < nowIso || !e.claimedBy || !runIsAlive(e.claimedBy))),
       ];
       const ids = [...new Set(due.map((e) => e.orderId))];
       for (const id of ids) {
