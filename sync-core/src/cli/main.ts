@@ -1,5 +1,5 @@
 /**
- * The `shopbooks` command: preview, sync, backfill, retry, status, demo, sandbox.
+ * The `shopbooks` command: preview, sync, backfill, retry, rebook, status, demo, sandbox.
  * Exit codes: 0 = the run completed (failed orders are recorded, see `status`); 1 = the run could
  * not complete (e.g. authentication); 2 = bad configuration or usage.
  */
@@ -94,10 +94,14 @@ function printSummary(g: GlobalOpts, s: SyncSummary) {
   if (s.failures.length) {
     say(g, table(['Entry', 'Order', 'Reason'], s.failures.map((f) => [f.key, f.orderNumber ?? '?', `${f.code}: ${f.message}${f.remoteMessage ? `\n(${f.remoteMessage})` : ''}`])));
   }
+  if (s.changed.length) {
+    say(g, `${s.changed.length} booked order(s) changed in the shop after booking; the books still hold the booked version. Re-book each as it is now (a credit note and a new document, exactly once):`);
+    say(g, table(['Order', 'Booked gross', 'Command'], s.changed.map((c) => [c.orderNumber ?? c.orderId, c.bookedGross ?? '?', c.rebook])));
+  }
   say(g, `API calls: shop ${s.sourceCalls}; books ${Object.entries(s.targetCalls).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
 }
 
-async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill' | 'retry', o: { dryRun?: boolean; since?: string; until?: string; order?: string[] }) {
+async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill' | 'retry' | 'rebook', o: { dryRun?: boolean; since?: string; until?: string; order?: string[] }) {
   await withConfig(g, async (config) => {
     const store = createStore(config);
     const bar = mode === 'backfill' && !g.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'backfill [{bar}] {value}/{total} orders', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
@@ -144,11 +148,13 @@ async function status(g: GlobalOpts) {
       skipped: count('skipped'),
       inProgress: count('claimed'),
       failures: failed.map((e) => ({ key: e.key, order: e.orderNumber, attempts: e.attempts, nextRetryAt: e.failedConfig ? null : e.nextRetryAt, waitsFor: e.failedConfig ? (e.failedConfig === fingerprint ? 'a configuration change or "shopbooks retry"' : 'the next run (the configuration changed)') : 'its retry time', code: e.lastError?.code, reason: e.lastError?.message, remoteMessage: e.lastError?.remoteMessage })),
+      changedAfterBooking: entries.filter((e) => e.status === 'booked' && e.lastError?.code === 'ChangedAfterBooking').map((e) => ({ key: e.key, order: e.orderNumber, bookedGross: e.gross, reason: e.lastError?.message, rebook: `shopbooks rebook --order ${e.orderId}` })),
       lastRuns: runs,
     };
     if (g.json) return printJson(out);
     say(g, `Ledger: ${out.booked} booked, ${out.failed} failed, ${out.skipped} skipped, ${out.inProgress} in progress.`);
     if (failed.length) say(g, table(['Order', 'Entry', 'Attempts', 'Next retry', 'Reason'], out.failures.map((f) => [f.order, f.key, f.attempts, f.nextRetryAt ?? `waits for ${f.waitsFor}`, `${f.code}: ${f.reason}`])));
+    if (out.changedAfterBooking.length) say(g, table(['Order', 'Changed after booking', 'Re-book with'], out.changedAfterBooking.map((c) => [c.order, c.reason ?? '', c.rebook])));
     if (runs.length) say(g, table(['Run', 'Started', 'Finished', 'Booked', 'Failed', 'Skipped'], runs.map((r) => [r.command, r.startedAt, r.finishedAt ?? '(running or killed)', r.booked, r.failed, r.skipped])));
     await store.close();
   });
@@ -193,6 +199,12 @@ export function buildProgram(): Command {
     .option('--order <id...>', 'only these order ids')
     .option('--json', 'machine-readable output')
     .action(async (o) => syncCommand({ ...g(), json: g().json || o.json }, 'retry', o));
+  program
+    .command('rebook')
+    .description('an order changed after it was booked: credit the booked document and book the order as it is now (exactly once)')
+    .requiredOption('--order <id...>', 'the order ids to re-book')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => syncCommand({ ...g(), json: g().json || o.json }, 'rebook', o));
   program
     .command('worker')
     .description('keep syncing: on an interval and at once when a WooCommerce order webhook arrives (loopback port)')

@@ -15,11 +15,11 @@ import { ShopbooksError } from '../model/errors';
 import { fail } from '../plan/plan-order';
 import { bookDocument, ledgerKey, type EntryIdentity } from './book-document';
 import { docRef, orderIdentity, type OrderContext, type OrderResult } from './order-context';
+import { currentOrderIdentity, withReference } from './rebook';
 
 export async function cancelOrder(order: Order, ctx: OrderContext, refundErrors: RefundReadError[] = []): Promise<OrderResult> {
   const { store } = ctx;
-  const prefix = ctx.plan.referencePrefix;
-  const orderId = orderIdentity(order, prefix);
+  const orderId = await currentOrderIdentity(order, ctx);
   const entry = await store.getEntry(orderId.key);
   if (entry && entry.status === 'skipped') return { outcomes: [{ status: 'skipped', key: orderId.key, reason: entry.skipReason ?? '', code: 'AlreadySkipped' }] };
   const notBooked = `Order ${order.number} was cancelled before it was booked.`;
@@ -30,7 +30,7 @@ export async function cancelOrder(order: Order, ctx: OrderContext, refundErrors:
   }
   if (entry.status !== 'booked') {
     // Failed, or claimed by a run that died: finish a write that started, else record the skip.
-    const o = await bookDocument(orderId, () => planOrder(order, ctx.plan), null, ctx.book, { recoverOnly: entry.writeStartedAt ? `${notBooked} No document with reference ${orderId.reference} was found in the books.` : notBooked });
+    const o = await bookDocument(orderId, () => withReference(planOrder(order, ctx.plan), orderId), null, ctx.book, { recoverOnly: entry.writeStartedAt ? `${notBooked} No document with reference ${orderId.reference} was found in the books.` : notBooked });
     if (o.status !== 'booked') return { outcomes: [o.status === 'skipped' && o.code === 'NotBooked' && !entry.writeStartedAt ? { ...o, code: 'CancelledBeforeBooking' } : o] };
     const after = await store.getEntry(orderId.key);
     if (!after || after.status !== 'booked') return { outcomes: [o] };

@@ -266,3 +266,45 @@ describe('exactly once: permanent failures wait for a configuration change or an
     expect((await store.getEntry('shop:order:1'))?.status).toBe('booked');
   });
 });
+
+describe('exactly once: an order changed after booking reaches the user and is re-booked exactly once (issue 11 item 11)', () => {
+  it('edited after booking: reported with the command; rebook credits the booked document and books the order as it is now, once, also when killed halfway', async () => {
+    const source = new ListSource('shop', [ok(order(1))]);
+    const target = new MemoryTarget();
+    const store = new MemoryStore();
+    await runSync({ source, target, store, rules }, { mode: 'sync' });
+    const booked = target.docs[0].plan.totals.gross;
+    source.orders = [ok(order(1, { modifiedAt: '2026-03-03T00:00:00Z' }, 3))];
+    const s = await runSync({ source, target, store, rules }, { mode: 'sync' });
+    expect(s.changed).toEqual([{ orderId: '1', orderNumber: '1', bookedGross: booked, rebook: 'shopbooks rebook --order 1' }]);
+    expect((await store.getEntry('shop:order:1'))?.lastError?.message).toMatch(/changed in the shop after it was booked.*shopbooks rebook --order 1/);
+    // the new document's write fails after the credit note was booked
+    const book = target.bookDocument.bind(target);
+    let writes = 0;
+    target.bookDocument = async (plan, opts) => {
+      if (++writes === 2) throw new Error('connection reset');
+      return book(plan, opts);
+    };
+    const half = await runSync({ source, target, store, rules }, { mode: 'rebook', orderIds: ['1'] });
+    expect(half.booked.cancellation).toBe(1);
+    expect(half.failures.map((f) => f.key)).toEqual(['shop:order:1~r1']);
+    target.bookDocument = book;
+    const r = await runSync({ source, target, store, rules }, { mode: 'rebook', orderIds: ['1'] });
+    expect(r.booked).toEqual({ order: 1, refund: 0, cancellation: 0 });
+    const refs = target.docs.map((d) => [d.plan.reference, d.plan.totals.gross]);
+    const now = target.docs.find((d) => d.plan.reference === '1-B1')!.plan.totals.gross;
+    expect(refs).toEqual([['1', booked], ['1-X1', `-${booked}`], ['1-B1', now]]);
+    expect(now).not.toBe(booked);
+    // re-booking again changes nothing; the flag is gone; a later sync sees the order as booked, unchanged
+    const again = await runSync({ source, target, store, rules }, { mode: 'rebook', orderIds: ['1'] });
+    expect(again.skipped).toBe(1);
+    expect((await store.getEntry('shop:order:1'))?.lastError).toBeNull();
+    const later = await runSync({ source, target, store, rules }, { mode: 'sync' });
+    expect(later.changed).toEqual([]);
+    // then cancelled: the re-booked document is credited, the books end at zero
+    source.orders = [ok(order(1, cancelled, 3))];
+    await runSync({ source, target, store, rules }, { mode: 'sync' });
+    expect(target.docs.find((d) => d.plan.reference === '1-C')?.plan.totals.gross).toBe(`-${now}`);
+    expect(target.docs).toHaveLength(4);
+  });
+});

@@ -14,7 +14,15 @@ import type { RefundReadError } from '../sources/port';
 import { bookDocument, ledgerKey, type BookMode, type BookOutcome, type EntryIdentity } from './book-document';
 import { cancelOrder } from './cancel-order';
 import { docRef, orderIdentity, type OrderContext, type OrderResult } from './order-context';
+import { currentOrderIdentity, withReference } from './rebook';
 import { isBookable, isCancelled } from './rules';
+
+/** `lastError.code` on a booked order entry whose order changed in the shop after booking. */
+export const CHANGED_AFTER_BOOKING = 'ChangedAfterBooking';
+
+export function changedMessage(order: Order, bookedGross: string | null): string {
+  return `Order ${order.number} changed in the shop after it was booked (booked ${order.currency} ${bookedGross ?? '?'}, now ${order.currency} ${order.totals.total}). To book it as it is now, run "shopbooks rebook --order ${order.id}": a credit note for the booked document and a new document, each exactly once.`;
+}
 
 /** `lastError.code` of a refund recorded before its order's document was written. */
 export const REFUND_PENDING = 'RefundPending';
@@ -27,7 +35,7 @@ export async function processOrder(order: Order, ctx: OrderContext, refundErrors
   const { store, rules } = ctx;
   const prefix = ctx.plan.referencePrefix;
   if (isCancelled(order, rules)) return cancelOrder(order, ctx, refundErrors);
-  const orderId = orderIdentity(order, prefix);
+  const orderId = await currentOrderIdentity(order, ctx);
   const outcomes: BookOutcome[] = [];
   const existing = await store.getEntry(orderId.key);
   let mode: BookMode = {};
@@ -40,8 +48,12 @@ export async function processOrder(order: Order, ctx: OrderContext, refundErrors
   }
   const refundIds = [...order.refunds.map((r) => r.id), ...refundErrors.map((r) => r.id)];
   const pending = await recordPending(order, refundIds, ctx);
-  const o = await bookDocument(orderId, () => planOrder(order, ctx.plan), null, ctx.book, mode);
+  const o = await bookDocument(orderId, () => withReference(planOrder(order, ctx.plan), orderId), null, ctx.book, mode);
   outcomes.push(o);
+  if (o.status === 'already-booked' && o.changed && !ctx.dryRun && o.entry.lastError?.code !== CHANGED_AFTER_BOOKING) {
+    // shown by `status` and the plugin until the user re-books (or the order changes back)
+    await store.update(orderId.key, { lastError: { code: CHANGED_AFTER_BOOKING, message: changedMessage(order, o.entry.gross) } });
+  }
   const orderDoc = o.status === 'booked' ? o.document : o.status === 'already-booked' ? docRef(o.entry) : null;
   if (!orderDoc && o.status !== 'planned') {
     // the refunds wait for their order: due when it is (its backoff, not every run)

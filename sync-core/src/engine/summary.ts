@@ -7,7 +7,7 @@ import { D, dec, fixed } from '../model/money';
 import type { SourceOrder } from '../sources/port';
 import type { BookOutcome } from './book-document';
 
-export type SyncMode = 'sync' | 'backfill' | 'retry';
+export type SyncMode = 'sync' | 'backfill' | 'retry' | 'rebook';
 
 export interface OrderOutcome {
   orderId: string;
@@ -42,7 +42,9 @@ export interface SyncSummary {
   runBusy: boolean;
   message: string;
   ignored: number;
+  /** Ledger keys of booked orders that changed in the shop since (see `changed` for the re-book command). */
   changedAfterBooking: string[];
+  changed: Array<{ orderId: string; orderNumber: string | null; bookedGross: string | null; rebook: string }>;
   failures: Array<{ key: string; orderNumber: string | null; code: string; message: string; remoteMessage?: string }>;
   /** What this run booked, in total and per VAT rate, against the shop's own figures. */
   bookedGross: string;
@@ -74,6 +76,7 @@ export function emptySummary(runId: string, mode: SyncMode, dryRun: boolean, sta
     claimedElsewhere: 0,
     ignored: 0,
     changedAfterBooking: [],
+    changed: [],
     failures: [],
     bookedGross: '0.00',
     bookedVat: '0.00',
@@ -123,7 +126,11 @@ export class SummaryAccounting {
         }
         case 'already-booked':
           summary.alreadyBooked++;
-          if (o.changed && !summary.changedAfterBooking.includes(o.key)) summary.changedAfterBooking.push(o.key);
+          if (o.changed && !summary.changedAfterBooking.includes(o.key)) {
+            summary.changedAfterBooking.push(o.key);
+            const orderId = order.ok ? order.order.id : order.id;
+            summary.changed.push({ orderId, orderNumber: order.ok ? order.order.number : order.number, bookedGross: o.entry.gross, rebook: `shopbooks rebook --order ${orderId}` });
+          }
           break;
         case 'skipped':
           summary.skipped++;

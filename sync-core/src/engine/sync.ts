@@ -17,12 +17,14 @@ import { newRunId, runIsAlive } from '../store/file-store';
 import type { OrderContext } from './order-context';
 import { recordFetchFailure, recordUnreadable, resolveUnreadable } from './read-failures';
 import { processOrder } from './process-order';
+import { rebookOrder } from './rebook';
 import { SummaryAccounting, emptySummary, type OrderOutcome, type SyncSummary } from './summary';
 
 export { reconciles, type OrderOutcome, type RateTotals, type SyncSummary } from './summary';
 
 export interface SyncOptions {
-  mode: 'sync' | 'backfill' | 'retry';
+  /** `rebook`: credit the booked document of each of `orderIds` and book the order as it is now (engine/rebook.ts). */
+  mode: 'sync' | 'backfill' | 'retry' | 'rebook';
   /** Backfill window on creation date (ISO). */
   since?: string;
   until?: string;
@@ -127,8 +129,19 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
     const prep = await target.prepare(ctx);
     if (prep.problems.length) log('target.mapping-problems', { problems: prep.problems });
 
+    // 0. Re-booking orders that changed after booking: only what the user named.
+    if (opts.mode === 'rebook') {
+      if (!opts.orderIds?.length) throw new ShopbooksError('ConfigInvalid', 'rebook needs --order ID (the orders to re-book).');
+      for (const id of opts.orderIds) {
+        const so = await source.getOrder(id);
+        summary.ordersSeen++;
+        if (!so.ok) record(so, [{ status: 'failed', key: id, error: so.error, attempts: 0, persistent: false }]);
+        else record(so, (await rebookOrder(so.order, orderCtx)).outcomes);
+      }
+    }
+
     // 1. Retries that are due and claims left by killed runs.
-    if ((!opts.orderIds || opts.mode === 'retry') && opts.mode !== 'backfill') {
+    if (opts.mode !== 'rebook' && (!opts.orderIds || opts.mode === 'retry') && opts.mode !== 'backfill') {
       const nowIso = new Date(now()).toISOString();
       const explicit = opts.mode === 'retry';
       const wanted = (e: LedgerEntry) => !opts.orderIds || opts.orderIds.includes(e.orderId);
@@ -155,7 +168,7 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
     }
 
     // 2. New and changed orders.
-    if (opts.mode !== 'retry') {
+    if (opts.mode !== 'retry' && opts.mode !== 'rebook') {
       const query: OrderQuery = {};
       const cname = cursorName(source);
       if (opts.orderIds) query.ids = opts.orderIds;

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'NameTooLong'
   | 'DuplicateOrderNumber'
   | 'DuplicateReference'
+  /** `shopbooks rebook` for an order with no booked document, or one the shop has not changed. */
+  | 'NothingToRebook'
   // configuration
   | 'VatCodeNotMapped'
   | 'GlAccountNotMapped'
