@@ -15,7 +15,7 @@ import { ShopbooksError } from '../model/errors';
 import { fail } from '../plan/plan-order';
 import { bookDocument, ledgerKey, type EntryIdentity } from './book-document';
 import { docRef, orderIdentity, type OrderContext, type OrderResult } from './order-context';
-import { currentOrderIdentity, withReference } from './rebook';
+import { REBOOK_MAPPING, currentOrderIdentity, pendingRebookCreditKey, withReference } from './rebook';
 
 export async function cancelOrder(order: Order, ctx: OrderContext, refundErrors: RefundReadError[] = []): Promise<OrderResult> {
   const { store } = ctx;
@@ -55,6 +55,9 @@ async function creditBooked(order: Order, entry: LedgerEntry, ctx: OrderContext,
       if (p.ok) bookedRefunds.push(p.plan);
     }
   }
+  // a re-book whose credit note is booked but whose new document is not: that credit counts as credited
+  const rebookCredit = await store.getEntry(pendingRebookCreditKey(order, Number((await store.getMapping(REBOOK_MAPPING, orderId.key)) ?? 0) + 1));
+  if (rebookCredit?.status === 'booked' && rebookCredit.bookedPlan) bookedRefunds.push(rebookCredit.bookedPlan);
   const cid: EntryIdentity = { ...orderId, key: ledgerKey(order.shopId, 'cancellation', order.id), kind: 'cancellation', reference: cancellationReference(prefix, order.number) };
   if (refundErrors.length) {
     // what is still booked depends on refunds we cannot read: wait for them (retried), never guess

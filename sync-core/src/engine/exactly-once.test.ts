@@ -307,4 +307,29 @@ describe('exactly once: an order changed after booking reaches the user and is r
     expect(target.docs.find((d) => d.plan.reference === '1-C')?.plan.totals.gross).toBe(`-${now}`);
     expect(target.docs).toHaveLength(4);
   });
+
+  it('cancelled between the two halves of a re-book: the credit note already booked counts, nothing is credited twice', async () => {
+    const source = new ListSource('shop', [ok(order(1))]);
+    const target = new MemoryTarget();
+    const store = new MemoryStore();
+    await runSync({ source, target, store, rules }, { mode: 'sync' });
+    source.orders = [ok(order(1, { modifiedAt: '2026-03-03T00:00:00Z' }, 3))];
+    await runSync({ source, target, store, rules }, { mode: 'sync' });
+    target.failBeforeCommit = 0;
+    const book = target.bookDocument.bind(target);
+    let writes = 0;
+    target.bookDocument = async (plan, opts) => {
+      if (++writes === 2) throw new Error('connection reset');
+      return book(plan, opts);
+    };
+    await runSync({ source, target, store, rules }, { mode: 'rebook', orderIds: ['1'] });
+    target.bookDocument = book;
+    source.orders = [ok(order(1, cancelled, 3))];
+    await runSync({ source, target, store, rules }, { mode: 'sync' });
+    const again = await runSync({ source, target, store, rules }, { mode: 'rebook', orderIds: ['1'] });
+    expect(again.booked).toEqual({ order: 0, refund: 0, cancellation: 0 });
+    const net = target.docs.reduce((a, d) => a + Math.round(Number(d.plan.totals.gross) * 100), 0);
+    expect(net).toBe(0);
+    expect(target.docs.map((d) => d.plan.reference)).toEqual(['1', '1-X1']);
+  });
 });

@@ -15,6 +15,7 @@ import { planCancellation, planOrder } from '../plan/index';
 import type { PlanOutcome } from '../plan/plan-order';
 import { bookDocument, ledgerKey, type BookOutcome, type EntryIdentity } from './book-document';
 import { docRef, orderIdentity, type OrderContext, type OrderResult } from './order-context';
+import { isCancelled } from './rules';
 
 /** Mapping namespace: order ledger key -> the number of its latest completed re-book. */
 export const REBOOK_MAPPING = 'rebook';
@@ -24,6 +25,11 @@ export async function currentOrderIdentity(order: Pick<Order, 'shopId' | 'id' | 
   const base = orderIdentity(order, ctx.plan.referencePrefix);
   const n = Number((await ctx.store.getMapping(REBOOK_MAPPING, base.key)) ?? 0);
   return n > 0 ? rebookedIdentity(base, n) : base;
+}
+
+/** Ledger key of re-book n's credit note. */
+export function pendingRebookCreditKey(order: Pick<Order, 'shopId' | 'id'>, n: number): string {
+  return ledgerKey(order.shopId, 'cancellation', `${order.id}~x${n}`);
 }
 
 function rebookedIdentity(base: EntryIdentity, n: number): EntryIdentity {
@@ -45,7 +51,8 @@ export async function rebookOrder(order: Order, ctx: OrderContext): Promise<Orde
   if (!booked || booked.status !== 'booked' || !booked.bookedPlan) return refuse(`Order ${order.number} has no booked document that Shopbooks can re-book (it is not booked, or was booked before re-booking existed).`);
   const n = Number((await store.getMapping(REBOOK_MAPPING, base.key)) ?? 0) + 1;
   const next = rebookedIdentity(base, n);
-  const credit: EntryIdentity = { ...base, key: ledgerKey(order.shopId, 'cancellation', `${order.id}~x${n}`), kind: 'cancellation', reference: `${base.reference}-X${n}` };
+  const credit: EntryIdentity = { ...base, key: pendingRebookCreditKey(order, n), kind: 'cancellation', reference: `${base.reference}-X${n}` };
+  if (isCancelled(order, ctx.rules)) return refuse(`Order ${order.number} is cancelled in the shop: its cancellation credits what is booked; there is nothing to re-book.`);
   const now = planOrder(order, ctx.plan);
   const started = (await store.getEntry(credit.key)) !== null;
   if (!started) {
