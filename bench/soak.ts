@@ -248,7 +248,7 @@ export async function soakTarget(target: Target, o: { orders: number; kills: num
 
 /** Failures that are the right outcome (the control run records them too). */
 function expectedFailure(code: string | undefined): boolean {
-  return code === 'CurrencyMismatch';
+  return code === 'CurrencyMismatch' || code === 'RefundPending';
 }
 
 export function printSoak(r: SoakResult, log: (s: string) => void): void {

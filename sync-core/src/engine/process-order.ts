@@ -58,8 +58,8 @@ export async function processOrder(order: Order, ctx: OrderContext, refundErrors
   if (!orderDoc && o.status !== 'planned') {
     // the refunds wait for their order: due when it is (its backoff, not every run)
     if (o.status === 'failed' && pending.length) {
-      const next = (await store.getEntry(orderId.key))?.nextRetryAt ?? null;
-      for (const key of pending) await store.update(key, { nextRetryAt: next });
+      const failed = await store.getEntry(orderId.key);
+      for (const key of pending) await store.update(key, { nextRetryAt: failed?.nextRetryAt ?? null, failedConfig: failed?.failedConfig ?? null });
     }
     return { outcomes };
   }
