@@ -6,6 +6,8 @@ import { MemoryStore } from '../store/memory-store';
 import type { Order } from '../model/order';
 import { ShopbooksError } from '../model/errors';
 import { wcOrder, withRefunds } from '../plan/test-orders';
+import { hostname } from 'node:os';
+import { planOrder } from '../plan/index';
 import { runSync } from './sync';
 import { ListSource, MemoryTarget, ok } from './test-doubles';
 
@@ -47,6 +49,28 @@ describe('exactly once: a half-finished booking, then the order changes (issue 1
     const e = await store.getEntry('shop:order:1');
     expect(e?.status).toBe('skipped');
     expect(e?.skipReason).toMatch(/cancelled before it was booked/);
+  });
+
+  it('claimed by a run that died mid-write, then cancelled: found, recorded, credited — not skipped and re-fetched forever', async () => {
+    const o1 = order(1);
+    const source = new ListSource('shop', [ok(o1)]);
+    const target = new MemoryTarget();
+    let t = Date.parse('2026-03-03T00:00:00Z');
+    const store = new MemoryStore(() => t);
+    // a run (long dead) claimed the order, marked the write, and its write landed in the books
+    const plan = planOrder(o1, {});
+    if (!plan.ok) throw new Error('plan');
+    const deadRun = `${hostname()}:999999:dead`;
+    await store.claim('shop:order:1', { key: 'shop:order:1', kind: 'order', shopId: 'shop', orderId: '1', orderNumber: '1', refundId: null, reference: '1', contentHash: plan.plan.contentHash }, deadRun, 1000);
+    await store.update('shop:order:1', { writeStartedAt: '2026-03-02T10:01:05Z', bookedPlan: plan.plan });
+    target.docs.push({ id: 'doc-1', plan: plan.plan });
+    source.orders = [ok(order(1, cancelled))];
+    t += 60_000; // its lease has run out
+    const s = await runSync({ source, target, store, rules, now: () => t }, { mode: 'sync' });
+    expect((await store.getEntry('shop:order:1'))?.status).toBe('booked');
+    expect(s.booked.cancellation).toBe(1);
+    expect(target.docs.map((d) => d.plan.reference)).toEqual(['1', '1-C']);
+    expect(await store.listEntries({ status: 'claimed' })).toEqual([]);
   });
 
   it('moved out of the booking rules after a write that landed: recorded as booked, its refund credited, no second document', async () => {
