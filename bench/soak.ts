@@ -25,6 +25,7 @@ import { FaultProxy } from './lib/fault-proxy';
 import { arg, sleep } from './lib/args';
 import { printTwoShops, soakTwoShopsWithoutPrefix } from './scenario-two-shops';
 import { runStoreScenarios } from './soak-store';
+import { SoakScenarios } from './soak-scenarios';
 
 type Target = 'exact' | 'moneybird';
 
@@ -56,6 +57,7 @@ export interface SoakResult {
   grossShop: string;
   grossBooks: string;
   stillFailed: Array<{ order: string; code: string }>;
+  scenarios?: SoakScenarios['stats'];
   ok: boolean;
 }
 
@@ -86,6 +88,7 @@ function startOpts(target: Target, orders: number, seed: number) {
 /** The same shop synced once in-process without faults: which references must be in the books. */
 async function controlRun(target: Target, orders: number, seed: number): Promise<Map<string, string>> {
   const sb = await startSandbox({ ...startOpts(target, orders, seed), exactSim: { rateLimit: { minutely: 1_000_000, daily: 10_000_000 } }, moneybirdSim: { rateLimit: { limit: 1_000_000, windowSec: 1 } } });
+  new SoakScenarios().seed(sb);
   try {
     const store = new MemoryStore();
     const overrides = target === 'moneybird' ? { moneybird: { ...(sb.config.moneybird as Record<string, unknown>), rateLimit: { limit: 1_000_000, windowSec: 1 } } } : {};
@@ -105,6 +108,8 @@ export async function soakTarget(target: Target, o: { orders: number; kills: num
   const rng = seededRandom(o.seed * 7 + (target === 'exact' ? 1 : 2));
   const expectedRefs = await controlRun(target, o.orders, o.seed);
   const sb = await startSandbox(startOpts(target, o.orders, o.seed));
+  const scenarios = new SoakScenarios();
+  scenarios.seed(sb);
   const sim = target === 'exact' ? sb.exact! : sb.moneybird!;
   const proxy = new FaultProxy({
     upstream: sim.url,
@@ -193,6 +198,7 @@ export async function soakTarget(target: Target, o: { orders: number; kills: num
         }
         noteExit(await run.done, killed);
       }
+      await scenarios.betweenKills(sb, join(dir, 'state'));
       if (cycle % 10 === 0) o.log(`  ${target}: ${result.kills} kills, ${(await new FileStore(join(dir, 'state')).listEntries({ status: 'booked' })).length} booked so far`);
     }
     // clean-up: no more faults; sync until a run completes and nothing retriable is left
@@ -210,6 +216,8 @@ export async function soakTarget(target: Target, o: { orders: number; kills: num
     const books = sb.books();
     const entries = await store.listEntries();
     result.stillFailed = entries.filter((e) => e.status === 'failed').map((e) => ({ order: e.orderNumber, code: e.lastError?.code ?? '?' }));
+    scenarios.adjustExpected(expectedRefs, books);
+    result.scenarios = scenarios.stats;
     for (const kind of expectedRefs.values()) result.expected[kind === 'order' ? 'orders' : kind === 'refund' ? 'refunds' : 'cancellations']++;
     const missing = new Set(rec.missing);
     for (const [ref, kind] of expectedRefs) {
@@ -245,7 +253,7 @@ export async function soakTarget(target: Target, o: { orders: number; kills: num
 
 /** Failures that are the right outcome (the control run records them too). */
 function expectedFailure(code: string | undefined): boolean {
-  return code === 'CurrencyMismatch';
+  return code === 'CurrencyMismatch' || code === 'RefundPending';
 }
 
 export function printSoak(r: SoakResult, log: (s: string) => void): void {
@@ -269,6 +277,7 @@ export function printSoak(r: SoakResult, log: (s: string) => void): void {
   line('unexpected documents (orphans)', r.orphans.length ? r.orphans.slice(0, 20).join(', ') : 0);
   line('documents differing by a cent or more', r.centDifferences);
   line('gross shop / books', `${r.grossShop} / ${r.grossBooks}`);
+  if (r.scenarios) line('scenarios: future-dated order / cancelled half-finished', `${r.scenarios.futureDatedOrder ?? '-'} / ${r.scenarios.cancelledHalfFinished.length}`);
   line('left failed (correct: currency not booked)', r.stillFailed.length ? [...new Set(r.stillFailed.map((f) => f.code))].join(', ') + ` (${r.stillFailed.length})` : 0);
   if (r.unexpectedExits.length) line('runs that ended with an error', `${r.unexpectedExits.length}: ${[...new Set(r.unexpectedExits)].slice(0, 3).join(' | ')}`);
   log(`  => ${r.ok ? 'exactly once, to the cent' : 'FAILED'}`);

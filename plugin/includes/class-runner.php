@@ -249,6 +249,12 @@ final class Runner {
 		if ( isset( $j['booked'] ) || isset( $j['failed'] ) ) {
 			/* translators: 1: booked, 2: failed, 3: skipped */
 			$summary = sprintf( __( '%1$d booked, %2$d failed, %3$d skipped', 'shopbooks' ), (int) ( $j['booked'] ?? 0 ), (int) ( $j['failed'] ?? 0 ), (int) ( $j['skipped'] ?? 0 ) );
+			$changed = isset( $j['changed'] ) && is_array( $j['changed'] ) ? $j['changed'] : array();
+			if ( $changed ) {
+				$commands = implode( '; ', array_map( static fn( $c ) => (string) ( $c['rebook'] ?? '' ), $changed ) );
+				/* translators: 1: number of orders, 2: the re-book commands */
+				$summary .= ' ' . sprintf( __( '%1$d order(s) changed after booking; re-book with: %2$s', 'shopbooks' ), count( $changed ), $commands );
+			}
 		}
 		update_option(
 			self::RESULT_OPTION,

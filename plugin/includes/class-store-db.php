@@ -18,7 +18,7 @@ final class Store_Db {
 	public const DB_VERSION = '1';
 
 	/** Fields of a LedgerEntry, in port order. */
-	public const ENTRY_FIELDS = array( 'key', 'kind', 'shopId', 'orderId', 'orderNumber', 'refundId', 'reference', 'status', 'claimedBy', 'claimExpiresAt', 'writeStartedAt', 'documentId', 'documentType', 'documentNumber', 'documentUrl', 'customerId', 'gross', 'vat', 'contentHash', 'attempts', 'lastError', 'nextRetryAt', 'skipReason', 'updatedAt', 'createdAt' );
+	public const ENTRY_FIELDS = array( 'key', 'kind', 'shopId', 'orderId', 'orderNumber', 'refundId', 'reference', 'status', 'claimedBy', 'claimExpiresAt', 'writeStartedAt', 'documentId', 'documentType', 'documentNumber', 'documentUrl', 'customerId', 'gross', 'vat', 'contentHash', 'bookedPlan', 'failedConfig', 'attempts', 'lastError', 'nextRetryAt', 'skipReason', 'updatedAt', 'createdAt' );
 
 	/**
 	 * Table names.

@@ -42,7 +42,7 @@ final class Actions_Controller extends Base_Controller {
 	}
 
 	/**
-	 * Make a failed entry due now and schedule a run.
+	 * Make a failed entry due now (also one that waits for a configuration change) and schedule a run.
 	 *
 	 * @param \WP_REST_Request $request Request.
 	 * @return array|\WP_Error
@@ -59,7 +59,8 @@ final class Actions_Controller extends Base_Controller {
 		if ( 'failed' !== $entry['status'] ) {
 			return new \WP_Error( 'shopbooks_not_failed', __( 'Only failed orders can be retried.', 'shopbooks' ), array( 'status' => 409 ) );
 		}
-		$entry = Store_Db::update_entry( $key, array( 'nextRetryAt' => null ) );
+		// due now; a permanent failure's configuration fingerprint is dropped so the engine tries it again
+		$entry = Store_Db::update_entry( $key, array( 'nextRetryAt' => null, 'failedConfig' => null ) );
 		$sync  = $this->sync();
 		return array(
 			'scheduled' => true,

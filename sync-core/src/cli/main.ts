@@ -1,5 +1,5 @@
 /**
- * The `shopbooks` command: preview, sync, backfill, export, status, demo, sandbox.
+ * The `shopbooks` command: preview, sync, backfill, retry, rebook, export, status, demo, sandbox.
  * Exit codes: 0 = the run completed (failed orders are recorded, see `status`); 1 = the run could
  * not complete (e.g. authentication); 2 = bad configuration or usage.
  */
@@ -13,7 +13,7 @@ import { checkPlanAgainstShop } from '../plan/check';
 import { PlanSettings } from '../plan/settings';
 import { runSync, type OrderOutcome, type SyncSummary } from '../engine/sync';
 import { loadAwaitingPayment, recordAwaitingPayment } from './awaiting-payment';
-import { createSource, createStore, createTarget } from './wiring';
+import { configFingerprintOf, createSource, createStore, createTarget } from './wiring';
 import { targetNames, targetRegistration } from '../targets/index';
 import { sourcePlatforms } from '../sources/index';
 import { printJson, table } from './output';
@@ -115,10 +115,14 @@ function printSummary(g: GlobalOpts, s: SyncSummary) {
   if (s.failures.length) {
     say(g, table(['Entry', 'Order', 'Reason'], s.failures.map((f) => [f.key, f.orderNumber ?? '?', `${f.code}: ${f.message}${f.remoteMessage ? `\n(${f.remoteMessage})` : ''}`])));
   }
+  if (s.changed.length) {
+    say(g, `${s.changed.length} booked order(s) changed in the shop after booking; the books still hold the booked version. Re-book each as it is now (a credit note and a new document, exactly once):`);
+    say(g, table(['Order', 'Booked gross', 'Command'], s.changed.map((c) => [c.orderNumber ?? c.orderId, c.bookedGross ?? '?', c.rebook])));
+  }
   say(g, `API calls: shop ${s.sourceCalls}; books ${Object.entries(s.targetCalls).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
 }
 
-async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill', o: { dryRun?: boolean; since?: string; until?: string }) {
+async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill' | 'retry' | 'rebook', o: { dryRun?: boolean; since?: string; until?: string; order?: string[] }) {
   await withConfig(g, async (config) => {
     const store = createStore(config);
     const bar = mode === 'backfill' && !g.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'backfill [{bar}] {value}/{total} orders', hideCursor: true }, cliProgress.Presets.shades_classic) : null;
@@ -127,9 +131,10 @@ async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill', o: { dryRun
       const source = createSource(config, store);
       const outcomes: OrderOutcome[] = [];
       const summary = await runSync(
-        { source, target: createTarget(config), store, plan: config.plan, rules: config.rules, attachments: config.attachments },
+        { source, target: createTarget(config), store, plan: config.plan, rules: config.rules, attachments: config.attachments, configFingerprint: configFingerprintOf(config) },
         {
           mode,
+          ...(o.order?.length ? { orderIds: o.order } : {}),
           onOutcome: (oc) => outcomes.push(oc),
           dryRun: o.dryRun,
           since: o.since,
@@ -165,6 +170,7 @@ async function status(g: GlobalOpts) {
     const followUps = (kind: string) => entries.filter((e) => e.status === 'booked' && e.kind === kind).length;
     const failed = entries.filter((e) => e.status === 'failed');
     const notPaidYet = await loadAwaitingPayment(store, createSource(config, store).shopId);
+    const fingerprint = configFingerprintOf(config);
     const out = {
       booked: count('booked'),
       paymentsRegistered: followUps('payment'),
@@ -172,14 +178,16 @@ async function status(g: GlobalOpts) {
       failed: failed.length,
       skipped: count('skipped'),
       inProgress: count('claimed'),
-      failures: failed.map((e) => ({ key: e.key, order: e.orderNumber, attempts: e.attempts, nextRetryAt: e.nextRetryAt, code: e.lastError?.code, reason: e.lastError?.message, remoteMessage: e.lastError?.remoteMessage })),
+      failures: failed.map((e) => ({ key: e.key, order: e.orderNumber, attempts: e.attempts, nextRetryAt: e.failedConfig ? null : e.nextRetryAt, waitsFor: e.failedConfig ? (e.failedConfig === fingerprint ? 'a configuration change or "shopbooks retry"' : 'the next run (the configuration changed)') : 'its retry time', code: e.lastError?.code, reason: e.lastError?.message, remoteMessage: e.lastError?.remoteMessage })),
+      changedAfterBooking: entries.filter((e) => e.status === 'booked' && e.lastError?.code === 'ChangedAfterBooking').map((e) => ({ key: e.key, order: e.orderNumber, bookedGross: e.gross, reason: e.lastError?.message, rebook: `shopbooks rebook --order ${e.orderId}` })),
       notPaidYet,
       lastRuns: runs,
     };
     if (g.json) return printJson(out);
     say(g, `Ledger: ${out.booked} booked, ${out.failed} failed, ${out.skipped} skipped, ${out.inProgress} in progress.${out.paymentsRegistered || out.pdfsAttached ? ` Follow-ups: ${out.paymentsRegistered} payments registered, ${out.pdfsAttached} PDFs attached.` : ''}`);
     if (notPaidYet.length) say(g, table(['Order', 'State', 'Waiting since', 'Reason'], notPaidYet.map((w) => [w.orderNumber ?? w.orderId, w.state ?? '-', w.since, 'not paid yet: booked when the shop records the payment'])));
-    if (failed.length) say(g, table(['Order', 'Entry', 'Attempts', 'Next retry', 'Reason'], out.failures.map((f) => [f.order, f.key, f.attempts, f.nextRetryAt ?? '-', `${f.code}: ${f.reason}`])));
+    if (failed.length) say(g, table(['Order', 'Entry', 'Attempts', 'Next retry', 'Reason'], out.failures.map((f) => [f.order, f.key, f.attempts, f.nextRetryAt ?? `waits for ${f.waitsFor}`, `${f.code}: ${f.reason}`])));
+    if (out.changedAfterBooking.length) say(g, table(['Order', 'Changed after booking', 'Re-book with'], out.changedAfterBooking.map((c) => [c.order, c.reason ?? '', c.rebook])));
     if (runs.length) say(g, table(['Run', 'Started', 'Finished', 'Booked', 'Failed', 'Skipped'], runs.map((r) => [r.command, r.startedAt, r.finishedAt ?? '(running or killed)', r.booked, r.failed, r.skipped])));
     await store.close();
   });
@@ -238,6 +246,18 @@ export function buildProgram(): Command {
       const window = parseExportWindow(o.since, o.until);
       await withConfig(g(), (config) => runExport(config, window, { format: o.format, out: o.out, json: Boolean(g().json || o.json) }));
     });
+  program
+    .command('retry')
+    .description('retry failed entries now, also those that wait for a configuration change (all, or --order)')
+    .option('--order <id...>', 'only these order ids')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => syncCommand({ ...g(), json: g().json || o.json }, 'retry', o));
+  program
+    .command('rebook')
+    .description('an order changed after it was booked: credit the booked document and book the order as it is now (exactly once)')
+    .requiredOption('--order <id...>', 'the order ids to re-book')
+    .option('--json', 'machine-readable output')
+    .action(async (o) => syncCommand({ ...g(), json: g().json || o.json }, 'rebook', o));
   program
     .command('worker')
     .description('keep syncing: on an interval and at once when a WooCommerce order webhook arrives (loopback port)')

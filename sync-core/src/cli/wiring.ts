@@ -10,6 +10,7 @@ import { MemoryStore } from '../store/memory-store';
 import { createWordPressStore } from '../store/wordpress-store';
 import { sourceRegistration } from '../sources/index';
 import { targetRegistration } from '../targets/index';
+import { bookingRulesOf, configFingerprint } from '../engine/fingerprint';
 
 function describeIssues(section: string, issues: Array<{ path: PropertyKey[]; message: string }>): ShopbooksError {
   const problems = issues.map((i) => `${[section, ...i.path.map(String)].join('.')}: ${i.message}`);
@@ -36,4 +37,9 @@ export function createStore(config: ShopbooksConfig, cwd = process.cwd()): Store
   if (s.kind === 'memory') return new MemoryStore();
   if (s.kind === 'wordpress') return createWordPressStore({ url: s.url, username: s.username, applicationPassword: s.applicationPassword });
   return new FileStore(resolve(cwd, s.dir));
+}
+
+/** The fingerprint permanent failures are recorded with (engine/fingerprint.ts): plan, booking rules, target and its settings. */
+export function configFingerprintOf(config: ShopbooksConfig): string {
+  return configFingerprint({ plan: config.plan, rules: bookingRulesOf(config.rules), target: config.target, settings: config[config.target], source: { platform: config.source.platform } });
 }

@@ -9,7 +9,7 @@ import { startMoneybirdSimulator } from '../sandbox/moneybird';
 import { exactConfig, moneybirdConfig, seedExactGenericItem } from '../sandbox';
 import { booksFromExact, booksFromMoneybird } from '../sandbox/books';
 import { generateShop } from '../sandbox/woocommerce/generate';
-import { restOrder } from '../sandbox/woocommerce/rest';
+import { restOrder, restRefund } from '../sandbox/woocommerce/rest';
 import { recordFromRest } from '../sandbox/woocommerce/fixtures';
 import { parseConfig, type ShopbooksConfigInput } from '../config';
 import { createSource, createTarget } from '../cli/wiring';
@@ -22,7 +22,7 @@ import { buildCorpus, finishRefunds, type CorpusCase, type Outcome, type TargetN
 jest.setTimeout(240_000);
 const DISCOVER = process.env.CORPUS_DISCOVER === '1';
 const expected = (c: CorpusCase, target: TargetName): Outcome => ('status' in c.expect ? (c.expect as Outcome) : (c.expect as Record<TargetName, Outcome>)[target]);
-const lastRun = new Map<TargetName, { entries: Awaited<ReturnType<MemoryStore['listEntries']>>; books: ReturnType<typeof booksFromExact> }>();
+const lastRun = new Map<TargetName, { entries: Awaited<ReturnType<MemoryStore['listEntries']>>; books: ReturnType<typeof booksFromExact>; store: MemoryStore }>();
 
 function baseOrder(homeUrl: string): Record<string, unknown> {
   const g = generateShop({ seed: 31, count: 200 });
@@ -113,10 +113,28 @@ describe.each<TargetName>(['exact', 'moneybird'])('bad-input corpus into %s', (t
     const rec = reconcileBooks(orders, booked, books());
     const cents = rec.centDifferences.filter((d) => !(noSummary.has(d.reference) && d.field.startsWith('VAT')));
     expect({ duplicates: rec.duplicates, missing: rec.missing, orphans: rec.orphans.filter((r) => !knownRefs.has(r)), cents }).toEqual({ duplicates: [], missing: [], orphans: [], cents: [] });
-    lastRun.set(target, { entries, books: books() });
+    lastRun.set(target, { entries, books: books(), store });
     const generatedIds = new Set(orders.filter((o) => Number(o.id) < 50_000).map((o) => o.id));
     const goodFailed = entries.filter((e) => generatedIds.has(e.orderId) && e.status === 'failed' && !['CurrencyMismatch', 'CurrencyNotInAdministration'].includes(e.lastError?.code ?? ''));
     expect(goodFailed.map((e) => `${e.reference}: ${e.lastError?.code}`)).toEqual([]);
+  });
+
+  it('a zero-total order with bookZeroTotalOrders on is booked as a zero document or skipped with a reason, never a failure (issue 11 item 12)', async () => {
+    const free = cases.find((c) => c.name === 'total-zero-free-shipping')!;
+    const parsed = parseConfig({ ...config, plan: { ...(config.plan ?? {}), bookZeroTotalOrders: true } } as ShopbooksConfigInput);
+    // a ledger of its own, the connection (rotated tokens) of the corpus run
+    const store = new MemoryStore();
+    const connection = lastRun.get(target)?.store;
+    if (connection) {
+      store.getToken = connection.getToken.bind(connection);
+      store.compareAndSwapToken = connection.compareAndSwapToken.bind(connection);
+    }
+    const s = await runSync({ source: createSource(parsed), target: createTarget(parsed), store, plan: parsed.plan, rules: parsed.rules }, { mode: 'sync', orderIds: [String(free.order.id)] });
+    expect(s.failures).toEqual([]);
+    const e = await store.getEntry(`corpus:order:${String(free.order.id)}`);
+    expect(['booked', 'skipped']).toContain(e?.status);
+    if (e?.status === 'skipped') expect(isPlain(e.skipReason ?? '')).toBe(true);
+    if (e?.status === 'booked') expect(books().get(String(free.order.number))?.gross).toBe('0.00');
   });
 
   it('a second order with a used order number is refused (DuplicateReference): one document per reference', () => {
@@ -154,6 +172,60 @@ describe.each(['non-json', 'truncated'] as const)('WooCommerce answers %s', (kin
       const rec = reconcileBooks(orders, (await store.listEntries()).filter((e) => e.status === 'booked'), booksFromExact(sim));
       expect({ duplicates: rec.duplicates, missing: rec.missing, orphans: rec.orphans, cents: rec.centDifferences }).toEqual({ duplicates: [], missing: [], orphans: [], cents: [] });
       expect(rec.documents).toBeGreaterThan(15);
+    } finally {
+      await woo.close();
+      await sim.close();
+    }
+  });
+});
+
+/**
+ * After booking: an unreadable refund ("5,00") on a booked order, and a refunds fetch that keeps
+ * failing for one order (issue 11 items 2, 3). Each is a failed entry with a plain reason; the run
+ * goes on; once the shop answers (and the refund is fixed) the next runs credit them exactly once.
+ */
+describe('after booking: an unreadable refund and a failing refunds fetch', () => {
+  it('are recorded as the refunds\' failures with plain reasons, the run completes, and both are credited once fixed', async () => {
+    const woo = await startWooCommerceSimulator({ port: 0, seed: 12, orderCount: 16 });
+    const sim = await startExactSimulator({ port: 0, rateLimit: { minutely: 100_000, daily: 1_000_000 } });
+    try {
+      await seedExactGenericItem(sim);
+      const parsed = parseConfig({ source: { platform: 'woocommerce', url: woo.url, consumerKey: SANDBOX_CONSUMER_KEY, consumerSecret: SANDBOX_CONSUMER_SECRET, shopId: 'corpus' }, target: 'exact', exact: exactConfig(sim), plan: { referencePrefix: '' }, rules: { startDate: '2000-01-01', retryBaseSeconds: 1 }, store: { kind: 'memory' } } as ShopbooksConfigInput);
+      const store = new MemoryStore();
+      const run = () => runSync({ source: createSource(parsed), target: createTarget(parsed), store, plan: parsed.plan, rules: parsed.rules }, { mode: 'sync' });
+      await run();
+      const booked = (await store.listEntries({ status: 'booked' })).filter((e) => e.kind === 'order').map((e) => Number(e.orderId));
+      const plain = booked.map((id) => woo.shop.getOrder(id)!).filter((o) => o.refunds.length === 0 && ['completed', 'processing'].includes(o.status) && o.currency === 'EUR');
+      expect(plain.length).toBeGreaterThanOrEqual(2);
+      const [a, b] = plain;
+      const ctx = { homeUrl: woo.url, settings: woo.shop.settings };
+      // A: a refund whose amount has a decimal comma
+      const ra = woo.shop.createRefund(a.id, { amount: '1.00', reason: 'comma' }, { apiRefund: false, autoStatus: false });
+      if ('code' in ra) throw new Error(ra.message);
+      ra.verbatim = { ...restRefund(ra, ctx), amount: '1,00' };
+      // B: a good refund, but its refunds fetch fails every time
+      const rb = woo.shop.createRefund(b.id, { amount: '2.00', reason: 'fetch' }, { apiRefund: false, autoStatus: false });
+      if ('code' in rb) throw new Error(rb.message);
+      woo.faults.inject({ kind: 'http-500-html', times: 1000, match: `/orders/${b.id}/refunds` });
+      const s = await run();
+      expect(s.failures.map((f) => [f.key, f.code]).sort()).toEqual([[`corpus:refund:${ra.id}`, 'MalformedNumber'], [`corpus:refund:${rb.id}`, 'RemoteBadResponse']].sort());
+      for (const f of s.failures) expect({ key: f.key, plain: isPlain(f.message), message: f.message }).toEqual({ key: f.key, plain: true, message: f.message });
+      expect((await store.getEntry(`corpus:refund:${ra.id}`))?.lastError?.message).toMatch(/1,00/);
+      // the shop answers again, and the refund is corrected in the shop
+      woo.faults.clear();
+      ra.verbatim = undefined;
+      woo.shop.touch(woo.shop.getOrder(a.id)!, { notify: false });
+      for (let i = 0; i < 5 && (await store.listEntries({ status: 'failed' })).some((e) => !['CurrencyMismatch', 'CurrencyNotInAdministration'].includes(e.lastError?.code ?? '')); i++) {
+        await new Promise((r) => setTimeout(r, 1100));
+        await run();
+      }
+      expect((await store.getEntry(`corpus:refund:${ra.id}`))?.status).toBe('booked');
+      expect((await store.getEntry(`corpus:refund:${rb.id}`))?.status).toBe('booked');
+      const source = createSource(parsed);
+      const orders: Order[] = [];
+      for await (const page of source.listOrders({ modifiedAfter: '2000-01-01T00:00:00Z' })) for (const so of page.orders) if (so.ok) orders.push(so.order);
+      const rec = reconcileBooks(orders, (await store.listEntries()).filter((e) => e.status === 'booked'), booksFromExact(sim));
+      expect({ duplicates: rec.duplicates, missing: rec.missing, orphans: rec.orphans, cents: rec.centDifferences }).toEqual({ duplicates: [], missing: [], orphans: [], cents: [] });
     } finally {
       await woo.close();
       await sim.close();

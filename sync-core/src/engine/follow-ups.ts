@@ -10,6 +10,7 @@
  *
  * Called once per order from engine/sync.ts with the outcomes of its documents.
  */
+import { cancellationInstant } from './cancellation-date';
 import { z } from 'zod';
 import { ShopbooksError, asShopbooksError } from '../model/errors';
 import type { Order } from '../model/order';
@@ -93,7 +94,8 @@ async function replan(order: Order, e: LedgerEntry, d: FollowUpDeps): Promise<Pl
       if (p.ok) booked.push(p.plan);
     }
   }
-  return planCancellation(order, booked, s, order.modifiedAt);
+  // the date the cancellation was first planned with (engine/cancellation-date.ts), read only
+  return planCancellation(order, booked, s, await cancellationInstant(d.book.store, ledgerKey(order.shopId, 'cancellation', order.id), order, true));
 }
 
 /** Book the payment and the PDF of every booked document of this order that still needs them. */

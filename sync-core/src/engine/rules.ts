@@ -26,6 +26,10 @@ export const SyncRules = z.object({
    * sooner). The holder renews it every third of this while it works (engine/claim-heartbeat.ts).
    */
   claimLeaseSeconds: z.number().int().min(10).default(600),
+  /** The cursor never moves past the shop's own clock (its HTTP Date header) minus this margin. */
+  cursorSafetySeconds: z.number().int().min(0).default(120),
+  /** Each run re-reads orders modified this long before the cursor (re-seen orders are recognised and skipped). */
+  cursorOverlapSeconds: z.number().int().min(1).default(60),
   /** How long a run waits for another run of the same connection to finish before giving up (doing nothing). */
   runLockWaitSeconds: z.number().int().min(0).default(60),
 });

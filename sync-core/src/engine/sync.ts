@@ -6,23 +6,25 @@
  * "sold"); failed entries whose retry time has come, and claims left by a killed run, are
  * re-fetched first. One bad order never blocks the others.
  */
-import type { Order } from '../model/order';
 import { ShopbooksError, asShopbooksError } from '../model/errors';
-import { D, dec, fixed } from '../model/money';
 import { PlanSettings, type PlanSettingsInput } from '../plan/settings';
-import { planCancellation, planOrder, planRefund } from '../plan/index';
-import type { BookingPlan } from '../plan/types';
 import type { OrderQuery, Source, SourceOrder } from '../sources/port';
-import type { RunRecord, Store } from '../store/port';
-import type { DocumentRef, Target } from '../targets/port';
-import { bookDocument, ledgerKey, type BookOutcome, type EntryIdentity } from './book-document';
-import { SyncRules, isCancelled, notBookableReason, type SyncRulesInput } from './rules';
-import { orderReference, refundReference, cancellationReference } from '../plan/reference';
-import { cancellationInstant } from './cancellation-date';
+import type { LedgerEntry, RunRecord, Store } from '../store/port';
+import { bookingRulesOf, configFingerprint } from './fingerprint';
+import type { Target } from '../targets/port';
+import { SyncRules, type SyncRulesInput } from './rules';
+import type { OrderContext } from './order-context';
+import { recordFetchFailure, recordUnreadable, resolveUnreadable } from './read-failures';
+import { processOrder } from './process-order';
+import { rebookOrder } from './rebook';
+import { SummaryAccounting, emptySummary, type OrderOutcome, type SyncSummary } from './summary';
+
+export { reconciles, type OrderOutcome, type RateTotals, type SyncSummary } from './summary';
 import { bookFollowUps, type AttachmentSettings } from './follow-ups';
 
 export interface SyncOptions {
-  mode: 'sync' | 'backfill' | 'retry';
+  /** `rebook`: credit the booked document of each of `orderIds` and book the order as it is now (engine/rebook.ts). */
+  mode: 'sync' | 'backfill' | 'retry' | 'rebook';
   /** Backfill window on creation date (ISO). */
   since?: string;
   until?: string;
@@ -32,6 +34,17 @@ export interface SyncOptions {
   onProgress?: (p: { done: number; total: number; page: number; totalPages: number }) => void;
   /** Called with each order's outcomes (CLI tables, plugin log). */
   onOutcome?: (o: OrderOutcome) => void;
+}
+
+/**
+ * Which failed entries a run retries. A sync retries the due transient failures (backoff) and the
+ * permanent ones recorded under another configuration; `shopbooks retry` (mode "retry") retries
+ * every failure now, or those of `orderIds`.
+ */
+export function isDue(e: LedgerEntry, fingerprint: string, nowIso: string, explicit: boolean): boolean {
+  if (explicit) return true;
+  if (e.failedConfig) return e.failedConfig !== fingerprint;
+  return !e.nextRetryAt || e.nextRetryAt <= nowIso;
 }
 
 export interface SyncDeps {
@@ -44,54 +57,8 @@ export interface SyncDeps {
   log?: (event: string, data?: Record<string, unknown>) => void;
   /** Invoice PDFs on booked documents (engine/follow-ups.ts); payments follow the target's settings. */
   attachments?: AttachmentSettings;
-}
-
-export interface OrderOutcome {
-  orderId: string;
-  orderNumber: string | null;
-  state: string | null;
-  outcomes: BookOutcome[];
-  /** Set when the order could not be read or mapped. */
-  readError?: ShopbooksError;
-  ignored?: string;
-}
-
-export interface RateTotals {
-  key: string;
-  base: string;
-  vat: string;
-}
-
-export interface SyncSummary {
-  runId: string;
-  mode: SyncOptions['mode'];
-  dryRun: boolean;
-  ordersSeen: number;
-  booked: { order: number; refund: number; cancellation: number };
-  recovered: number;
-  alreadyBooked: number;
-  skipped: number;
-  failed: number;
-  persistentFailures: number;
-  /** Entries another live run had claimed (left to it). */
-  claimedElsewhere: number;
-  /** The whole run did nothing because another run of the same connection was in progress. */
-  runBusy: boolean;
-  message: string;
-  ignored: number;
-  changedAfterBooking: string[];
-  failures: Array<{ key: string; orderNumber: string | null; code: string; message: string; remoteMessage?: string }>;
-  /** What this run booked, in total and per VAT rate, against the shop's own figures. */
-  bookedGross: string;
-  bookedVat: string;
-  bookedByRate: RateTotals[];
-  shopGross: string;
-  shopVat: string;
-  cursor: string | null;
-  sourceCalls: number;
-  targetCalls: Record<string, number>;
-  startedAt: string;
-  finishedAt: string;
+  /** Fingerprint of the whole configuration (cli/wiring.ts); by default of the plan settings, the booking rules and the target's name. */
+  configFingerprint?: string;
 }
 
 export function cursorName(source: Source): string {
@@ -126,37 +93,6 @@ export async function runSync(deps: SyncDeps, opts: SyncOptions): Promise<SyncSu
   }
 }
 
-function emptySummary(runId: string, mode: SyncOptions['mode'], dryRun: boolean, startedAt: string): SyncSummary {
-  return {
-    runId,
-    mode,
-    dryRun,
-    runBusy: false,
-    message: '',
-    ordersSeen: 0,
-    booked: { order: 0, refund: 0, cancellation: 0 },
-    recovered: 0,
-    alreadyBooked: 0,
-    skipped: 0,
-    failed: 0,
-    persistentFailures: 0,
-    claimedElsewhere: 0,
-    ignored: 0,
-    changedAfterBooking: [],
-    failures: [],
-    bookedGross: '0.00',
-    bookedVat: '0.00',
-    bookedByRate: [],
-    shopGross: '0.00',
-    shopVat: '0.00',
-    cursor: null,
-    sourceCalls: 0,
-    targetCalls: {},
-    startedAt,
-    finishedAt: '',
-  };
-}
-
 async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSummary> {
   const now = deps.now ?? Date.now;
   const planSettings = PlanSettings.parse(deps.plan ?? {});
@@ -167,76 +103,23 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
   const runId = store.newRunId();
   const run: RunRecord = dryRun ? { id: runId, command: opts.mode, startedAt: new Date(now()).toISOString(), finishedAt: null, booked: 0, failed: 0, skipped: 0, message: '' } : await store.startRun(opts.mode);
   const ctx = { store, dryRun, log };
-  const bookDeps = { store, target, rules, runId, dryRun, now, ctx };
+  const fingerprint = deps.configFingerprint ?? configFingerprint({ plan: planSettings, rules: bookingRulesOf(rules), target: target.name });
+  const bookDeps = { store, target, rules, runId, dryRun, now, ctx, fingerprint, explicitRetry: opts.mode === 'retry' };
 
   const summary: SyncSummary = emptySummary(runId, opts.mode, dryRun, run.startedAt);
 
-  const byRate = new Map<string, { base: InstanceType<typeof D>; vat: InstanceType<typeof D> }>();
-  let bookedGross = new D(0);
-  let bookedVat = new D(0);
-  let shopGross = new D(0);
-  let shopVat = new D(0);
-
-  const record = (order: SourceOrder, outcomes: BookOutcome[], ignored?: string) => {
-    for (const o of outcomes) {
-      switch (o.status) {
-        case 'booked': {
-          const kind = o.plan.kind;
-          summary.booked[kind]++;
-          if (o.recovered) summary.recovered++;
-          bookedGross = bookedGross.plus(o.plan.totals.gross);
-          bookedVat = bookedVat.plus(o.plan.totals.vat);
-          shopGross = shopGross.plus(o.plan.shop.gross);
-          shopVat = shopVat.plus(o.plan.shop.vat);
-          for (const v of o.plan.vatByRate) {
-            const cur = byRate.get(v.key) ?? { base: new D(0), vat: new D(0) };
-            cur.base = cur.base.plus(v.base);
-            cur.vat = cur.vat.plus(v.vat);
-            byRate.set(v.key, cur);
-          }
-          break;
-        }
-        case 'already-booked':
-          summary.alreadyBooked++;
-          if (o.changed) summary.changedAfterBooking.push(o.key);
-          break;
-        case 'skipped':
-          summary.skipped++;
-          break;
-        case 'busy':
-          summary.claimedElsewhere++;
-          break;
-        case 'planned':
-          break;
-        case 'failed':
-          summary.failed++;
-          if (o.persistent) summary.persistentFailures++;
-          summary.failures.push({ key: o.key, orderNumber: order.ok ? order.order.number : order.number, code: o.error.code, message: o.error.message, ...(o.error.remoteMessage ? { remoteMessage: o.error.remoteMessage } : {}) });
-          break;
-      }
-    }
-    if (ignored) summary.ignored++;
-    opts.onOutcome?.({
-      orderId: order.ok ? order.order.id : order.id,
-      orderNumber: order.ok ? order.order.number : order.number,
-      state: order.ok ? order.order.state : null,
-      outcomes,
-      ...(order.ok ? {} : { readError: order.error }),
-      ...(ignored ? { ignored } : {}),
-    });
-  };
+  const accounting = new SummaryAccounting(summary, opts.onOutcome);
+  const record = accounting.record.bind(accounting);
+  const orderCtx: OrderContext = { shopId: source.shopId, store, target, rules, plan: planSettings, book: bookDeps, dryRun, now };
 
   const processOne = async (so: SourceOrder): Promise<void> => {
     summary.ordersSeen++;
     if (!so.ok) {
-      // An order the shop sent but we cannot read: recorded as failed with the reason.
-      const id: EntryIdentity = { key: ledgerKey(source.shopId, 'order', so.id), kind: 'order', shopId: source.shopId, orderId: so.id, orderNumber: so.number ?? so.id, refundId: null, reference: orderReference(planSettings.referencePrefix, so.number ?? so.id) };
-      const outcome = await bookDocument(id, () => ({ ok: false, error: so.error, disposition: 'fail' }), null, bookDeps);
-      record(so, [outcome]);
+      record(so, [await recordUnreadable(so, orderCtx)]);
       return;
     }
     try {
-      const { outcomes, ignored } = await processOrder(so.order);
+      const { outcomes, ignored } = await processOrder(so.order, orderCtx, so.refundErrors);
       outcomes.push(...(await bookFollowUps({ source, book: bookDeps, planSettings, attachments: deps.attachments }, so.order, outcomes)));
       record(so, outcomes, ignored);
     } catch (e) {
@@ -245,64 +128,50 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
     }
   };
 
-  const processOrder = async (order: Order): Promise<{ outcomes: BookOutcome[]; ignored?: string }> => {
-    const prefix = planSettings.referencePrefix;
-    const orderId: EntryIdentity = { key: ledgerKey(order.shopId, 'order', order.id), kind: 'order', shopId: order.shopId, orderId: order.id, orderNumber: order.number, refundId: null, reference: orderReference(prefix, order.number) };
-    const outcomes: BookOutcome[] = [];
-    if (isCancelled(order, rules)) {
-      const entry = await store.getEntry(orderId.key);
-      if (!entry || entry.status !== 'booked') {
-        if (entry && entry.status === 'skipped') return { outcomes: [{ status: 'skipped', key: orderId.key, reason: entry.skipReason ?? '', code: 'AlreadySkipped' }] };
-        // Cancelled before it was booked: nothing to book, nothing to credit. Not recorded as a
-        // final skip, so an order that is reopened later is still booked.
-        if (entry && entry.status === 'failed' && !dryRun) await store.update(orderId.key, { status: 'skipped', skipReason: `Order ${order.number} was cancelled before it was booked.`, nextRetryAt: null });
-        return { outcomes: [{ status: 'skipped', key: orderId.key, reason: `Order ${order.number} was cancelled before it was booked.`, code: 'CancelledBeforeBooking' }] };
-      }
-      const original = docRef(entry);
-      const bookedRefunds: BookingPlan[] = [];
-      for (const r of order.refunds) {
-        const re = await store.getEntry(ledgerKey(order.shopId, 'refund', r.id));
-        if (re?.status === 'booked') {
-          const p = planRefund(order, r, planSettings);
-          if (p.ok) bookedRefunds.push(p.plan);
-        }
-      }
-      const cid: EntryIdentity = { ...orderId, key: ledgerKey(order.shopId, 'cancellation', order.id), kind: 'cancellation', reference: cancellationReference(prefix, order.number) };
-      const cancelledAt = await cancellationInstant(store, cid.key, order, dryRun);
-      outcomes.push(await bookDocument(cid, () => planCancellation(order, bookedRefunds, planSettings, cancelledAt), original, bookDeps));
-      return { outcomes };
-    }
-    const alreadyBooked = await store.getEntry(orderId.key);
-    const notBookable = notBookableReason(order, rules);
-    if (notBookable && alreadyBooked?.status !== 'booked') return { outcomes, ignored: notBookable };
-    const o = await bookDocument(orderId, () => planOrder(order, planSettings), null, bookDeps);
-    outcomes.push(o);
-    const orderDoc = o.status === 'booked' ? o.document : o.status === 'already-booked' ? docRef(o.entry) : null;
-    if (!orderDoc && o.status !== 'planned') return { outcomes };
-    for (const r of order.refunds) {
-      const rid: EntryIdentity = { ...orderId, key: ledgerKey(order.shopId, 'refund', r.id), kind: 'refund', refundId: r.id, reference: refundReference(prefix, order.number, r.id) };
-      outcomes.push(await bookDocument(rid, () => planRefund(order, r, planSettings), orderDoc, bookDeps));
-    }
-    return { outcomes };
-  };
-
   try {
     const prep = await target.prepare(ctx);
     if (prep.problems.length) log('target.mapping-problems', { problems: prep.problems });
 
+    // 0. Re-booking orders that changed after booking: only what the user named.
+    if (opts.mode === 'rebook') {
+      if (!opts.orderIds?.length) throw new ShopbooksError('ConfigInvalid', 'rebook needs --order ID (the orders to re-book).');
+      for (const id of opts.orderIds) {
+        const so = await source.getOrder(id);
+        summary.ordersSeen++;
+        if (!so.ok) record(so, [{ status: 'failed', key: id, error: so.error, attempts: 0, persistent: false }]);
+        else record(so, (await rebookOrder(so.order, orderCtx)).outcomes);
+      }
+    }
+
     // 1. Retries that are due and claims left by killed runs.
-    if (!opts.orderIds && opts.mode !== 'backfill') {
+    if (opts.mode !== 'rebook' && (!opts.orderIds || opts.mode === 'retry') && opts.mode !== 'backfill') {
       const nowIso = new Date(now()).toISOString();
+      const explicit = opts.mode === 'retry';
+      const wanted = (e: LedgerEntry) => !opts.orderIds || opts.orderIds.includes(e.orderId);
       const due = [
-        ...(await store.listEntries({ status: 'failed', shopId: source.shopId, dueBefore: nowIso })),
-        ...(await abandonedClaims(store, source.shopId, nowIso)),
+        ...(await store.listEntries({ status: 'failed', shopId: source.shopId })).filter((e) => wanted(e) && isDue(e, fingerprint, nowIso, explicit)),
+        ...(await abandonedClaims(store, source.shopId, nowIso)).filter(wanted),
       ];
       const ids = [...new Set(due.map((e) => e.orderId))];
-      for (const id of ids) await processOne(await source.getOrder(id));
+      for (const id of ids) {
+        const entries = due.filter((e) => e.orderId === id);
+        let so: SourceOrder;
+        try {
+          so = await source.getOrder(id);
+        } catch (e) {
+          // one order's fetch error is that order's failure (each due entry keeps its backoff); the run goes on
+          const error = asShopbooksError(e);
+          summary.ordersSeen++;
+          record({ ok: false, id, number: entries[0].orderNumber, modifiedAt: null, error }, await recordFetchFailure(entries, error, orderCtx));
+          continue;
+        }
+        await processOne(so);
+        if (so.ok) await resolveUnreadable(entries, orderCtx);
+      }
     }
 
     // 2. New and changed orders.
-    if (opts.mode !== 'retry') {
+    if (opts.mode !== 'retry' && opts.mode !== 'rebook') {
       const query: OrderQuery = {};
       const cname = cursorName(source);
       if (opts.orderIds) query.ids = opts.orderIds;
@@ -313,8 +182,8 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
       } else {
         const cursor = await store.getCursor(cname);
         if (cursor) {
-          // one second of overlap: orders sharing the cursor's timestamp are re-read, and skipped cheaply
-          query.modifiedAfter = new Date(Date.parse(cursor) - 1000).toISOString();
+          // a small overlap: orders at or just before the cursor are re-read, recognised in the ledger and skipped
+          query.modifiedAfter = new Date(Date.parse(cursor) - rules.cursorOverlapSeconds * 1000).toISOString();
         } else if (rules.startDate) {
           query.modifiedAfter = new Date(Date.parse(new Date(rules.startDate).toISOString()) - 1000).toISOString();
         } else {
@@ -331,19 +200,16 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
           if (m && (!maxModified || m > maxModified)) maxModified = m;
         }
         if (opts.mode === 'sync' && !opts.orderIds && !dryRun && maxModified) {
+          const next = cursorAfterPage(maxModified, source.shopTime?.() ?? null, now(), rules);
           const cur = await store.getCursor(cname);
-          if (!cur || maxModified > cur) await store.setCursor(cname, maxModified);
-          summary.cursor = maxModified;
+          if (!cur || Date.parse(next) > Date.parse(cur)) await store.setCursor(cname, next);
+          summary.cursor = !cur || Date.parse(next) > Date.parse(cur) ? next : cur;
         }
         opts.onProgress?.({ done, total: page.totalOrders, page: page.page, totalPages: page.totalPages });
       }
     }
   } finally {
-    summary.bookedGross = fixed(bookedGross);
-    summary.bookedVat = fixed(bookedVat);
-    summary.shopGross = fixed(shopGross);
-    summary.shopVat = fixed(shopVat);
-    summary.bookedByRate = [...byRate.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, v]) => ({ key, base: fixed(v.base), vat: fixed(v.vat) }));
+    accounting.close();
     summary.sourceCalls = source.callCount;
     summary.targetCalls = target.callStats();
     summary.finishedAt = new Date(now()).toISOString();
@@ -355,20 +221,23 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
   return summary;
 }
 
-
 /** Claims whose lease expired or whose run the store knows is dead. */
-async function abandonedClaims(store: Store, shopId: string, nowIso: string) {
-  const out = [];
+async function abandonedClaims(store: Store, shopId: string, nowIso: string): Promise<LedgerEntry[]> {
+  const out: LedgerEntry[] = [];
   for (const e of await store.listEntries({ status: 'claimed', shopId })) {
     if (!e.claimExpiresAt || e.claimExpiresAt < nowIso || !e.claimedBy || !(await store.isRunAlive(e.claimedBy))) out.push(e);
   }
   return out;
 }
 
-function docRef(e: import('../store/port').LedgerEntry): DocumentRef {
-  return { id: e.documentId ?? '', type: e.documentType ?? '', number: e.documentNumber, url: e.documentUrl, customerId: e.customerId, recovered: false };
-}
-
-export function reconciles(s: SyncSummary): boolean {
-  return dec(s.bookedGross).eq(s.shopGross) && dec(s.bookedVat).eq(s.shopVat);
+/**
+ * Where the cursor may move after a page whose latest modification is `maxModified`: never past
+ * the shop's own clock (its Date header; the local clock when it sent none) minus the safety
+ * margin. An order dated in the shop's future (a clock jump, an import) is simply re-read by the
+ * following runs, and recognised in the ledger, until the shop's clock has passed it.
+ */
+export function cursorAfterPage(maxModified: string, shopTime: string | null, localNow: number, rules: Pick<SyncRules, 'cursorSafetySeconds'>): string {
+  const clock = shopTime !== null && Number.isFinite(Date.parse(shopTime)) ? Date.parse(shopTime) : localNow;
+  const ceiling = clock - rules.cursorSafetySeconds * 1000;
+  return Date.parse(maxModified) > ceiling ? new Date(ceiling).toISOString() : maxModified;
 }

@@ -42,6 +42,11 @@ export class ListSource implements Source {
   async listTaxRates(): Promise<TaxRate[]> {
     return [];
   }
+  /** The shop's clock as its Date header would say (null: the source sends none). */
+  clock: string | null = null;
+  shopTime(): string | null {
+    return this.clock;
+  }
 }
 
 export function ok(order: Order): SourceOrder {

@@ -27,6 +27,8 @@ export type ErrorCode =
   | 'AttachmentTooLarge'
   // a follow-up (payment) that has to wait for a step in the books (a draft invoice to be processed)
   | 'WaitingForBooks'
+  /** `shopbooks rebook` for an order with no booked document, or one the shop has not changed. */
+  | 'NothingToRebook'
   // configuration
   | 'VatCodeNotMapped'
   | 'GlAccountNotMapped'

@@ -168,10 +168,11 @@ function remainingCredit(orderPlan: BookingPlan, credits: BookingPlan[], dp: num
  * A cancellation after the order was booked: credit the order minus the refunds already credited
  * (pass their plans), so the books net to zero.
  */
-export function planCancellation(order: Order, bookedRefunds: BookingPlan[], settingsInput: PlanSettingsInput | PlanSettings = {}, cancelledAt?: string): PlanOutcome {
+export function planCancellation(order: Order, bookedRefunds: BookingPlan[], settingsInput: PlanSettingsInput | PlanSettings = {}, cancelledAt?: string, bookedOrder?: BookingPlan): PlanOutcome {
   const s = planSettings(settingsInput);
   const dp = currencyDecimals(order.currency);
-  const base = planOrder(order, s);
+  // what the books hold (the ledger's booked plan) when known; the order as it is now otherwise
+  const base: PlanOutcome = bookedOrder ? { ok: true, plan: bookedOrder } : planOrder(order, s);
   if (!base.ok) return base;
   const lines = remainingCredit(base.plan, bookedRefunds, dp);
   const remaining = sum(lines.map((l) => dec(l.net).plus(l.vat)));

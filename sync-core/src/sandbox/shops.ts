@@ -1,7 +1,7 @@
 /** The simulated shop of the sandbox, per platform, with the source configuration that reads it. */
 import type { Platform } from '../model/order';
 import { ShopbooksError } from '../model/errors';
-import { startWooCommerceSimulator, SANDBOX_CONSUMER_KEY, SANDBOX_CONSUMER_SECRET } from './woocommerce';
+import { startWooCommerceSimulator, SANDBOX_CONSUMER_KEY, SANDBOX_CONSUMER_SECRET, type WooSimulator } from './woocommerce';
 import { shopifySandboxStarter } from './shopify';
 import { ccvShopSandboxStarter } from './ccvshop';
 
@@ -9,6 +9,8 @@ export interface SandboxShop {
   platform: Platform;
   url: string;
   sourceConfig: { platform: Platform } & Record<string, unknown>;
+  /** The WooCommerce simulator itself (tests and soak scenarios change orders in the shop). */
+  woo?: WooSimulator;
   close(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ const starters: Partial<Record<Platform, ShopStarter>> = {
       platform: 'woocommerce',
       url: sim.url,
       sourceConfig: { platform: 'woocommerce', url: sim.url, consumerKey: SANDBOX_CONSUMER_KEY, consumerSecret: SANDBOX_CONSUMER_SECRET, shopId: 'sandbox-woocommerce' },
+      woo: sim,
       close: () => sim.close(),
     };
   },

@@ -7,7 +7,16 @@ import type { ShopbooksError } from '../model/errors';
 
 /** One order as read from the shop: mapped, or refused with a reason (the run goes on). */
 export type SourceOrder =
-  | { ok: true; order: Order }
+  | {
+      ok: true;
+      order: Order;
+      /**
+       * Refunds the order lists that could not be read (a malformed amount, a failed refunds
+       * fetch). `order.refunds` holds the readable ones; each of these is recorded as its refund's
+       * failure (and retried) instead of hiding the whole order or being dropped.
+       */
+      refundErrors?: RefundReadError[];
+    }
   | {
       ok: false;
       /** The shop's order id, when it could be read. */
@@ -16,6 +25,12 @@ export type SourceOrder =
       modifiedAt: string | null;
       error: ShopbooksError;
     };
+
+export interface RefundReadError {
+  /** The shop's refund id. */
+  id: string;
+  error: ShopbooksError;
+}
 
 export interface OrderQuery {
   /** ISO-8601 UTC; orders modified strictly after this instant. */
@@ -50,6 +65,12 @@ export interface Source {
   listTaxRates(): Promise<TaxRate[]>;
   /** Calls made so far (for the reconciliation's "API calls used"). */
   readonly callCount: number;
+  /**
+   * The shop's clock (ISO-8601 UTC) as of its latest response (its HTTP `Date` header), or null
+   * when it sent none. The cursor never moves past it minus a safety margin. Optional: a source
+   * without it is capped by the local clock.
+   */
+  shopTime?(): string | null;
 }
 
 export type { ShopbooksError };

@@ -34,6 +34,18 @@ export interface LedgerEntry {
   gross: string | null;
   vat: string | null;
   contentHash: string | null;
+  /**
+   * The plan whose write started (saved with `writeStartedAt`) and, once booked, the plan the books
+   * hold: recovery looks the document up with it, and credits (cancellation, re-book) are computed
+   * from it rather than from the order as it is now. Absent on entries written before it existed.
+   */
+  bookedPlan?: import('../plan/types').BookingPlan | null;
+  /**
+   * For a failure that retrying cannot fix (bad data, configuration): the fingerprint of the
+   * configuration it failed under. It is retried when the configuration changes or on an explicit
+   * retry, not on the backoff schedule.
+   */
+  failedConfig?: string | null;
   attempts: number;
   lastError: { code: string; message: string; remoteMessage?: string } | null;
   nextRetryAt: string | null;

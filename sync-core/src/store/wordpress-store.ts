@@ -58,6 +58,8 @@ export const LedgerEntrySchema = z.object({
   gross: nullableString,
   vat: nullableString,
   contentHash: nullableString,
+  bookedPlan: z.record(z.string(), z.unknown()).nullable().optional(),
+  failedConfig: nullableString.optional(),
   attempts: z.number().int(),
   lastError: z.object({ code: z.string(), message: z.string(), remoteMessage: z.string().optional() }).nullable(),
   nextRetryAt: nullableString,

@@ -1,7 +1,7 @@
 /** `shopbooks worker` wiring: the configured source, target and store, one run at a time, until SIGTERM/SIGINT. */
 import { loadConfig } from '../config';
 import { runSync } from '../engine/sync';
-import { createSource, createStore, createTarget } from '../cli/wiring';
+import { configFingerprintOf, createSource, createStore, createTarget } from '../cli/wiring';
 import { startWorker, type WorkerOptionsInput } from './index';
 
 export async function runWorkerCommand(g: { config?: string; json?: boolean }, o: WorkerOptionsInput): Promise<void> {
@@ -12,7 +12,7 @@ export async function runWorkerCommand(g: { config?: string; json?: boolean }, o
   const worker = await startWorker(
     o,
     async () => {
-      const s = await runSync({ source: createSource(config, store), target, store, plan: config.plan, rules: config.rules, attachments: config.attachments }, { mode: 'sync' });
+      const s = await runSync({ source: createSource(config, store), target, store, plan: config.plan, rules: config.rules, attachments: config.attachments, configFingerprint: configFingerprintOf(config) }, { mode: 'sync' });
       log({ event: 'synced', booked: s.booked, failed: s.failed, skipped: s.skipped });
     },
     (e) => log({ event: e.type, ...e, at: new Date(e.at).toISOString() }),

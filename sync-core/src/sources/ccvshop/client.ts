@@ -6,6 +6,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { ShopbooksError } from '../../model/errors';
 import { ccvDate, ccvHash, sameHash, signedUri } from './signing';
+import { ShopClock } from '../shop-clock';
 
 export interface CcvClientOptions {
   apiRoot: string;
@@ -39,6 +40,8 @@ export class CcvShopClient {
   private readonly now: () => number;
   private readonly sent = new Map<string, number[]>();
   callCount = 0;
+  /** The shop's clock from its responses' Date headers. */
+  readonly clock = new ShopClock();
   rateLimitedCount = 0;
   waitedMs = 0;
 
@@ -124,6 +127,7 @@ export class CcvShopClient {
         status = res.status;
         text = typeof res.data === 'string' ? res.data : '';
         rh = res.headers as Record<string, unknown>;
+        this.clock.note(rh);
       } catch (e) {
         last = new ShopbooksError(
           'RemoteUnavailable',

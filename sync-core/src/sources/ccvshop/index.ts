@@ -104,6 +104,7 @@ export function createCcvShopSource(
     get callCount() {
       return client.callCount;
     },
+    shopTime: () => client.clock.now(),
     get rateLimitedCount() {
       return client.rateLimitedCount;
     },

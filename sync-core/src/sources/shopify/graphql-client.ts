@@ -6,6 +6,7 @@
  */
 import axios, { type AxiosInstance } from 'axios';
 import { ShopbooksError } from '../../model/errors';
+import { ShopClock } from '../shop-clock';
 
 export interface ThrottleStatus {
   maximumAvailable: number;
@@ -55,6 +56,8 @@ export class ShopifyGraphqlClient {
   /** Requested cost last seen per operation, to pace the next identical request. */
   private readonly lastCost = new Map<string, number>();
   callCount = 0;
+  /** The shop's clock from its responses' Date headers. */
+  readonly clock = new ShopClock();
   throttledCount = 0;
   waitedMs = 0;
 
@@ -111,6 +114,7 @@ export class ShopifyGraphqlClient {
         status = res.status;
         raw = res.data;
         headers = res.headers as Record<string, unknown>;
+        this.clock.note(headers);
       } catch (e) {
         lastError = new ShopbooksError(
           'RemoteUnavailable',

@@ -257,6 +257,7 @@ export function createShopifySource(input: ShopifySourceConfigInput, deps: Shopi
     get callCount() {
       return client.callCount;
     },
+    shopTime: () => client.clock.now(),
     get throttledCount() {
       return client.throttledCount;
     },

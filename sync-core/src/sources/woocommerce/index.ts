@@ -21,6 +21,7 @@ import type { OrderPage, OrderQuery, Source, SourceOrder } from '../port';
 import type { Order } from '../../model/order';
 import { WooCommerceSourceConfig, type WooCommerceSourceConfigInput } from './config';
 import { fetchShopInvoicePdf } from './invoice-pdf';
+import { ShopClock } from '../shop-clock';
 import { mapWooOrder } from './map-order';
 
 type Json = Record<string, unknown>;
@@ -156,6 +157,7 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
 
   let calls = 0;
   let taxCache: Json[] | null = null;
+  const clock = new ShopClock();
 
   /** One GET with retries; returns the parsed JSON body and headers. */
   async function get(endpoint: string, params: Json, what: string): Promise<{ data: unknown; headers: AxiosResponse['headers'] }> {
@@ -174,6 +176,7 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
           // WordPress printed something that is not JSON (PHP notices, a cut-off page, an HTML page)
           throw new ShopbooksError('RemoteBadResponse', `The shop sent a response that is not valid JSON while ${what} (a PHP warning or a cut-off page).`, { retryable: true, details: { status: res.status } });
         }
+        clock.note(res.headers as Record<string, unknown>);
         return { data: res.data, headers: res.headers };
       },
       {
@@ -218,8 +221,15 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
 
   async function mapOne(raw: Json): Promise<SourceOrder> {
     const summary = Array.isArray(raw.refunds) ? raw.refunds : [];
-    const refunds = summary.length ? await listRefunds(String(raw.id)) : [];
-    return mapWooOrder(raw, { shopId, refunds, taxRates: await taxes(), roundTaxAtSubtotal: config.roundTaxAtSubtotal });
+    let refunds: Json[] = [];
+    let refundsError: ShopbooksError | undefined;
+    try {
+      refunds = summary.length ? await listRefunds(String(raw.id)) : [];
+    } catch (e) {
+      // one order's refunds fetch failing is that order's refunds' failure; the run goes on
+      refundsError = e instanceof ShopbooksError ? e : new ShopbooksError('RemoteBadResponse', `Reading the refunds of order ${String(raw.id)} failed.`, { retryable: true });
+    }
+    return mapWooOrder(raw, { shopId, refunds, ...(refundsError ? { refundsError } : {}), taxRates: await taxes(), roundTaxAtSubtotal: config.roundTaxAtSubtotal });
   }
 
   async function* listOrders(query: OrderQuery): AsyncIterable<OrderPage> {
@@ -308,6 +318,7 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
     get callCount() {
       return calls;
     },
+    shopTime: () => clock.now(),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Mapping of WooCommerce REST payloads to the canonical Order: every public fixture, generated orders, malformed input. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ShopbooksError } from '../../model/errors';
 import { mapWooOrder, wooStatusToState } from './map-order';
 import { generateCanonicalOrders } from './test-orders';
 import type { SourceOrder } from '../port';
@@ -61,13 +62,28 @@ describe('mapWooOrder on the public fixtures', () => {
     expect(o.paidAt).toBe('2023-08-16T07:45:57Z');
   });
 
-  it('refuses an order whose refunds were not fetched, or whose listed refund is missing (retryable)', () => {
+  it('refuses an order whose refunds were not fetched; a listed refund that is missing is that refund\'s read error (retryable)', () => {
     const list = load('woocommerce-orders-list-example.json');
     const a = mapWooOrder(list[1], { shopId: 's' });
     expect(a.ok).toBe(false);
     if (!a.ok) expect(a.error).toMatchObject({ code: 'RemoteBadResponse', retryable: true });
     const b = mapWooOrder(list[1], { shopId: 's', refunds: [load('woocommerce-refund-example.json')] });
-    expect(!b.ok && b.error.message).toMatch(/refund\(s\) 724/);
+    expect(b.ok && b.order.refunds.map((r) => r.id)).toEqual(['726']);
+    expect(b.ok && b.refundErrors?.map((r) => [r.id, r.error.code, r.error.retryable])).toEqual([['724', 'RemoteBadResponse', true]]);
+  });
+
+  it('an unreadable refund ("5,00") or a failed refunds fetch leaves the order readable and names the refund (issue 11 item 2, 3)', () => {
+    const list = load('woocommerce-orders-list-example.json');
+    const r726 = { ...(load('woocommerce-refund-example.json') as Record<string, unknown>), amount: '5,00' };
+    const r724 = load('woocommerce-refunds-list-example.json')[1];
+    const bad = mapWooOrder(list[1], { shopId: 's', refunds: [r726, r724] });
+    expect(bad.ok && bad.order.refunds.map((r) => r.id)).toEqual(['724']);
+    expect(bad.ok && bad.refundErrors?.[0]).toMatchObject({ id: '726', error: { code: 'MalformedNumber', retryable: false } });
+    expect(bad.ok && bad.refundErrors?.[0].error.message).toMatch(/5,00/);
+    const fetchFailed = mapWooOrder(list[1], { shopId: 's', refunds: [], refundsError: new ShopbooksError('RemoteUnavailable', 'The shop answered 500.', { retryable: true }) });
+    expect(fetchFailed.ok && fetchFailed.order.refunds).toEqual([]);
+    expect(fetchFailed.ok && fetchFailed.refundErrors?.map((r) => r.id).sort()).toEqual(['724', '726']);
+    expect(fetchFailed.ok && fetchFailed.refundErrors?.[0].error.message).toMatch(/answered 500/);
   });
 });
 

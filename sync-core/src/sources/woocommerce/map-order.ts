@@ -14,6 +14,8 @@ export interface MapWooOrderOptions {
   shopId: string;
   /** The order's refund objects (`GET /orders/{id}/refunds`); required when `refunds[]` is non-empty. */
   refunds?: unknown[];
+  /** Reading the refunds failed: each refund the order lists becomes a refund read error (the order itself is still read). */
+  refundsError?: ShopbooksError;
   /** The shop's `GET /taxes` table. */
   taxRates?: unknown[];
   /** The shop's "round tax at subtotal" setting, when known; inferred from the lines otherwise. */
@@ -294,17 +296,32 @@ export function mapWooOrder(input: unknown, opts: MapWooOrderOptions): SourceOrd
     const currency = str(required(o, 'currency', '')).trim().toUpperCase();
 
     // refunds: the summary on the order says which refund objects must be there
+    // One unreadable refund (or a failed refunds fetch) does not hide the order: it becomes that
+    // refund's own read error, recorded on the refund's ledger entry and retried.
     const summary = arr(o, 'refunds', '');
-    const refundObjs = (opts.refunds ?? []).filter(isObj);
-    if (summary.length && opts.refunds === undefined) {
+    const refundObjs = opts.refundsError ? [] : (opts.refunds ?? []).filter(isObj);
+    if (summary.length && opts.refunds === undefined && !opts.refundsError) {
       throw new MapProblem('RemoteBadResponse', `has ${summary.length} refund(s) but they were not fetched`);
     }
+    const refundErrors: Array<{ id: string; error: ShopbooksError }> = [];
+    const label = `WooCommerce order ${number ?? orderId}`;
     const fetchedIds = new Set(refundObjs.map((r) => str(r.id)));
-    const missing = summary.filter((s) => !fetchedIds.has(str(s.id)));
-    if (missing.length) {
-      throw new MapProblem('RemoteBadResponse', `refund(s) ${missing.map((m) => str(m.id)).join(', ')} listed on the order could not be read`);
+    for (const m of summary.filter((x) => !fetchedIds.has(str(x.id)))) {
+      const rid = str(m.id);
+      if (!rid) throw new MapProblem('RemoteBadResponse', 'lists a refund without an id');
+      const why = opts.refundsError ? `reading its refunds failed: ${opts.refundsError.message}` : 'the shop did not return it with the order\'s refunds';
+      refundErrors.push({ id: rid, error: new ShopbooksError('RemoteBadResponse', `${label}: refund ${rid} could not be read (${why}). It is retried.`, { retryable: true, details: { orderId, refundId: rid } }) });
     }
-    const refunds = refundObjs.map((r, i) => mapRefund(r, orderId, i));
+    const refunds: Refund[] = [];
+    refundObjs.forEach((r, i) => {
+      try {
+        refunds.push(mapRefund(r, orderId, i));
+      } catch (e) {
+        const rid = str(r.id);
+        if (!rid || !(e instanceof MapProblem)) throw e;
+        refundErrors.push({ id: rid, error: new ShopbooksError(e.code, `${label}: ${e.message}`, { retryable: e.code === 'RemoteBadResponse', details: { orderId, refundId: rid } }) });
+      }
+    });
 
     // tax rates used anywhere on the order
     const table = (opts.taxRates ?? []).filter(isObj).map(mapTaxRate).filter((t): t is TaxRate => t !== null);
@@ -417,7 +434,7 @@ export function mapWooOrder(input: unknown, opts: MapWooOrderOptions): SourceOrd
     };
     const parsed = parseOrder(candidate);
     if (!parsed.ok) return fail('MalformedOrder', `cannot be read: ${parsed.problems.join('; ')}`);
-    return { ok: true, order: parsed.order };
+    return refundErrors.length ? { ok: true, order: parsed.order, refundErrors } : { ok: true, order: parsed.order };
   } catch (e) {
     if (e instanceof MapProblem) return fail(e.code, e.message, e.code === 'RemoteBadResponse');
     return fail('MalformedOrder', `cannot be read: ${(e as Error).message}`);

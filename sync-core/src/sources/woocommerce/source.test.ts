@@ -307,6 +307,22 @@ describe('WooCommerce source ↔ simulator: errors and faults', () => {
     expect(sim.requests.log.filter((r) => r.fault === kind)).toHaveLength(2);
   });
 
+  it('one order\'s refunds fetch failing after the retries is that order\'s refund read error; the listing goes on (issue 11 item 3)', async () => {
+    const all = (await collect(source().listOrders({}))).orders;
+    const withRefunds = all.find((o) => o.ok && o.order.refunds.length > 0);
+    if (!withRefunds?.ok) throw new Error('the seed has an order with refunds');
+    const id = withRefunds.order.id;
+    sim.faults.clear();
+    sim.faults.inject({ kind: 'http-500-html', times: 4, match: `/wc/v3/orders/${id}/refunds` });
+    const { orders } = await collect(source().listOrders({}));
+    expect(orders).toHaveLength(all.length);
+    const again = orders.find((o) => o.ok && o.order.id === id);
+    expect(again?.ok && again.order.refunds).toEqual([]);
+    expect(again?.ok && again.refundErrors?.map((r) => r.id).sort()).toEqual(withRefunds.order.refunds.map((r) => r.id).sort());
+    expect(again?.ok && again.refundErrors?.[0].error).toMatchObject({ code: 'RemoteBadResponse', retryable: true });
+    expect(again?.ok && again.refundErrors?.[0].error.message).toMatch(/HTTP 500/);
+  });
+
   it('a slow answer beyond the timeout is retried', async () => {
     sim.faults.inject({ kind: 'slow', delayMs: 1500, match: '/wc/v3/taxes' });
     const src = source({ timeoutMs: 1000 });
