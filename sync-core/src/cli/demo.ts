@@ -12,6 +12,7 @@ import type { SandboxOptions } from '../sandbox';
 import { loadSimulators } from './simulators';
 import type { BooksDocument, BooksFollowUps } from '../sandbox/books';
 import { createSource, createStore, createTarget } from './wiring';
+import { isDocumentEntry } from '../store/port';
 import { targetRegistration } from '../targets/index';
 import { sourceRegistration } from '../sources/index';
 import { printJson, table } from './output';
@@ -49,7 +50,7 @@ export function reconcileBooks(orders: Order[], booked: Array<{ key: string; kin
   const refs = new Set<string>();
   for (const e of booked) {
     // payments and PDFs are follow-ups of a document, not documents: reconciled in their own sections
-    if (e.kind !== 'order' && e.kind !== 'refund' && e.kind !== 'cancellation') continue;
+    if (!isDocumentEntry(e)) continue;
     refs.add(e.reference);
     const doc = books.get(e.reference);
     const order = byId.get(e.orderId);
@@ -116,9 +117,10 @@ export function reconcileFollowUps(orders: Order[], entries: Array<{ kind: strin
   const booked = entries.filter((e) => e.status === 'booked');
   const r: FollowUpReconciliation = { ok: true, payments: booked.filter((e) => e.kind === 'payment').length, paidButOpen: [], unpaidOpen: 0, unallocatedPayments: books.unallocated, pdfs: booked.filter((e) => e.kind === 'attachment').length, pdfWrong: [] };
   for (const e of booked) {
-    if (e.kind !== 'order' && e.kind !== 'refund' && e.kind !== 'cancellation') continue;
+    if (!isDocumentEntry(e)) continue;
     const order = byId.get(e.orderId);
-    const paid = !!order && (order.paidAt !== null || order.state === 'paid' || order.state === 'completed');
+    // paid means the shop recorded a payment (issue 18), never a status such as completed
+    const paid = !!order && order.paidAt !== null;
     if (o.payments && paid && books.open.has(e.reference)) r.paidButOpen.push(e.reference);
     if (!paid && books.open.has(e.reference)) r.unpaidOpen++;
     if (o.pdfs && books.pdfs.get(e.reference) !== 1) r.pdfWrong.push(e.reference);
@@ -137,7 +139,8 @@ export async function runDemo(o: DemoOptions): Promise<boolean> {
     const say = (s: string) => !o.json && process.stdout.write(s + '\n');
     say(`Shopbooks demo: a simulated ${sourceRegistration(o.platform).label} shop with ${o.orders} orders, booked into a simulated ${target.label}.`);
     if (!o.realisticLimits) say(`(The simulated books allow ${sb.running.limitsNote} so the demo is quick; the client paces by the same rate-limit headers. --realistic-limits keeps the real ones.)`);
-    const summary: SyncSummary = await runSync({ source: createSource(config, store), target: createTarget(config), store, plan: config.plan, rules: config.rules, attachments: config.attachments }, { mode: 'sync' });
+    const books = createTarget(config);
+    const summary: SyncSummary = await runSync({ source: createSource(config, store), target: books, store, plan: config.plan, rules: config.rules, attachments: config.attachments }, { mode: 'sync' });
 
     // The shop's own figures, read afresh.
     const source = createSource(config);
@@ -151,7 +154,8 @@ export async function runDemo(o: DemoOptions): Promise<boolean> {
     const skipped = (await store.listEntries()).filter((e) => e.status === 'skipped');
     const booksCalls = Object.entries(summary.targetCalls).map(([k, v]) => `${k} ${v}`).join(', ');
     const paymentsOn = target.registersPayments?.(target.config.parse(config[target.name])) ?? false;
-    const fu = reconcileFollowUps(orders, await store.listEntries(), sb.followUps(), { payments: paymentsOn, pdfs: config.attachments.enabled });
+    const pdfsOn = config.attachments.enabled && typeof books.attachPdf === 'function';
+    const fu = reconcileFollowUps(orders, await store.listEntries(), sb.followUps(), { payments: paymentsOn, pdfs: pdfsOn });
     const ok = rec.ok && fu.ok && stats.tooManyRequests === 0;
 
     if (o.json) {
@@ -183,14 +187,14 @@ export async function runDemo(o: DemoOptions): Promise<boolean> {
     say('');
     say('Payments and invoice PDFs, as the books hold them');
     say(table(['', 'Count', ''], [
-      [o.target === 'exact' ? 'Payments registered (cash/bank entries)' : 'Payments registered (on the invoices)', o.target === 'exact' ? fu.payments : '-', paymentsOn ? 'on' : 'off'],
+      ['Payments registered', paymentsOn ? fu.payments : '-', paymentsOn ? 'on' : 'off'],
       ['Paid orders/refunds still open in the books', fu.paidButOpen.length, fu.paidButOpen.length ? `OPEN: ${fu.paidButOpen.slice(0, 5).join(', ')}` : 'none'],
       ['Unpaid orders open in the books (as they should be)', fu.unpaidOpen, ''],
       ['Payments that matched no open item', fu.unallocatedPayments, fu.unallocatedPayments ? 'DUPLICATE OR UNMATCHED' : 'none'],
-      ['Invoice PDFs attached', fu.pdfs, config.attachments.enabled ? (fu.pdfWrong.length ? `not exactly one: ${fu.pdfWrong.slice(0, 5).join(', ')}` : 'one per document') : 'off'],
+      ['Invoice PDFs attached', pdfsOn ? fu.pdfs : '-', pdfsOn ? (fu.pdfWrong.length ? `not exactly one: ${fu.pdfWrong.slice(0, 5).join(', ')}` : 'one per document') : 'off'],
     ], ['left', 'right', 'left']));
     say(`API calls: shop ${summary.sourceCalls}; books ${stats.requests} (${booksCalls}); 429 responses: ${stats.tooManyRequests}.`);
-    say(ok ? `Every booked order and refund is in the books exactly once, to the cent${paymentsOn ? ', paid ones settled' : ''}${config.attachments.enabled ? ', each with one PDF' : ''}.` : 'RECONCILIATION FAILED: see above.');
+    say(ok ? `Every booked order and refund is in the books exactly once, to the cent${paymentsOn ? ', paid ones settled' : ''}${pdfsOn ? ', each with one PDF' : ''}.` : 'RECONCILIATION FAILED: see above.');
     return ok;
   } finally {
     await sb.close();

@@ -3,6 +3,7 @@
  * Exit codes: 0 = the run completed (failed orders are recorded, see `status`); 1 = the run could
  * not complete (e.g. authentication); 2 = bad configuration or usage.
  */
+import { isDocumentEntry } from '../store/port';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isValid, parseISO } from 'date-fns';
 import cliProgress from 'cli-progress';
@@ -165,7 +166,7 @@ async function status(g: GlobalOpts) {
     const store = createStore(config);
     const entries = await store.listEntries();
     const runs = await store.listRuns(5);
-    const isDocument = (e: (typeof entries)[number]) => e.kind === 'order' || e.kind === 'refund' || e.kind === 'cancellation';
+    const isDocument = isDocumentEntry;
     const count = (s: string) => entries.filter((e) => e.status === s && isDocument(e)).length;
     const followUps = (kind: string) => entries.filter((e) => e.status === 'booked' && e.kind === kind).length;
     const failed = entries.filter((e) => e.status === 'failed');

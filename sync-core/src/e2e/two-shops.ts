@@ -12,7 +12,7 @@ import type { Order } from '../model/order';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
 import { booksFromExact, booksFromMoneybird, type BooksDocument } from '../sandbox/books';
 import { startShopSource, type SandboxShop } from '../sandbox/shops';
-import type { LedgerEntry } from '../store/port';
+import { isDocumentEntry, type LedgerEntry } from '../store/port';
 import { reconcileBooks, type Reconciliation } from '../cli/demo';
 
 export interface TwoShops {
@@ -75,12 +75,12 @@ export interface TwoShopReconciliation {
 export function reconcileShops(shops: ShopLedger[], documents: BooksDocument[]): TwoShopReconciliation {
   const byId = new Map(documents.map((d) => [d.id, d]));
   const claims = new Map<string, string[]>();
-  for (const s of shops) for (const e of s.entries) if (e.status === 'booked' && e.documentId) claims.set(e.documentId, [...(claims.get(e.documentId) ?? []), `${s.name}:${e.key}`]);
+  for (const s of shops) for (const e of s.entries) if (e.status === 'booked' && e.documentId && isDocumentEntry(e)) claims.set(e.documentId, [...(claims.get(e.documentId) ?? []), `${s.name}:${e.key}`]);
   const orphans = documents.filter((d) => !claims.has(d.id)).map((d) => `${d.reference} (${d.id})`);
   const perShop: Record<string, Reconciliation> = {};
   const failedByCode: Record<string, Record<string, number>> = {};
   for (const s of shops) {
-    const booked = s.entries.filter((e) => e.status === 'booked');
+    const booked = s.entries.filter((e) => e.status === 'booked' && isDocumentEntry(e));
     const own = new Map<string, BooksDocument>();
     for (const e of booked) {
       const d = e.documentId ? byId.get(e.documentId) : undefined;

@@ -7,6 +7,13 @@
  * same entry, and a token rotation must never be lost (compare-and-swap).
  */
 
+/** Ledger kinds that are documents in the books; 'payment' and 'attachment' entries are follow-ups of one. */
+export const DOCUMENT_KINDS = ['order', 'refund', 'cancellation'] as const;
+
+export function isDocumentEntry(e: { kind: string }): boolean {
+  return (DOCUMENT_KINDS as readonly string[]).includes(e.kind);
+}
+
 export type LedgerStatus = 'claimed' | 'booked' | 'failed' | 'skipped';
 
 export interface LedgerEntry {
