@@ -65,14 +65,35 @@ export interface RunRecord {
 }
 
 export interface Store {
+  /** A fresh run id that this store can later judge alive or dead (`isRunAlive`). */
+  newRunId(): string;
+  /**
+   * False only when the run is known dead (a same-host process that is gone, or a run whose
+   * heartbeat lease expired); true when alive or unknown. A claim of a dead run may be taken over
+   * before its lease ends.
+   */
+  isRunAlive(runId: string): Promise<boolean>;
+
   getEntry(key: string): Promise<LedgerEntry | null>;
   /**
    * Atomically claim an entry for `runId` for `leaseMs` (creating it from `init` if new).
    * Fails if it is booked or skipped, or claimed by another run whose lease has not expired.
    */
   claim(key: string, init: Omit<LedgerEntry, 'status' | 'claimedBy' | 'claimExpiresAt' | 'writeStartedAt' | 'documentId' | 'documentType' | 'documentNumber' | 'documentUrl' | 'customerId' | 'gross' | 'vat' | 'attempts' | 'lastError' | 'nextRetryAt' | 'skipReason' | 'updatedAt' | 'createdAt'>, runId: string, leaseMs: number): Promise<ClaimResult>;
-  /** Update fields of an entry (only the claimant should call this). Durable before it resolves. */
-  update(key: string, patch: Partial<LedgerEntry>): Promise<LedgerEntry>;
+  /**
+   * Update fields of an entry. Durable before it resolves.
+   *
+   * With `opts.holder` (fencing): applied only while `entry.claimedBy === holder`, atomically with
+   * that check (compare-and-set on the run id); otherwise nothing changes and it throws
+   * `ShopbooksError('ClaimLost', …, { retryable: true })`. Every update a run makes under a claim
+   * passes its run id, so a run whose lease expired and was taken over can record nothing.
+   */
+  update(key: string, patch: Partial<LedgerEntry>, opts?: { holder?: string }): Promise<LedgerEntry>;
+  /**
+   * Heartbeat: extend `runId`'s claim on `key` to now + `leaseMs`. Resolves false (and changes
+   * nothing) when the entry is no longer claimed by `runId` (taken over, released, or missing).
+   */
+  renewClaim(key: string, runId: string, leaseMs: number): Promise<boolean>;
   listEntries(filter?: { status?: LedgerStatus; shopId?: string; dueBefore?: string }): Promise<LedgerEntry[]>;
 
   getCursor(name: string): Promise<string | null>;
