@@ -334,7 +334,8 @@ export class PostgresStore implements Store {
     const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
     const c = await this.shared.pool.connect();
     let broken: Error | undefined;
-    c.on('error', (e) => (broken = e));
+    const onError = (e: Error) => (broken = e);
+    c.on('error', onError);
     const key: unknown[] = [this.shared.ns.lock, name];
     try {
       let wait = 20;
@@ -354,6 +355,7 @@ export class PostgresStore implements Store {
       if (!broken && isConnectionError(e)) broken = e as Error;
       throw e;
     } finally {
+      c.off('error', onError);
       c.release(broken);
     }
   }
