@@ -3,6 +3,7 @@
  * Exit codes: 0 = the run completed (failed orders are recorded, see `status`); 1 = the run could
  * not complete (e.g. authentication); 2 = bad configuration or usage.
  */
+import { registerFleetCommands } from '../fleet/cli';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { loadConfig, parseConfig, type ShopbooksConfig } from '../config';
@@ -228,6 +229,7 @@ export function buildProgram(): Command {
       const { serveSandbox } = await import('../sandbox');
       await serveSandbox({ portBase: Number(o.portBase), orders: Number(o.orders), seed: Number(o.seed), exactRedirectUri: o.exactRedirectUri, moneybirdRedirectUri: o.moneybirdRedirectUri });
     });
+  registerFleetCommands(program);
   return program;
 }
 

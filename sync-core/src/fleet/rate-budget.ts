@@ -91,7 +91,7 @@ export class RateBudget {
   async usage(): Promise<Array<{ key: string; limit: number; windowMs: number; inWindow: number; usedTotal: number; waitedMs: number; observed429: number }>> {
     const r = await this.pool.query(
       `SELECT b.key, b.limit_per_window, b.window_ms, b.used_total, b.waited_ms, b.observed_429,
-         (SELECT count(*) FROM ${this.schema}.rate_log l WHERE l.key = b.key AND l.at_ms > $1 - b.window_ms)::int AS in_window
+         (SELECT count(*) FROM ${this.schema}.rate_log l WHERE l.key = b.key AND l.at_ms > $1::bigint - b.window_ms)::int AS in_window
        FROM ${this.schema}.rate_budgets b ORDER BY b.key`,
       [Date.now()],
     );
