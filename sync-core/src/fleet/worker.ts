@@ -127,7 +127,7 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
   const runOne = async (job: SyncJob): Promise<Record<string, unknown>> => {
     const conn = await connections.get(job.connectionId);
     if (!conn || conn.paused) return { skipped: conn ? 'paused' : 'removed' };
-    const scoped = store.forScope(conn.id);
+    const scoped = store.forScope(conn.id, conn.budgetKey);
     let summary;
     let truncated = false;
     try {

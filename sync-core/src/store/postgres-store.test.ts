@@ -60,6 +60,19 @@ describe('PostgresStore', () => {
     expect(await other.getToken('exact')).toEqual({ value: { refresh: 'r1' }, version: 1 });
   });
 
+  it('token chains are shared within a token scope and kept apart across scopes (two Exact servers numbering divisions alike)', async () => {
+    const s = schema();
+    const a = await store(s);
+    const nl1 = a.forScope('conn-1', 'exact|https://start.exactonline.nl|app|1');
+    const nl2 = a.forScope('conn-2', 'exact|https://start.exactonline.nl|app|1');
+    const be = a.forScope('conn-3', 'exact|https://start.exactonline.be|app|1');
+    expect(await nl1.compareAndSwapToken('exact:app:1', null, { refresh: 'nl' })).toBe(true);
+    expect(await nl2.getToken('exact:app:1')).toEqual({ value: { refresh: 'nl' }, version: 1 });
+    expect(await be.getToken('exact:app:1')).toBeNull();
+    expect(await be.compareAndSwapToken('exact:app:1', null, { refresh: 'be' })).toBe(true);
+    expect((await nl1.getToken('exact:app:1'))?.value).toEqual({ refresh: 'nl' });
+  });
+
   it('of many concurrent claims of one entry exactly one wins; booked is final', async () => {
     const s = schema();
     const a = await store(s);

@@ -177,11 +177,21 @@ export class PostgresStore implements Store {
     private readonly now: () => number,
     /** Views made by `forScope` share the pool; closing them closes nothing. */
     private readonly owner = true,
+    readonly tokenScope = '',
   ) {}
 
-  /** The same database and session for another connection's ledger (closing it is a no-op). */
-  forScope(scope: string): PostgresStore {
-    return new PostgresStore(this.shared, scope, this.now, false);
+  /**
+   * The same database and session for another connection's ledger (closing it is a no-op).
+   * `tokenScope` names whose token chains it shares (the fleet passes the connection's budget key:
+   * base URL + app + administration), so two Exact or Moneybird servers that happen to number
+   * their administrations alike never overwrite each other's tokens.
+   */
+  forScope(scope: string, tokenScope = this.tokenScope): PostgresStore {
+    return new PostgresStore(this.shared, scope, this.now, false, tokenScope);
+  }
+
+  private tokenKey(name: string): string {
+    return this.tokenScope ? `${this.tokenScope}|${name}` : name;
   }
 
   /** The advisory lock (two-key form) that says this store's process is alive. */
@@ -317,14 +327,14 @@ export class PostgresStore implements Store {
   // ---- tokens --------------------------------------------------------------------------------
 
   async getToken(name: string): Promise<TokenRecord | null> {
-    const r = await this.shared.pool.query(`SELECT value, version FROM ${this.t('tokens')} WHERE name = $1`, [name]);
+    const r = await this.shared.pool.query(`SELECT value, version FROM ${this.t('tokens')} WHERE name = $1`, [this.tokenKey(name)]);
     return r.rows[0] ? { value: r.rows[0].value as Record<string, unknown>, version: Number(r.rows[0].version) } : null;
   }
   async compareAndSwapToken(name: string, expectedVersion: number | null, value: Record<string, unknown>): Promise<boolean> {
     const r =
       expectedVersion === null
-        ? await this.shared.pool.query(`INSERT INTO ${this.t('tokens')} (name, value, version) VALUES ($1, $2, 1) ON CONFLICT DO NOTHING`, [name, value])
-        : await this.shared.pool.query(`UPDATE ${this.t('tokens')} SET value = $2, version = version + 1, updated_at = now() WHERE name = $1 AND version = $3`, [name, value, expectedVersion]);
+        ? await this.shared.pool.query(`INSERT INTO ${this.t('tokens')} (name, value, version) VALUES ($1, $2, 1) ON CONFLICT DO NOTHING`, [this.tokenKey(name), value])
+        : await this.shared.pool.query(`UPDATE ${this.t('tokens')} SET value = $2, version = version + 1, updated_at = now() WHERE name = $1 AND version = $3`, [this.tokenKey(name), value, expectedVersion]);
     return r.rowCount === 1;
   }
 
