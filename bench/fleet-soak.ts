@@ -84,7 +84,8 @@ async function main() {
       ...sb.config,
       source: { ...s.shop.sourceConfig, shopId: s.id },
       plan: { ...(sb.config.plan as object), referencePrefix: s.prefix },
-      rules: { startDate: '2000-01-01', retryBaseSeconds: 1 },
+      // short leases: a PostgreSQL restart strands the claims of runs it broke until their lease ends
+      rules: { startDate: '2000-01-01', retryBaseSeconds: 1, claimLeaseSeconds: 15 },
       store: { kind: 'memory' },
       ...overrides,
     });

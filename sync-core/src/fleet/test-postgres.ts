@@ -5,6 +5,10 @@
  * PostgreSQL refuses to run as root; when we are root the cluster runs as the `postgres` user
  * (`runuser -u postgres`), with the directory owned by it. Binaries are looked up in
  * $PG_BIN, then /usr/lib/postgresql/<newest>/bin, then the PATH.
+ *
+ * `fsync=off` only matters when the operating system crashes, never for a killed or restarted
+ * PostgreSQL; `synchronous_commit` stays on: with it off, an immediate restart loses commits the
+ * store was told were durable (the fleet soak booked a document twice that way).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -75,11 +79,22 @@ export async function startTestPostgres(opts: { maxConnections?: number } = {}):
   const data = join(dir, 'data');
   run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const port = await freePort();
-  const pgOpts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=${opts.maxConnections ?? 300} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const pgOpts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=${opts.maxConnections ?? 300} -c fsync=off -c full_page_writes=off`;
   const start = () => run(join(bin, 'pg_ctl'), ['-D', data, '-o', pgOpts, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
   const stopNow = (mode: 'fast' | 'immediate') => run(join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']);
   start();
   let stopped = false;
+  // a test run that times out or is interrupted must not leave the cluster behind
+  const onExit = () => {
+    if (stopped) return;
+    try {
+      stopNow('immediate');
+    } catch {
+      /* already down */
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
@@ -92,6 +107,7 @@ export async function startTestPostgres(opts: { maxConnections?: number } = {}):
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.off('exit', onExit);
       try {
         stopNow('fast');
       } catch {
