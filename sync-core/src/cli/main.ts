@@ -6,6 +6,7 @@
 import { isDocumentEntry } from '../store/port';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isValid, parseISO } from 'date-fns';
+import { registerFleetCommands } from '../fleet/cli';
 import cliProgress from 'cli-progress';
 import { loadConfig, parseConfig, type ShopbooksConfig } from '../config';
 import { ShopbooksError, asShopbooksError } from '../model/errors';
@@ -306,6 +307,7 @@ export function buildProgram(): Command {
       const { serveSandbox } = await loadSimulators();
       await serveSandbox({ portBase: Number(o.portBase), orders: Number(o.orders), seed: Number(o.seed), exactRedirectUri: o.exactRedirectUri, moneybirdRedirectUri: o.moneybirdRedirectUri });
     });
+  registerFleetCommands(program);
   return program;
 }
 

@@ -1,0 +1,243 @@
+/**
+ * `npm run fleet:soak` / `npm run fleet:soak:ci`: many simulated shops (WooCommerce, Shopify,
+ * CCV Shop) booked by fleet worker processes on PostgreSQL + pg-boss into shared Exact divisions
+ * and Moneybird administrations (rate limits 60x faster than the real ones), while workers are
+ * SIGKILLed at random points and PostgreSQL is restarted once. Broken connections (a revoked shop
+ * key, a shop that is down, an administration without VAT codes) must end paused with a reason.
+ *
+ * Independent check: every shop is first synced without faults into a private, unlimited copy of
+ * the books (the control); the fleet's books must hold exactly the control's references, each
+ * once, with the same gross and VAT per rate. No 429 may be caused. Exit 1 otherwise.
+ *
+ * Options: --shops N (per group: --group N) --orders N --workers N --kills N --seed N --json FILE
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../sync-core/src/sandbox';
+import { startShopSource, type SandboxShop } from '../sync-core/src/sandbox/shops';
+import type { BooksDocument } from '../sync-core/src/sandbox/books';
+import { seededRandom } from '../sync-core/src/sandbox/woocommerce/generate';
+import { startTestPostgres } from '../sync-core/src/fleet/test-postgres';
+import { openPostgresStore } from '../sync-core/src/store/postgres-store';
+import { MemoryStore } from '../sync-core/src/store/memory-store';
+import { Connections } from '../sync-core/src/fleet/connections';
+import { parseConfig } from '../sync-core/src/config';
+import { createSource, createTarget } from '../sync-core/src/cli/wiring';
+import { runSync } from '../sync-core/src/engine/sync';
+import type { Platform } from '../sync-core/src/model/order';
+import { arg, sleep } from './lib/args';
+
+const shopsWanted = Number(arg('shops', '200'));
+const groupSize = Number(arg('group', '20'));
+const orders = Number(arg('orders', '12'));
+const workerCount = Number(arg('workers', '3'));
+const kills = Number(arg('kills', '20'));
+const seed = Number(arg('seed', '7'));
+const timeoutSec = Number(arg('timeout', '900'));
+const jsonOut = arg('json', '');
+
+const EXACT_LIMIT = { minutely: 60, windowMs: 1000, daily: 100_000_000 };
+const MB_LIMIT = { limit: 150, windowSec: 5 };
+const PLATFORMS: Platform[] = ['woocommerce', 'shopify', 'ccvshop'];
+
+interface ShopPlan {
+  id: string;
+  prefix: string;
+  platform: Platform;
+  group: number;
+  shop: SandboxShop;
+}
+
+const log = (s: string) => process.stderr.write(`[fleet-soak ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+
+function p95(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)];
+}
+
+async function main() {
+  const t0 = Date.now();
+  const rng = seededRandom(seed);
+  const pg = await startTestPostgres({ maxConnections: 400 });
+  const groups = Math.max(2, Math.ceil(shopsWanted / groupSize));
+  const books: Sandbox[] = [];
+  const controls: Sandbox[] = [];
+  const shops: ShopPlan[] = [];
+  const children = new Map<number, ChildProcess>();
+  const rss: number[] = [];
+  try {
+    // groups alternate Exact division / Moneybird administration; each is one simulator
+    for (let g = 0; g < groups; g++) {
+      const target = g % 2 === 0 ? 'exact' : 'moneybird';
+      books.push(await startSandbox({ target, platform: 'woocommerce', orders: 1, seed: 1000 + g, exactSim: { rateLimit: EXACT_LIMIT }, moneybirdSim: { rateLimit: MB_LIMIT } }));
+      controls.push(await startSandbox({ target, platform: 'woocommerce', orders: 1, seed: 1000 + g, exactSim: { rateLimit: { minutely: 1_000_000, daily: 100_000_000 } }, moneybirdSim: { rateLimit: { limit: 1_000_000, windowSec: 1 } } }));
+    }
+    for (let i = 0; i < shopsWanted; i++) {
+      const platform = PLATFORMS[i % 3];
+      const shop = await startShopSource(platform, { seed: seed * 1000 + i, orders, port: 0 });
+      shops.push({ id: `shop-${i}`, prefix: `S${i}-`, platform, group: i % groups, shop });
+    }
+    const connConfig = (s: ShopPlan, sb: Sandbox, overrides: Record<string, unknown> = {}) => ({
+      ...sb.config,
+      source: { ...s.shop.sourceConfig, shopId: s.id },
+      plan: { ...(sb.config.plan as object), referencePrefix: s.prefix },
+      // short leases: a PostgreSQL restart strands the claims of runs it broke until their lease ends
+      rules: { startDate: '2000-01-01', retryBaseSeconds: 1, claimLeaseSeconds: 15 },
+      store: { kind: 'memory' },
+      ...overrides,
+    });
+
+    // 1. control: each shop synced without faults into private, unlimited books
+    log(`control runs of ${shops.length} shops`);
+    // one store per administration: its connections share one token chain, as in the fleet
+    const controlStores = controls.map(() => new MemoryStore());
+    for (const s of shops) {
+      const cfg = parseConfig(connConfig(s, controls[s.group]));
+      const store = controlStores[s.group];
+      const sum = await runSync({ source: createSource(cfg, store), target: createTarget(cfg), store, plan: cfg.plan, rules: cfg.rules }, { mode: 'sync' });
+      if (sum.failed) log(`control ${s.id}: ${sum.failed} failed (${sum.failures[0]?.code}) — those are expected to stay failed in the fleet too`);
+    }
+
+    // 2. the fleet
+    const keyHex = randomBytes(32).toString('hex');
+    const schema = 'fleet';
+    const admin = await openPostgresStore({ url: pg.url, schema, poolMax: 4 });
+    const conns = new Connections(admin.pool, schema, Buffer.from(keyHex, 'hex'));
+    for (const s of shops) await conns.add(s.id, connConfig(s, books[s.group]), { intervalSeconds: 3 });
+    // broken connections
+    const exactSb = books[0];
+    const mbSb = books[1];
+    const woo = shops.find((s) => s.platform === 'woocommerce')!;
+    await conns.add('broken-revoked', connConfig({ ...woo, id: 'broken-revoked', prefix: 'BR-' }, mbSb, { source: { ...woo.shop.sourceConfig, shopId: 'broken-revoked', consumerSecret: 'cs_revoked' } }), { intervalSeconds: 2 });
+    await conns.add('broken-down', connConfig({ ...woo, id: 'broken-down', prefix: 'BD-' }, mbSb, { source: { ...woo.shop.sourceConfig, shopId: 'broken-down', url: 'http://127.0.0.1:9' } }), { intervalSeconds: 2 });
+    await conns.add('broken-vat', connConfig({ ...woo, id: 'broken-vat', prefix: 'BV-' }, exactSb, { exact: { ...(exactSb.config.exact as object), vatCodeMap: { 'domestic:99': '2' }, defaultVatCode: undefined } }), { intervalSeconds: 2 });
+    const broken = ['broken-revoked', 'broken-down', 'broken-vat'];
+
+    const opts = { url: pg.url, schema, keyHex, concurrency: 4, maxOrdersPerJob: 20, retryLimit: 2, retryDelaySeconds: 1, pauseAfterFailures: 3, pauseAfterRefusals: 5, schedulerIntervalMs: 1000, pollingIntervalSeconds: 0.5, expireInSeconds: 60, stopTimeoutMs: 3000, limits: { exact: { limit: 55, windowMs: 1000, padMs: 250 }, moneybird: { limit: 145, windowMs: 5000, padMs: 500 } } };
+    const startWorker = (slot: number) => {
+      const c = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'lib', 'fleet-worker-child.ts')], { env: { ...process.env, FLEET_SOAK_OPTS: JSON.stringify(opts) }, stdio: ['ignore', 'pipe', 'inherit'] });
+      c.stdout!.on('data', (b: Buffer) => {
+        for (const line of b.toString().split('\n')) {
+          const m = /"rss":(\d+)/.exec(line);
+          if (m) rss.push(Number(m[1]));
+        }
+      });
+      children.set(slot, c);
+    };
+    for (let i = 0; i < workerCount; i++) startWorker(i);
+
+    // first time each reference shows up in the fleet's books
+    const firstSeen = new Map<string, number>();
+    const fleetStart = Date.now();
+    const poll = setInterval(() => {
+      for (const sb of books) for (const ref of sb.books().keys()) if (!firstSeen.has(ref)) firstSeen.set(ref, Date.now() - fleetStart);
+    }, 250);
+
+    const expected = new Map<string, BooksDocument>();
+    for (const c of controls) for (const [k, v] of c.books()) expected.set(k, v);
+    log(`fleet: ${shops.length} shops + ${broken.length} broken, ${groups} administrations, ${workerCount} workers, ${expected.size} documents expected`);
+
+    let killed = 0;
+    let restarted = false;
+    const deadline = Date.now() + timeoutSec * 1000;
+    for (;;) {
+      await sleep(500 + Math.floor(rng() * 1500));
+      const done = [...expected.keys()].filter((k) => firstSeen.has(k)).length;
+      if (killed < kills && done < expected.size) {
+        const slot = Math.floor(rng() * workerCount);
+        children.get(slot)?.kill('SIGKILL');
+        killed++;
+        startWorker(slot);
+      }
+      if (!restarted && done >= expected.size / 2) {
+        log('restarting PostgreSQL');
+        restarted = true;
+        await pg.restart({ downMs: 1500 });
+      }
+      const rows = await conns.list().catch(() => null);
+      if (!rows) continue;
+      const brokenPaused = broken.every((b) => rows.find((r) => r.id === b)?.paused);
+      if (done >= expected.size && brokenPaused && restarted) break;
+      if (Date.now() > deadline) {
+        log('timeout');
+        break;
+      }
+    }
+    await sleep(2000); // let any last write land (there must be none extra)
+    clearInterval(poll);
+    for (const c of children.values()) c.kill('SIGTERM');
+    await sleep(1500);
+    for (const c of children.values()) c.kill('SIGKILL');
+
+    // 3. the check
+    const duplicates: string[] = [];
+    const missing: string[] = [];
+    const orphans: string[] = [];
+    const centDifferences: string[] = [];
+    const actual = new Map<string, BooksDocument>();
+    for (const sb of books) for (const [k, v] of sb.books()) actual.set(k, v);
+    for (const [ref, exp] of expected) {
+      const got = actual.get(ref);
+      if (!got) missing.push(ref);
+      else {
+        if (got.count > 1) duplicates.push(ref);
+        if (got.gross !== exp.gross || JSON.stringify(got.vatByPercent) !== JSON.stringify(exp.vatByPercent)) centDifferences.push(ref);
+      }
+    }
+    for (const ref of actual.keys()) if (!expected.has(ref)) orphans.push(ref);
+    const caused429 = books.reduce((n, sb) => n + sb.booksStats().tooManyRequests, 0);
+    const rows = await conns.list();
+    const brokenRows = rows.filter((r) => broken.includes(r.id)).map((r) => ({ id: r.id, paused: r.paused, reason: r.pauseReason }));
+    const perShop = shops.map((s) => p95([...firstSeen].filter(([k]) => k.startsWith(s.prefix) && expected.has(k)).map(([, t]) => t)));
+    const all = [...firstSeen].filter(([k]) => expected.has(k)).map(([, t]) => t);
+    const wall = (Date.now() - fleetStart) / 1000;
+    const budgets = (await admin.pool.query(`SELECT key, used_total, waited_ms, observed_429 FROM ${schema}.rate_budgets ORDER BY key`)).rows;
+    const result = {
+      shops: shops.length,
+      administrations: groups,
+      workers: workerCount,
+      kills: killed,
+      postgresRestarts: restarted ? 1 : 0,
+      expectedDocuments: expected.size,
+      bookedDocuments: actual.size,
+      duplicates,
+      missing,
+      orphans,
+      centDifferences,
+      caused429,
+      brokenConnections: brokenRows,
+      fleetP95Seconds: p95(all) / 1000,
+      worstShopP95Seconds: Math.max(0, ...perShop) / 1000,
+      perShopP95Seconds: Object.fromEntries(shops.map((s, i) => [s.id, perShop[i] / 1000])),
+      throughputDocsPerSecond: Math.round((actual.size / wall) * 10) / 10,
+      wallSeconds: Math.round(wall),
+      maxWorkerRssMB: Math.round(Math.max(0, ...rss) / 1e6),
+      rateBudgets: budgets,
+      totalSeconds: Math.round((Date.now() - t0) / 1000),
+    };
+    const ok = !duplicates.length && !missing.length && !orphans.length && !centDifferences.length && caused429 === 0 && brokenRows.every((b) => b.paused) && result.fleetP95Seconds <= 60;
+    const { perShopP95Seconds, ...brief } = result;
+    process.stdout.write(`${JSON.stringify(brief, null, 2)}\n`);
+    process.stdout.write(`per-shop p95 (s): ${Object.entries(perShopP95Seconds).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
+    process.stdout.write(ok ? 'FLEET SOAK OK\n' : 'FLEET SOAK FAILED\n');
+    if (jsonOut) writeFileSync(jsonOut, JSON.stringify(result, null, 2));
+    await admin.close();
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    for (const c of children.values()) c.kill('SIGKILL');
+    for (const s of shops) await s.shop.close().catch(() => undefined);
+    for (const b of [...books, ...controls]) await b.close().catch(() => undefined);
+    await pg.stop();
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (e) => {
+    process.stderr.write(`${(e as Error).stack}\n`);
+    process.exit(1);
+  },
+);
