@@ -110,6 +110,7 @@ final class Ledger_Controller extends Base_Controller {
 			'pendingSyncAt'   => wp_next_scheduled( Scheduler::HOOK_NOW ) ? gmdate( 'c', (int) wp_next_scheduled( Scheduler::HOOK_NOW ) ) : null,
 			'runs'            => $runs,
 			'lastResult'      => is_array( $last ) ? $last : null,
+			'setupMissing'    => Setup::missing(),
 		);
 	}
 }
