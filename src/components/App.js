@@ -64,6 +64,18 @@ export default function App({ boot }) {
 		[],
 	);
 
+	// A link to another tab of this page (a notice's "Open the Shopbooks log") changes only the hash.
+	useEffect(() => {
+		const onHash = () => {
+			const name = window.location.hash.replace('#', '');
+			if (TAB_NAMES.includes(name)) {
+				setTabOpen((t) => ({ name, n: t.n + 1 }));
+			}
+		};
+		window.addEventListener('hashchange', onHash);
+		return () => window.removeEventListener('hashchange', onHash);
+	}, []);
+
 	useEffect(() => {
 		let alive = true;
 		Promise.all([api.getSettings(), api.connections()])

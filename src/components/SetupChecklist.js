@@ -14,7 +14,7 @@ export default function SetupChecklist({ setup, onGoToTab }) {
 	return (
 		<Card className="shopbooks-card shopbooks-setup">
 			<CardHeader>
-				<h2 className="shopbooks-card-title">{__('Get started in five steps', 'shopbooks')}</h2>
+				<h2 className="shopbooks-card-title">{__('Get started', 'shopbooks')}</h2>
 			</CardHeader>
 			<CardBody>
 				<p>

@@ -146,8 +146,14 @@ describe('The README try-out, literally (wp-admin, headless Chromium)', { timeou
     );
     assert.ok(Object.keys(vatCodes).length >= 3, `README lists the VAT codes: ${JSON.stringify(vatCodes)}`);
     const keys = await page.$$eval('.shopbooks-vat-row', (els) => els.map((e) => e.getAttribute('data-vat-key') ?? ''));
-    for (const key of keys) {
-      if (vatCodes[key]) await page.selectOption(`.shopbooks-vat-row[data-vat-key="${key}"] select`, vatCodes[key]);
+    for (const key of Object.keys(vatCodes).filter((k) => !keys.includes(k))) {
+      // A rate the page does not list yet: README says "Add a VAT rate".
+      await page.fill('.shopbooks-new-vat-key input', key);
+      await page.click('.shopbooks-add-vat-key');
+      await page.waitForSelector(`.shopbooks-vat-row[data-vat-key="${key}"] select`);
+    }
+    for (const [key, code] of Object.entries(vatCodes)) {
+      await page.selectOption(`.shopbooks-vat-row[data-vat-key="${key}"] select`, code);
     }
     await page.click('.shopbooks-save-mapping');
     await page.waitForSelector('.shopbooks-mapping .shopbooks-notice-success');
@@ -191,6 +197,29 @@ describe('The README try-out, literally (wp-admin, headless Chromium)', { timeou
     await screenshot(page, 'tryout-05-log-390');
     await page.setViewportSize({ width: 1280, height: 900 });
     assert.deepEqual(problems.take(), [], 'errors in the page');
+  });
+
+  test('an order that keeps failing: the admin notice links to the log', { timeout: STEP_TIMEOUT }, async () => {
+    const key = 'tryout.test:order:1';
+    const init = { key, kind: 'order', shopId: 'tryout.test', orderId: '1', orderNumber: '9901', refundId: null, reference: 'WEB-9901' };
+    const claim = await rest(env, 'POST', '/shopbooks/v1/store/claim', { key, init, runId: 'tryout-test', leaseMs: 60_000 });
+    assert.equal(claim.status, 200, JSON.stringify(claim.body));
+    const upd = await rest(env, 'POST', '/shopbooks/v1/store/update', {
+      key,
+      patch: { claimedBy: null, claimExpiresAt: null, status: 'failed', attempts: 3, lastError: { code: 'VatCodeNotMapped', message: 'The VAT rate oss:FR:20 has no VAT code.' } },
+    });
+    assert.equal(upd.status, 200, JSON.stringify(upd.body));
+    await page.goto(`${env.url}/wp-admin/index.php`);
+    const link = page.locator('.shopbooks-notice[data-code="persistent_failures"] a.shopbooks-notice-link');
+    assert.match((await link.getAttribute('href')) ?? '', /page=shopbooks#log$/);
+    await screenshot(page, 'tryout-06-notice');
+    await link.click();
+    await page.waitForSelector('.shopbooks-tabs .shopbooks-tab-log.is-active');
+    // On the Shopbooks page itself the notice still leads to the log (a hash change, no reload).
+    await openSettings(page, env, 'mapping');
+    await page.click('.shopbooks-notice[data-code="persistent_failures"] a.shopbooks-notice-link');
+    await page.waitForSelector('.shopbooks-tabs .shopbooks-tab-log.is-active');
+    await page.waitForSelector('.shopbooks-ledger-row.is-failed');
   });
 
   test('the documented Moneybird token is accepted as well', { timeout: STEP_TIMEOUT }, async () => {

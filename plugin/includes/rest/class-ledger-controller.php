@@ -9,6 +9,7 @@ namespace Shopbooks\Rest;
 
 use Shopbooks\Runner;
 use Shopbooks\Scheduler;
+use Shopbooks\Setup;
 use Shopbooks\Store_Db;
 
 defined( 'ABSPATH' ) || exit;
