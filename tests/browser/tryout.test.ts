@@ -111,6 +111,16 @@ describe('The README try-out, literally (wp-admin, headless Chromium)', { timeou
     await openSettings(page, env);
     await page.waitForSelector('.shopbooks-setup');
     await screenshot(page, 'tryout-00-checklist-390');
+    // The same in Dutch, for a user with the nl_NL locale.
+    wpEval("update_user_meta(1, 'locale', 'nl_NL'); echo 'ok';");
+    try {
+      await openSettings(page, env, 'log');
+      assert.equal(await page.textContent('.shopbooks-setup .shopbooks-card-title'), 'Aan de slag');
+      assert.match((await page.textContent('.shopbooks-sync-blocked')) ?? '', /Koppel eerst je boekhouding/);
+      await screenshot(page, 'tryout-00-checklist-390-nl');
+    } finally {
+      wpEval("delete_user_meta(1, 'locale'); echo 'ok';");
+    }
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // 1. Connection.
