@@ -232,6 +232,15 @@ describe('The README try-out, literally (wp-admin, headless Chromium)', { timeou
     await page.waitForSelector('.shopbooks-ledger-row.is-failed');
   });
 
+  test('the plugins screen keeps a Settings link that opens the Shopbooks page', { timeout: STEP_TIMEOUT }, async () => {
+    await page.goto(`${env.url}/wp-admin/plugins.php`);
+    const link = page.locator('.row-actions a[href*="page=shopbooks"]', { hasText: 'Settings' });
+    assert.equal(await link.count(), 1, 'a "Settings" action link to the Shopbooks page');
+    const href = (await link.getAttribute('href')) ?? '';
+    await page.goto(href);
+    await page.waitForSelector('.shopbooks-tabs .components-tab-panel__tabs');
+  });
+
   test('the documented Moneybird token is accepted as well', { timeout: STEP_TIMEOUT }, async () => {
     const token = readmeValue(readmeTryOut(), /API token/);
     const r = await rest(env, 'POST', '/shopbooks/v1/connections/moneybird', { token });
