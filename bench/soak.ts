@@ -63,13 +63,13 @@ export interface SoakResult {
 
 async function moneybirdOAuth(sb: Sandbox): Promise<Record<string, unknown>> {
   const redirectUri = 'http://127.0.0.1/callback';
-  const code = new URL(sb.moneybird!.authorize({ clientId: 'sandbox-client', redirectUri, state: 's', scope: 'sales_invoices settings' })).searchParams.get('code')!;
+  const code = new URL(sb.moneybird!.authorize({ clientId: '5a4db0c5-0000-4000-8000-000000000001', redirectUri, state: 's', scope: 'sales_invoices settings' })).searchParams.get('code')!;
   const tok = (await fetch(`${sb.moneybird!.url}/oauth/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: '5a4db0c5-0000-4000-8000-000000000001', client_secret: 'sandbox-secret' }),
   }).then((r) => r.json())) as { refresh_token: string };
-  return { auth: { kind: 'oauth', clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri, refreshToken: tok.refresh_token }, rateLimit: MONEYBIRD_LIMIT };
+  return { auth: { kind: 'oauth', clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', redirectUri, refreshToken: tok.refresh_token }, rateLimit: MONEYBIRD_LIMIT };
 }
 
 function startOpts(target: Target, orders: number, seed: number) {

@@ -63,6 +63,7 @@ final class Notices {
 			$out[] = array(
 				'code'     => 'cron_past_due',
 				'severity' => 'warning',
+				'tab'      => 'log',
 				'message'  => __( 'Shopbooks sync runs are overdue: WP-Cron seems idle on this site (it only runs when someone visits). Add a real cron job that calls wp-cron.php every few minutes, or use "Sync now".', 'shopbooks' ),
 			);
 		}
@@ -71,6 +72,7 @@ final class Notices {
 			$out[] = array(
 				'code'     => 'persistent_failures',
 				'severity' => 'error',
+				'tab'      => 'log',
 				'message'  => sprintf(
 					/* translators: %d: number of orders */
 					_n( '%d order keeps failing to be booked. See the Shopbooks log for the reason.', '%d orders keep failing to be booked. See the Shopbooks log for the reasons.', count( $persistent ), 'shopbooks' ),
@@ -104,12 +106,18 @@ final class Notices {
 			if ( 'woocommerce_inactive' === $n['code'] && ! $ours && ( ! $screen || 'plugins' !== $screen->id ) ) {
 				continue;
 			}
+			// A notice about runs or failed orders leads to the log, also from the Shopbooks page itself.
+			if ( 'log' === ( $n['tab'] ?? '' ) ) {
+				$link = ' <a class="shopbooks-notice-link" href="' . esc_url( Connections::settings_url() . '#log' ) . '">' . esc_html__( 'Open the Shopbooks log', 'shopbooks' ) . '</a>';
+			} else {
+				$link = $ours ? '' : ' <a class="shopbooks-notice-link" href="' . esc_url( Connections::settings_url() ) . '">' . esc_html__( 'Open Shopbooks', 'shopbooks' ) . '</a>';
+			}
 			printf(
 				'<div class="notice notice-%1$s shopbooks-notice" data-code="%2$s"><p><strong>Shopbooks:</strong> %3$s%4$s</p></div>',
 				esc_attr( $n['severity'] ),
 				esc_attr( $n['code'] ),
 				esc_html( $n['message'] ),
-				$ours ? '' : ' <a href="' . esc_url( Connections::settings_url() ) . '">' . esc_html__( 'Open Shopbooks', 'shopbooks' ) . '</a>'
+				$link // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above
 			);
 			if ( 'site_moved' === $n['code'] && current_user_can( 'manage_options' ) ) {
 				self::render_identity_choice();
@@ -175,7 +183,7 @@ final class Notices {
 		$body = __( 'Shopbooks tried several times to book these orders into your accounting and did not succeed:', 'shopbooks' ) . "\n\n"
 			. implode( "\n", $lines ) . "\n\n"
 			. __( 'Fix the cause (often a VAT code or GL account that is not mapped), then press Retry in the log:', 'shopbooks' ) . "\n"
-			. Connections::settings_url() . "\n";
+			. Connections::settings_url() . '#log' . "\n";
 		wp_mail( Settings::notify_email(), $subject, $body );
 		update_option( 'shopbooks_last_failure_mail', time(), false );
 		update_option( self::EMAILED_OPTION, $emailed, false );

@@ -135,6 +135,10 @@ final class Scheduler {
 	 * Cron callback: sync.
 	 */
 	public static function run_sync(): void {
+		// The schedule starts booking only once the setup is complete (the settings page's checklist).
+		if ( null !== Setup::missing() ) {
+			return;
+		}
 		self::run( 'sync', array() );
 	}
 

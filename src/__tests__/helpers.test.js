@@ -134,3 +134,32 @@ describe('Exact XML export summary', () => {
 		);
 	});
 });
+
+describe('setupSteps: the first-run checklist and why Sync now waits', () => {
+	const { setupSteps } = require('../setup');
+	const mapped = {
+		target: 'exact',
+		mapping: { journal: '70', glAccounts: { revenue: '8000' }, vatMap: { 'domestic:21': '2' }, defaultVatCode: '' },
+	};
+	const conns = (exact, access) => ({ exact: { connected: exact }, moneybird: {}, woocommerce: { connected: access } });
+
+	test('nothing connected: not ready, the reason names the connection', () => {
+		const r = setupSteps({ target: 'exact', mapping: { glAccounts: {}, vatMap: {} } }, conns(false, false));
+		expect(r.ready).toBe(false);
+		expect(r.reasonTab).toBe('connection');
+		expect(r.reason).toMatch(/Exact Online/);
+		expect(r.steps.map((s) => s.key)).toEqual(['connect', 'access', 'map', 'rules', 'preview', 'start']);
+	});
+	test('connected without access, then without mapping', () => {
+		expect(setupSteps(mapped, conns(true, false)).reason).toMatch(/Access for the sync/);
+		const r = setupSteps({ ...mapped, mapping: { ...mapped.mapping, journal: '' } }, conns(true, true));
+		expect(r.reasonTab).toBe('mapping');
+		expect(r.ready).toBe(false);
+	});
+	test('connected, access and mapping: ready', () => {
+		const r = setupSteps(mapped, conns(true, true));
+		expect(r.ready).toBe(true);
+		expect(r.reason).toBeNull();
+		expect(r.steps.filter((s) => s.done).map((s) => s.key)).toEqual(['connect', 'access', 'map']);
+	});
+});

@@ -8,6 +8,8 @@ import RulesTab from './RulesTab';
 import MappingTab from './MappingTab';
 import LogTab from './LogTab';
 import PreviewTab from './PreviewTab';
+import SetupChecklist from './SetupChecklist';
+import { setupSteps } from '../setup';
 
 const TAB_NAMES = ['connection', 'rules', 'mapping', 'log', 'preview'];
 
@@ -45,6 +47,13 @@ export default function App({ boot }) {
 	const [settings, setSettings] = useState(null);
 	const [connections, setConnections] = useState(null);
 	const [loadError, setLoadError] = useState(null);
+	const [tabOpen, setTabOpen] = useState({ name: initialTab(), n: 0 });
+	const goToTab = useCallback((name) => {
+		if (window.history && window.history.replaceState) {
+			window.history.replaceState(null, '', `#${name}`);
+		}
+		setTabOpen((t) => ({ name, n: t.n + 1 }));
+	}, []);
 
 	const reloadConnections = useCallback(
 		() =>
@@ -54,6 +63,18 @@ export default function App({ boot }) {
 			}),
 		[],
 	);
+
+	// A link to another tab of this page (a notice's "Open the Shopbooks log") changes only the hash.
+	useEffect(() => {
+		const onHash = () => {
+			const name = window.location.hash.replace('#', '');
+			if (TAB_NAMES.includes(name)) {
+				setTabOpen((t) => ({ name, n: t.n + 1 }));
+			}
+		};
+		window.addEventListener('hashchange', onHash);
+		return () => window.removeEventListener('hashchange', onHash);
+	}, []);
 
 	useEffect(() => {
 		let alive = true;
@@ -93,6 +114,8 @@ export default function App({ boot }) {
 		{ name: 'preview', title: __('Preview', 'shopbooks') },
 	].map((t) => ({ ...t, className: `shopbooks-tab-${t.name}` }));
 
+	const setup = setupSteps(settings, connections);
+
 	const renderTab = (tab) => {
 		switch (tab.name) {
 			case 'rules':
@@ -100,7 +123,7 @@ export default function App({ boot }) {
 			case 'mapping':
 				return <MappingTab settings={settings} connections={connections} onSaved={setSettings} />;
 			case 'log':
-				return <LogTab />;
+				return <LogTab setup={setup} onGoToTab={goToTab} />;
 			case 'preview':
 				return <PreviewTab settings={settings} />;
 			default:
@@ -120,11 +143,13 @@ export default function App({ boot }) {
 	return (
 		<div className="shopbooks-settings">
 			{oauthNotice(boot && boot.oauthResult)}
+			{!setup.ready ? <SetupChecklist setup={setup} onGoToTab={goToTab} /> : null}
 			<TabPanel
+				key={`${tabOpen.name}-${tabOpen.n}`}
 				className="shopbooks-tabs"
 				activeClass="is-active"
 				tabs={tabs}
-				initialTabName={initialTab()}
+				initialTabName={tabOpen.name}
 				onSelect={(name) => {
 					if (window.history && window.history.replaceState) {
 						window.history.replaceState(null, '', `#${name}`);

@@ -626,13 +626,13 @@ function SyncAccess({ conn, onChanged }) {
 						? sprintf(
 								/* translators: %s: user login */
 								__(
-									'The sync reads orders as the user %s with its own application password.',
+									'Shopbooks reads your orders as the user %s, with a password only Shopbooks knows. To take this access back, delete that user or its application password under Users.',
 									'shopbooks',
 								),
 								c.user,
 							)
 						: __(
-								'The sync needs its own WordPress user with an application password to read orders and keep its log. Shopbooks creates both for you.',
+								'Shopbooks books your orders in the background, also when nobody is logged in. For that it needs a login of its own on this site. One click creates it: a user "shopbooks-sync" with a password only Shopbooks knows. You never type it, and you can take the access back at any time under Users.',
 								'shopbooks',
 							)}
 				</p>

@@ -50,17 +50,25 @@ function nextRunText(runs) {
 	return runs.nextRunAt ? formatDateTime(runs.nextRunAt) : __('Not scheduled', 'shopbooks');
 }
 
-function RunsCard({ runs, onSyncNow, syncBusy }) {
+function RunsCard({ runs, onSyncNow, syncBusy, setup, onGoToTab }) {
 	const last = runs && runs.lastRun;
 	const result = runs && runs.lastResult;
+	const running = Boolean(runs && runs.running);
+	let blocked = null;
+	if (setup && !setup.ready) {
+		blocked = setup.reason;
+	} else if (running) {
+		blocked = __('A sync is running now; wait for it to finish.', 'shopbooks');
+	}
 	return (
 		<Card className="shopbooks-card shopbooks-runs">
 			<CardHeader>
 				<h2 className="shopbooks-card-title">{__('Sync', 'shopbooks')}</h2>
 				<Button
 					variant="primary"
-					isBusy={syncBusy}
-					disabled={syncBusy}
+					isBusy={syncBusy || running}
+					disabled={syncBusy || Boolean(blocked)}
+					aria-describedby={blocked ? 'shopbooks-sync-blocked' : undefined}
 					onClick={onSyncNow}
 					className="shopbooks-sync-now"
 				>
@@ -68,6 +76,16 @@ function RunsCard({ runs, onSyncNow, syncBusy }) {
 				</Button>
 			</CardHeader>
 			<CardBody>
+				{blocked ? (
+					<p id="shopbooks-sync-blocked" className="shopbooks-sync-blocked">
+						{blocked}{' '}
+						{setup && !setup.ready && setup.reasonTab && onGoToTab ? (
+							<Button variant="link" onClick={() => onGoToTab(setup.reasonTab)}>
+								{__('Go there', 'shopbooks')}
+							</Button>
+						) : null}
+					</p>
+				) : null}
 				{!runs ? (
 					<Spinner />
 				) : (
@@ -120,7 +138,7 @@ function RunsCard({ runs, onSyncNow, syncBusy }) {
 }
 
 /** Log: what happened to each order, with a retry for failed ones, and the sync's last and next run. */
-export default function LogTab() {
+export default function LogTab({ setup, onGoToTab } = {}) {
 	const [runs, setRuns] = useState(null);
 	const [ledger, setLedger] = useState(null);
 	const [status, setStatus] = useState('');
@@ -211,7 +229,13 @@ export default function LogTab() {
 					{notice.text}
 				</Notice>
 			)}
-			<RunsCard runs={runs} onSyncNow={syncNow} syncBusy={syncBusy} />
+			<RunsCard
+				runs={runs}
+				onSyncNow={syncNow}
+				syncBusy={syncBusy}
+				setup={setup}
+				onGoToTab={onGoToTab}
+			/>
 			<ExportCard />
 			<Card className="shopbooks-card shopbooks-ledger">
 				<CardHeader>

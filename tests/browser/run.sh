@@ -7,7 +7,7 @@
 #
 # Env: BROWSER_WP_PORT (8891) BROWSER_WP_DB_PORT (3318) BROWSER_WP_DIR (<repo>/test-output/wp-browser)
 #      BROWSER_WP_CORE (debian = WordPress 6.1, the oldest supported; npm = WordPress 6.5.5, see bin/wp-local.sh)
-#      SHOPBOOKS_SKIP_BUILD=1 (use the existing plugin/build)
+#      SHOPBOOKS_SKIP_BUILD=1 (use the existing plugin/build)  BROWSER_TESTS (test files to run; default all)
 # Screenshots: test-output/screenshots/*.png. Exit code non-zero when anything fails.
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -43,7 +43,6 @@ if [ ! -x /usr/bin/chromium ]; then
   flock /tmp/shopbooks-apt.lock sh -c "$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null"
 fi
 
-# A fresh site every run: the tests start from a newly activated plugin.
 started=0
 stop_wp() {
   if [ "$started" = 1 ] && [ "${SHOPBOOKS_BROWSER_KEEP:-}" != 1 ]; then
@@ -51,12 +50,16 @@ stop_wp() {
   fi
 }
 trap stop_wp EXIT
-say "starting WordPress on 127.0.0.1:$WP_PORT ($WP_DIR)"
-bash bin/wp-local.sh down >/dev/null 2>&1 || true   # a leftover of an interrupted run (its own PID files only)
-rm -rf "$WP_DIR/site" "$WP_DIR/db" "$WP_DIR/app-password" "$WP_DIR/env"
-started=1
-bash bin/wp-local.sh up >test-output/wp-browser-up.log 2>&1 || { cat test-output/wp-browser-up.log; exit 1; }
-
-say "running the browser tests"
-WP_ENV_FILE="$WP_DIR/env" npx --no-install tsx --test --test-reporter=spec tests/browser/*.test.ts
+# Each test file gets a fresh site: every file starts from a newly activated plugin.
+status=0
+for file in ${BROWSER_TESTS:-tests/browser/*.test.ts}; do
+  say "starting WordPress on 127.0.0.1:$WP_PORT ($WP_DIR) for $file"
+  bash bin/wp-local.sh down >/dev/null 2>&1 || true   # a leftover of an interrupted run (its own PID files only)
+  rm -rf "$WP_DIR/site" "$WP_DIR/db" "$WP_DIR/app-password" "$WP_DIR/env"
+  started=1
+  bash bin/wp-local.sh up >test-output/wp-browser-up.log 2>&1 || { cat test-output/wp-browser-up.log; exit 1; }
+  say "running $file"
+  WP_ENV_FILE="$WP_DIR/env" npx --no-install tsx --test --test-reporter=spec "$file" || status=1
+done
 say "done"
+exit $status

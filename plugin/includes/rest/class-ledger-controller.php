@@ -9,6 +9,7 @@ namespace Shopbooks\Rest;
 
 use Shopbooks\Runner;
 use Shopbooks\Scheduler;
+use Shopbooks\Setup;
 use Shopbooks\Store_Db;
 
 defined( 'ABSPATH' ) || exit;
@@ -130,6 +131,7 @@ final class Ledger_Controller extends Base_Controller {
 			'pendingSyncAt'   => wp_next_scheduled( Scheduler::HOOK_NOW ) ? gmdate( 'c', (int) wp_next_scheduled( Scheduler::HOOK_NOW ) ) : null,
 			'runs'            => $runs,
 			'lastResult'      => is_array( $last ) ? $last : null,
+			'setupMissing'    => Setup::missing(),
 		);
 	}
 }

@@ -85,9 +85,9 @@ describe('Moneybird under faults', () => {
   it('two sync processes at once share rotating OAuth tokens and never lose the connection', async () => {
     const sb = await startSandbox({ target: 'moneybird', platform: 'woocommerce', orders: 30, seed: 14, fastLimits: true, moneybirdSim: { tokenExpiresInSec: 2 } });
     const redirectUri = 'http://127.0.0.1/callback';
-    const code = new URL(sb.moneybird!.authorize({ clientId: 'sandbox-client', redirectUri, state: 's', scope: 'sales_invoices settings' })).searchParams.get('code')!;
-    const tok = (await fetch(`${sb.moneybird!.url}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'sandbox-client', client_secret: 'sandbox-secret' }) }).then((r) => r.json())) as { refresh_token: string };
-    const mb = { ...(sb.config.moneybird as Record<string, unknown>), auth: { kind: 'oauth', clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri, refreshToken: tok.refresh_token } };
+    const code = new URL(sb.moneybird!.authorize({ clientId: '5a4db0c5-0000-4000-8000-000000000001', redirectUri, state: 's', scope: 'sales_invoices settings' })).searchParams.get('code')!;
+    const tok = (await fetch(`${sb.moneybird!.url}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: '5a4db0c5-0000-4000-8000-000000000001', client_secret: 'sandbox-secret' }) }).then((r) => r.json())) as { refresh_token: string };
+    const mb = { ...(sb.config.moneybird as Record<string, unknown>), auth: { kind: 'oauth', clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', redirectUri, refreshToken: tok.refresh_token } };
     const { path, dir } = fileConfig(sb, { moneybird: mb });
     try {
       await twoSyncsAtOnce({ path, dir });

@@ -10,6 +10,7 @@ import { runSync, type SyncSummary } from '../engine/sync';
 import type { Store } from '../store/port';
 import type { Order } from '../model/order';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox';
+import { DEFAULT_CLIENT } from '../sandbox/exact';
 import { booksFromExact, booksFromMoneybird, type BooksDocument } from '../sandbox/books';
 import { startShopSource, type SandboxShop } from '../sandbox/shops';
 import { isDocumentEntry, type LedgerEntry } from '../store/port';
@@ -36,7 +37,7 @@ export async function startTwoShops(o: { target: SandboxOptions['target']; order
   const configA: ShopbooksConfigInput = { ...a.config, source: { ...a.config.source, shopId: 'shop-a' }, plan };
   const configB: ShopbooksConfigInput = { ...a.config, source: { ...shopB.sourceConfig, shopId: 'shop-b' }, plan };
   // each shop's installation has its own connection to the books
-  if (a.exact) configB.exact = { ...(a.config.exact as Record<string, unknown>), refreshToken: a.exact.issueRefreshToken('sandbox-client') };
+  if (a.exact) configB.exact = { ...(a.config.exact as Record<string, unknown>), refreshToken: a.exact.issueRefreshToken(DEFAULT_CLIENT.clientId) };
   return {
     a,
     shopB,

@@ -211,7 +211,7 @@ async function exactSetup(sim: ExactSimulator, path: string, body: Record<string
   const token = await fetch(`${sim.url}/api/oauth2/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.issueRefreshToken('sandbox-client'), client_id: 'sandbox-client', client_secret: 'sandbox-secret' }),
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: sim.issueRefreshToken('5a4db0c5-0000-4000-8000-000000000001'), client_id: '5a4db0c5-0000-4000-8000-000000000001', client_secret: 'sandbox-secret' }),
   }).then((r) => r.json() as Promise<{ access_token: string }>);
   const r = await fetch(`${sim.url}/api/v1/${sim.state.division}/${path}`, {
     method: 'POST',
@@ -225,7 +225,7 @@ async function exactSetup(sim: ExactSimulator, path: string, body: Record<string
 export async function seedMoneybirdCollectiveContact(sim: MoneybirdSimulator): Promise<string> {
   const r = await fetch(`${sim.url}/api/v2/${sim.administrationId}/contacts.json`, {
     method: 'POST',
-    headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' },
+    headers: { Authorization: 'Bearer sandbox-moneybird-api-token-0001', 'Content-Type': 'application/json' },
     body: JSON.stringify({ contact: { company_name: 'Kassaverkopen (winkel)' } }),
   });
   const text = await r.text();
@@ -240,11 +240,11 @@ export const SANDBOX_EXACT_PAYMENTS = { register: true, journals: { ideal: '22',
 export function exactConfig(sim: ExactSimulator, documentKind?: string): Record<string, unknown> {
   return {
     baseUrl: sim.url,
-    clientId: 'sandbox-client',
+    clientId: '5a4db0c5-0000-4000-8000-000000000001',
     clientSecret: 'sandbox-secret',
     redirectUri: 'http://127.0.0.1/callback',
     division: sim.state.division,
-    refreshToken: sim.issueRefreshToken('sandbox-client'),
+    refreshToken: sim.issueRefreshToken('5a4db0c5-0000-4000-8000-000000000001'),
     documentKind: documentKind ?? 'salesEntry',
     journalCode: '70',
     glAccounts: { revenue: '8000', shipping: '8090', fees: '8000', discount: '8100', rounding: '8900' },
@@ -272,12 +272,22 @@ export function moneybirdConfig(sim: MoneybirdSimulator, documentKind?: string):
   const ledger = (name: string) => sim.state.ledgerAccounts.find((l) => l.name === name)?.id as string;
   return {
     baseUrl: sim.url,
-    auth: { kind: 'token', token: 'sandbox-token' },
+    auth: { kind: 'token', token: 'sandbox-moneybird-api-token-0001' },
     administrationId: sim.administrationId,
     documentKind: documentKind ?? 'salesInvoice',
     ledgerAccounts: { revenue: ledger('Omzet'), shipping: ledger('Verzendkosten') },
     taxRateMap: map,
   };
+}
+
+/** The day (YYYY-MM-DD) of the shop's oldest order: a try-out's booking start date, so "Sync now" books its orders. */
+export function firstOrderDate(shop: WooSimulator): string | null {
+  let first: string | null = null;
+  for (const o of shop.shop.orders.values()) {
+    const d = String(o.date_created_gmt ?? '').slice(0, 10);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(d) && (first === null || d < first)) first = d;
+  }
+  return first;
 }
 
 /**
@@ -287,13 +297,13 @@ export function moneybirdConfig(sim: MoneybirdSimulator, documentKind?: string):
  */
 export async function serveSandbox(o: { portBase: number; orders: number; seed: number; exactRedirectUri?: string; moneybirdRedirectUri?: string }): Promise<void> {
   const exactRedirect = o.exactRedirectUri ?? 'http://127.0.0.1/callback';
-  const client = (redirectUri: string) => [{ clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri }];
+  const client = (redirectUri: string) => [{ clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', redirectUri }];
   const shop: WooSimulator = await startWooCommerceSimulator({ port: o.portBase + 1, seed: o.seed, orderCount: o.orders });
   const exact = await startExactSimulator({ port: o.portBase + 2, clients: client(exactRedirect) });
   await seedExactGenericItem(exact);
   const moneybird = await startMoneybirdSimulator({ port: o.portBase + 3, administrations: [{ foreignTaxRates: OSS_RATES }], oauthClients: client(o.moneybirdRedirectUri ?? 'http://127.0.0.1/callback') });
   const info = {
-    woocommerce: { url: shop.url, consumerKey: SANDBOX_CONSUMER_KEY, consumerSecret: SANDBOX_CONSUMER_SECRET },
+    woocommerce: { url: shop.url, consumerKey: SANDBOX_CONSUMER_KEY, consumerSecret: SANDBOX_CONSUMER_SECRET, firstOrderDate: firstOrderDate(shop) },
     exact: { ...exactConfig(exact), redirectUri: exactRedirect },
     moneybird: moneybirdConfig(moneybird),
     pid: process.pid,

@@ -101,7 +101,7 @@ export interface ExactSimulator {
   setRefreshRaceMode(on: boolean): void;
 }
 
-export const DEFAULT_CLIENT: ClientRegistration = { clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback' };
+export const DEFAULT_CLIENT: ClientRegistration = { clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback' };
 export const DEFAULT_DIVISION = 1234567;
 export const OTHER_DIVISION = 7654321;
 

@@ -64,7 +64,7 @@ describe('Exact simulator: more validation paths', () => {
   it('rate limits are counted per division; system/Divisions lists the consented divisions', async () => {
     const sim = await startExactSimulator({ rateLimit: { minutely: 2, daily: 100 } });
     try {
-      const t = (await refresh(sim, sim.issueRefreshToken('sandbox-client', { divisions: [1234567, 7654321] }))).json.access_token;
+      const t = (await refresh(sim, sim.issueRefreshToken('5a4db0c5-0000-4000-8000-000000000001', { divisions: [1234567, 7654321] }))).json.access_token;
       const a1 = api(sim, t, 1234567);
       const a2 = api(sim, t, 7654321);
       expect((await a1.get('vat/VATCodes?$top=1')).status).toBe(200);

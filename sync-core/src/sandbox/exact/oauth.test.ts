@@ -11,28 +11,28 @@ describe('Exact simulator OAuth2', () => {
   afterEach(() => sim.close());
 
   async function codeFlow(): Promise<{ access_token: string; refresh_token: string; expires_in: string; token_type: string }> {
-    const redirect = sim.authorize({ clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback', state: 'xyz' });
+    const redirect = sim.authorize({ clientId: '5a4db0c5-0000-4000-8000-000000000001', redirectUri: 'http://127.0.0.1/callback', state: 'xyz' });
     const code = new URL(redirect).searchParams.get('code')!;
-    const r = await tokenRequest(sim, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/callback', client_id: 'sandbox-client', client_secret: 'sandbox-secret' });
+    const r = await tokenRequest(sim, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/callback', client_id: '5a4db0c5-0000-4000-8000-000000000001', client_secret: 'sandbox-secret' });
     expect(r.status).toBe(200);
     return r.json;
   }
 
   it('authorization endpoint redirects with a URL-encoded code containing "!" and the state', async () => {
-    const r = await http(`${sim.url}/api/oauth2/auth?client_id=sandbox-client&redirect_uri=${encodeURIComponent('http://127.0.0.1/callback')}&response_type=code&state=s1`);
+    const r = await http(`${sim.url}/api/oauth2/auth?client_id=5a4db0c5-0000-4000-8000-000000000001&redirect_uri=${encodeURIComponent('http://127.0.0.1/callback')}&response_type=code&state=s1`);
     expect(r.status).toBe(302);
     const loc = r.headers.get('location')!;
     expect(loc).toMatch(/^http:\/\/127\.0\.0\.1\/callback\?code=[^&]*%21/);
     expect(new URL(loc).searchParams.get('code')).toContain('!');
     expect(new URL(loc).searchParams.get('state')).toBe('s1');
-    const bad = await http(`${sim.url}/api/oauth2/auth?client_id=sandbox-client&redirect_uri=${encodeURIComponent('http://evil/cb')}&response_type=code`);
+    const bad = await http(`${sim.url}/api/oauth2/auth?client_id=5a4db0c5-0000-4000-8000-000000000001&redirect_uri=${encodeURIComponent('http://evil/cb')}&response_type=code`);
     expect(bad.status).toBe(400);
   });
 
   it('code exchange: form-encoded only, expires_in is the string "600", token_type bearer; codes are single use', async () => {
-    const redirect = sim.authorize({ clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback' });
+    const redirect = sim.authorize({ clientId: '5a4db0c5-0000-4000-8000-000000000001', redirectUri: 'http://127.0.0.1/callback' });
     const code = new URL(redirect).searchParams.get('code')!;
-    const form = { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/callback', client_id: 'sandbox-client', client_secret: 'sandbox-secret' };
+    const form = { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/callback', client_id: '5a4db0c5-0000-4000-8000-000000000001', client_secret: 'sandbox-secret' };
     const asJson = await http(`${sim.url}/api/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(form) });
     expect(asJson.status).toBe(400);
     expect(asJson.json).toEqual({ error: 'invalid_request' });
@@ -46,15 +46,15 @@ describe('Exact simulator OAuth2', () => {
   });
 
   it('codes expire after 3 minutes', async () => {
-    const code = new URL(sim.authorize({ clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback' })).searchParams.get('code')!;
+    const code = new URL(sim.authorize({ clientId: '5a4db0c5-0000-4000-8000-000000000001', redirectUri: 'http://127.0.0.1/callback' })).searchParams.get('code')!;
     c.advance(180001);
-    const r = await tokenRequest(sim, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/callback', client_id: 'sandbox-client', client_secret: 'sandbox-secret' });
+    const r = await tokenRequest(sim, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/callback', client_id: '5a4db0c5-0000-4000-8000-000000000001', client_secret: 'sandbox-secret' });
     expect(r.status).toBe(400);
   });
 
   it('bad client credentials give 400 {"error":"invalid_request"}', async () => {
     const rt = sim.issueRefreshToken();
-    const r = await refresh(sim, rt, 'sandbox-client', 'wrong');
+    const r = await refresh(sim, rt, '5a4db0c5-0000-4000-8000-000000000001', 'wrong');
     expect(r.status).toBe(400);
     expect(r.json).toEqual({ error: 'invalid_request' });
     const r2 = await refresh(sim, rt, 'nobody', 'sandbox-secret');
@@ -160,7 +160,7 @@ describe('Exact simulator OAuth2', () => {
     const r = await api(sim, t.access_token, 7654321).get('crm/Accounts');
     expect(r.status).toBe(403);
     expect(r.json.error.message.value).toMatch(/^Forbidden/);
-    const wide = await refresh(sim, sim.issueRefreshToken('sandbox-client', { divisions: [1234567, 7654321] }));
+    const wide = await refresh(sim, sim.issueRefreshToken('5a4db0c5-0000-4000-8000-000000000001', { divisions: [1234567, 7654321] }));
     expect((await api(sim, wide.json.access_token, 7654321).get('crm/Accounts')).status).toBe(200);
   });
 

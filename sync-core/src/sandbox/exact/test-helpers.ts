@@ -45,7 +45,7 @@ export async function tokenRequest(sim: ExactSimulator, form: Record<string, str
   });
 }
 
-export async function refresh(sim: ExactSimulator, refreshToken: string, clientId = 'sandbox-client', clientSecret = 'sandbox-secret'): Promise<Res> {
+export async function refresh(sim: ExactSimulator, refreshToken: string, clientId = '5a4db0c5-0000-4000-8000-000000000001', clientSecret = 'sandbox-secret'): Promise<Res> {
   return tokenRequest(sim, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret });
 }
 

@@ -3,7 +3,7 @@
  * it rejects what the real API rejects so the Moneybird target is tested, not flattered.
  *
  *   const sim = await startMoneybirdSimulator();
- *   // Authorization: Bearer sandbox-token
+ *   // Authorization: Bearer sandbox-moneybird-api-token-0001
  *   // GET `${sim.url}/api/v2/${sim.administrationId}/tax_rates.json`
  *   await sim.close();
  */
@@ -35,7 +35,7 @@ export interface MoneybirdSimulatorOptions {
   host?: string;
   /** Injectable clock (epoch ms). Drives "today", `late`, token expiry and the rate-limit window. */
   now?: () => number;
-  /** Personal API tokens. Default: one token 'sandbox-token' with all scopes. */
+  /** Personal API tokens. Default: one token 'sandbox-moneybird-api-token-0001' with all scopes. */
   tokens?: Array<{ token: string; scopes?: string[] }>;
   oauthClients?: OAuthClient[];
   rateLimit?: RateLimitOptions & { bucket?: 'token' | 'global' };
@@ -201,8 +201,8 @@ export async function startMoneybirdSimulator(opts: MoneybirdSimulatorOptions = 
   }
   const defaultAdm = [...administrations.values()][0];
   const authority = new TokenAuthority(
-    opts.tokens ?? [{ token: 'sandbox-token' }],
-    opts.oauthClients ?? [{ clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback' }],
+    opts.tokens ?? [{ token: 'sandbox-moneybird-api-token-0001' }],
+    opts.oauthClients ?? [{ clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback' }],
     now,
     opts.tokenExpiresInSec,
   );

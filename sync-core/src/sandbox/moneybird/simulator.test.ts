@@ -181,16 +181,16 @@ describe('authentication (must-have 2)', () => {
       request(`${sim.url}/oauth/${path}`, { method: 'POST', token: null, rawBody: new URLSearchParams(form).toString(), contentType: 'application/x-www-form-urlencoded' });
     // The consent screen over HTTP redirects with the code and the state.
     const viaHttp = await request(
-      `${sim.url}/oauth/authorize?client_id=sandbox-client&redirect_uri=${encodeURIComponent('http://127.0.0.1/callback')}&response_type=code&scope=sales_invoices%20settings&state=xyz`,
+      `${sim.url}/oauth/authorize?client_id=5a4db0c5-0000-4000-8000-000000000001&redirect_uri=${encodeURIComponent('http://127.0.0.1/callback')}&response_type=code&scope=sales_invoices%20settings&state=xyz`,
       { token: null },
     );
     expect(viaHttp.status).toBe(302);
     expect(new URL(viaHttp.headers.get('location')!).searchParams.get('state')).toBe('xyz');
 
-    const redirect = new URL(sim.authorize({ clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback', state: 's1', scope: 'sales_invoices settings' }));
+    const redirect = new URL(sim.authorize({ clientId: '5a4db0c5-0000-4000-8000-000000000001', redirectUri: 'http://127.0.0.1/callback', state: 's1', scope: 'sales_invoices settings' }));
     expect(redirect.searchParams.get('state')).toBe('s1');
     const code = redirect.searchParams.get('code')!;
-    const base = { client_id: 'sandbox-client', client_secret: 'sandbox-secret' };
+    const base = { client_id: '5a4db0c5-0000-4000-8000-000000000001', client_secret: 'sandbox-secret' };
     expect((await oauth('token', { ...base, grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/wrong' })).status).toBe(400);
     const badSecret = await oauth('token', { ...base, client_secret: 'x', grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/callback' });
     expect(badSecret.status).toBe(401);
@@ -220,8 +220,8 @@ describe('authentication (must-have 2)', () => {
   it('can lose a refresh answer after the old refresh token was spent (fault on /oauth/token)', async () => {
     await start();
     const form = (f: Record<string, string>) => ({ method: 'POST', token: null, contentType: 'application/x-www-form-urlencoded', rawBody: new URLSearchParams(f).toString() });
-    const base = { client_id: 'sandbox-client', client_secret: 'sandbox-secret' };
-    const code = new URL(sim.authorize({ clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback', scope: 'sales_invoices' })).searchParams.get('code')!;
+    const base = { client_id: '5a4db0c5-0000-4000-8000-000000000001', client_secret: 'sandbox-secret' };
+    const code = new URL(sim.authorize({ clientId: '5a4db0c5-0000-4000-8000-000000000001', redirectUri: 'http://127.0.0.1/callback', scope: 'sales_invoices' })).searchParams.get('code')!;
     const tok = await request(`${sim.url}/oauth/token`, form({ ...base, grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1/callback' }));
     sim.faults.inject('timeoutAfterCommit', { path: '/oauth/token' });
     await expect(request(`${sim.url}/oauth/token`, form({ ...base, grant_type: 'refresh_token', refresh_token: tok.body.refresh_token }))).rejects.toThrow();
@@ -234,12 +234,12 @@ describe('authentication (must-have 2)', () => {
 
   it('grants only sales_invoices when no scope is requested', async () => {
     await start();
-    const code = new URL(sim.authorize({ clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback' })).searchParams.get('code')!;
+    const code = new URL(sim.authorize({ clientId: '5a4db0c5-0000-4000-8000-000000000001', redirectUri: 'http://127.0.0.1/callback' })).searchParams.get('code')!;
     const tok = await request(`${sim.url}/oauth/token`, {
       method: 'POST',
       token: null,
       contentType: 'application/x-www-form-urlencoded',
-      rawBody: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: 'sandbox-client', client_secret: 'sandbox-secret', redirect_uri: 'http://127.0.0.1/callback' }).toString(),
+      rawBody: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: '5a4db0c5-0000-4000-8000-000000000001', client_secret: 'sandbox-secret', redirect_uri: 'http://127.0.0.1/callback' }).toString(),
     });
     expect(tok.body.scope).toBe('sales_invoices');
     expect(tok.body.expires_in).toBeUndefined();

@@ -14,7 +14,7 @@ export async function request<T = any>( // eslint-disable-line @typescript-eslin
   init: { method?: string; token?: string | null; body?: unknown; rawBody?: string | FormData; contentType?: string | null } = {},
 ): Promise<SimResponse<T>> {
   const headers: Record<string, string> = {};
-  if (init.token !== null) headers.Authorization = `Bearer ${init.token ?? 'sandbox-token'}`;
+  if (init.token !== null) headers.Authorization = `Bearer ${init.token ?? 'sandbox-moneybird-api-token-0001'}`;
   let body: string | FormData | undefined;
   if (init.rawBody !== undefined) body = init.rawBody;
   else if (init.body !== undefined) body = JSON.stringify(init.body);

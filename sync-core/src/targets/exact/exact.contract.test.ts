@@ -58,7 +58,7 @@ async function setup(simOpts: ExactSimulatorOptions = {}, over: Partial<ExactTar
   const ctx: TargetContext = { store, dryRun: false, log: (event, data) => events.push({ event, data }) };
   const config: ExactTargetConfigInput = {
     baseUrl: sim.url,
-    clientId: 'sandbox-client',
+    clientId: '5a4db0c5-0000-4000-8000-000000000001',
     clientSecret: 'sandbox-secret',
     redirectUri: 'http://127.0.0.1/callback',
     division: 1234567,
@@ -113,7 +113,7 @@ function planVatByPercent(plan: BookingPlan): Record<string, string> {
 }
 
 async function addGenericItem(env: Env): Promise<void> {
-  const t = new ExactTransport({ baseUrl: env.sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', division: 1234567, store: env.store, timeoutMs: 2000, now: env.clock.now, sleep: env.clock.sleep, sharePacer: false, seedRefreshToken: env.config.refreshToken });
+  const t = new ExactTransport({ baseUrl: env.sim.url, clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', division: 1234567, store: env.store, timeoutMs: 2000, now: env.clock.now, sleep: env.clock.sleep, sharePacer: false, seedRefreshToken: env.config.refreshToken });
   await createItem(t, buildItemBody('WEBSHOP', 'Webshop (shipping, fees, rounding)'));
 }
 
@@ -123,7 +123,7 @@ describe('OAuth and tokens', () => {
     const target = env.target();
     const { problems } = await target.prepare(env.ctx);
     expect(problems).toEqual([]);
-    const first = await env.store.getToken(tokenName('sandbox-client', 1234567));
+    const first = await env.store.getToken(tokenName('5a4db0c5-0000-4000-8000-000000000001', 1234567));
     expect(first).not.toBeNull();
     expect(first!.value.refreshToken).not.toBe(env.config.refreshToken);
     expect(target.callStats().token).toBe(1);
@@ -137,7 +137,7 @@ describe('OAuth and tokens', () => {
     env.clock.advance(80_000);
     await target.findDocument(orderPlan('WC-T1'), env.ctx);
     expect(target.callStats().token).toBe(2);
-    const second = await env.store.getToken(tokenName('sandbox-client', 1234567));
+    const second = await env.store.getToken(tokenName('5a4db0c5-0000-4000-8000-000000000001', 1234567));
     expect(second!.version).toBeGreaterThan(first!.version);
     expect(second!.value.refreshToken).not.toBe(first!.value.refreshToken);
     expect(env.events.some((e) => e.event === 'exact.token.refreshed')).toBe(true);
@@ -239,9 +239,9 @@ describe('OAuth and tokens', () => {
     expect(target.callStats().token).toBe(tokenCalls); // no too-early refresh
     // Meanwhile the user reconnected in the plugin (a new consent; the plugin stored the new pair).
     // The next 401 makes the target re-read the store and use that pair: no refresh call.
-    const redirect = new URL(env.sim.authorize({ clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback' }));
-    const fresh = await exchangeAuthorizationCode({ baseUrl: env.sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback', code: redirect.searchParams.get('code')!, now: env.clock.now });
-    await saveExactTokens(env.store, 'sandbox-client', 1234567, fresh);
+    const redirect = new URL(env.sim.authorize({ clientId: '5a4db0c5-0000-4000-8000-000000000001', redirectUri: 'http://127.0.0.1/callback' }));
+    const fresh = await exchangeAuthorizationCode({ baseUrl: env.sim.url, clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback', code: redirect.searchParams.get('code')!, now: env.clock.now });
+    await saveExactTokens(env.store, '5a4db0c5-0000-4000-8000-000000000001', 1234567, fresh);
     spoil = 1;
     await expect(target.findDocument(orderPlan('WC-401'), env.ctx)).resolves.toBeNull();
     expect(target.callStats().token).toBe(tokenCalls);
@@ -249,7 +249,7 @@ describe('OAuth and tokens', () => {
 
   it('follows OData paging (__next) for collections longer than a page', async () => {
     const env = await setup();
-    const t = new ExactTransport({ baseUrl: env.sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', division: 1234567, store: env.store, timeoutMs: 2000, now: env.clock.now, sleep: env.clock.sleep, sharePacer: false, seedRefreshToken: env.config.refreshToken });
+    const t = new ExactTransport({ baseUrl: env.sim.url, clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', division: 1234567, store: env.store, timeoutMs: 2000, now: env.clock.now, sleep: env.clock.sleep, sharePacer: false, seedRefreshToken: env.config.refreshToken });
     for (let i = 0; i < 65; i++) await t.post('crm/Accounts', { Name: `Klant ${i}`, Status: 'C', Email: `k${i}@example.nl` });
     const reads = t.stats.read;
     const rows = await t.getAll('crm/Accounts?$select=ID,Name');
@@ -261,15 +261,15 @@ describe('OAuth and tokens', () => {
 
   it('authorization-code exchange for the plugin/CLI connect flow', async () => {
     const env = await setup();
-    const authUrl = buildAuthorizeUrl({ baseUrl: env.sim.url, clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback', state: 'xyz' });
-    expect(authUrl).toContain('/api/oauth2/auth?client_id=sandbox-client');
-    const redirect = new URL(env.sim.authorize({ clientId: 'sandbox-client', redirectUri: 'http://127.0.0.1/callback', state: 'xyz' }));
+    const authUrl = buildAuthorizeUrl({ baseUrl: env.sim.url, clientId: '5a4db0c5-0000-4000-8000-000000000001', redirectUri: 'http://127.0.0.1/callback', state: 'xyz' });
+    expect(authUrl).toContain('/api/oauth2/auth?client_id=5a4db0c5-0000-4000-8000-000000000001');
+    const redirect = new URL(env.sim.authorize({ clientId: '5a4db0c5-0000-4000-8000-000000000001', redirectUri: 'http://127.0.0.1/callback', state: 'xyz' }));
     const code = redirect.searchParams.get('code')!;
-    const tokens = await exchangeAuthorizationCode({ baseUrl: env.sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback', code, now: env.clock.now });
+    const tokens = await exchangeAuthorizationCode({ baseUrl: env.sim.url, clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback', code, now: env.clock.now });
     expect(tokens.expiresInMs).toBe(600_000);
-    await expect(exchangeAuthorizationCode({ baseUrl: env.sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback', code })).rejects.toMatchObject({ code: 'AuthFailed' });
+    await expect(exchangeAuthorizationCode({ baseUrl: env.sim.url, clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback', code })).rejects.toMatchObject({ code: 'AuthFailed' });
     const store = new MemoryStore(env.clock.now);
-    await saveExactTokens(store, 'sandbox-client', 1234567, tokens);
+    await saveExactTokens(store, '5a4db0c5-0000-4000-8000-000000000001', 1234567, tokens);
     const target = env.target({ refreshToken: undefined });
     const divisions = await target.listDivisions(store);
     expect(divisions.map((d) => d.code)).toContain(1234567);
@@ -311,7 +311,7 @@ describe('rate limits', () => {
     const store = new MemoryStore(realNow);
     const ctx: TargetContext = { store, dryRun: false, log: () => undefined };
     const target = createExactTarget(
-      { baseUrl: sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback', division: 1234567, refreshToken: sim.issueRefreshToken(), glAccounts: { revenue: '8000' }, vatCodeMap: VAT_MAP },
+      { baseUrl: sim.url, clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback', division: 1234567, refreshToken: sim.issueRefreshToken(), glAccounts: { revenue: '8000' }, vatCodeMap: VAT_MAP },
       { now: realNow, sleep: realSleep, sharePacer: false },
     );
     await target.prepare(ctx);
@@ -582,7 +582,7 @@ describe('customers and items', () => {
     const store2 = new MemoryStore(env.clock.now);
     const other = env.target();
     const ctx2 = { ...env.ctx, store: store2 };
-    await saveExactTokens(store2, 'sandbox-client', 1234567, (await env.store.getToken(tokenName('sandbox-client', 1234567)))!.value as never);
+    await saveExactTokens(store2, '5a4db0c5-0000-4000-8000-000000000001', 1234567, (await env.store.getToken(tokenName('5a4db0c5-0000-4000-8000-000000000001', 1234567)))!.value as never);
     await other.prepare(ctx2);
     await other.bookDocument(orderPlan('WC-C4'), { mayExist: false, original: null }, ctx2);
     expect(env.sim.state.accounts).toHaveLength(1);
@@ -595,7 +595,7 @@ describe('customers and items', () => {
 
   it('collective debtor mode books on the account with the padded code', async () => {
     const env = await setup();
-    const t = new ExactTransport({ baseUrl: env.sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', division: 1234567, store: env.store, timeoutMs: 2000, now: env.clock.now, sleep: env.clock.sleep, sharePacer: false, seedRefreshToken: env.config.refreshToken });
+    const t = new ExactTransport({ baseUrl: env.sim.url, clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', division: 1234567, store: env.store, timeoutMs: 2000, now: env.clock.now, sleep: env.clock.sleep, sharePacer: false, seedRefreshToken: env.config.refreshToken });
     await t.post('crm/Accounts', { Code: '9999', Name: 'Webshop kassa', Status: 'C' });
     const target = env.target({ customerMode: 'collective', collectiveAccountCode: '9999' });
     await target.prepare(env.ctx);

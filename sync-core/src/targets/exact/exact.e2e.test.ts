@@ -40,7 +40,7 @@ const VAT_MAP = { 'domestic:21': '2', 'domestic:9': '1', 'domestic:0': '5', 'oss
 function config(over: Partial<ExactTargetConfigInput> = {}): ExactTargetConfigInput {
   return {
     baseUrl: sim.url,
-    clientId: 'sandbox-client',
+    clientId: '5a4db0c5-0000-4000-8000-000000000001',
     clientSecret: 'sandbox-secret',
     redirectUri: 'http://127.0.0.1/callback',
     division: 1234567,
@@ -59,7 +59,7 @@ const rules = SyncRules.parse({});
 
 beforeAll(async () => {
   seed = sim.issueRefreshToken();
-  const tr = new ExactTransport({ baseUrl: sim.url, clientId: 'sandbox-client', clientSecret: 'sandbox-secret', division: 1234567, store, timeoutMs: 2000, now, sleep, seedRefreshToken: seed, sharePacer: false });
+  const tr = new ExactTransport({ baseUrl: sim.url, clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', division: 1234567, store, timeoutMs: 2000, now, sleep, seedRefreshToken: seed, sharePacer: false });
   await createItem(tr, buildItemBody('WEBSHOP', 'Webshop'));
 });
 

@@ -16,7 +16,7 @@ export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
 
 export function attachSalesInvoicePdf(t: MoneybirdTransport, id: string, pdf: InvoicePdf): Promise<unknown> {
   const form = new FormData();
-  form.append('file', new Blob([pdf.data], { type: 'application/pdf' }), pdf.filename);
+  form.append('file', new Blob([new Uint8Array(pdf.data)], { type: 'application/pdf' }), pdf.filename);
   return t.post(`/sales_invoices/${id}/attachments.json`, { form, what: `attach the PDF to sales invoice ${id}` });
 }
 

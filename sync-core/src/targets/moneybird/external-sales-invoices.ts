@@ -95,7 +95,7 @@ export function attachExternalSalesInvoicePdf(
   pdf: { filename: string; data: Uint8Array },
 ): Promise<unknown> {
   const form = new FormData();
-  form.append('file', new Blob([pdf.data], { type: 'application/pdf' }), pdf.filename);
+  form.append('file', new Blob([new Uint8Array(pdf.data)], { type: 'application/pdf' }), pdf.filename);
   return t.post(`/external_sales_invoices/${id}/attachment.json`, {
     form,
     what: `attach the PDF to external sales invoice ${id}`,

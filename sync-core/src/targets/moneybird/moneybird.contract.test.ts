@@ -202,7 +202,7 @@ describe('Moneybird target against the simulator', () => {
     // a contact created by hand in Moneybird with the same e-mail is reused, not duplicated
     const res = await fetch(`${h.sim.url}/api/v2/${h.sim.administrationId}/contacts.json`, {
       method: 'POST',
-      headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' },
+      headers: { Authorization: 'Bearer sandbox-moneybird-api-token-0001', 'Content-Type': 'application/json' },
       body: JSON.stringify({
         contact: { company_name: 'Handmatig BV', send_invoices_to_email: 'hand@example.com' },
       }),
@@ -250,7 +250,7 @@ describe('Moneybird target against the simulator', () => {
     h = await startHarness();
     const res = await fetch(`${h.sim.url}/api/v2/${h.sim.administrationId}/contacts.json`, {
       method: 'POST',
-      headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' },
+      headers: { Authorization: 'Bearer sandbox-moneybird-api-token-0001', 'Content-Type': 'application/json' },
       body: JSON.stringify({ contact: { company_name: 'Webshop klanten' } }),
     });
     const collective = (await res.json()) as Json;
@@ -293,7 +293,7 @@ describe('Moneybird target against the simulator', () => {
     const first = (h.sim.state.contacts as Json[])[0];
     const del = await fetch(
       `${h.sim.url}/api/v2/${h.sim.administrationId}/contacts/${String(first.id)}.json`,
-      { method: 'DELETE', headers: { Authorization: 'Bearer sandbox-token' } },
+      { method: 'DELETE', headers: { Authorization: 'Bearer sandbox-moneybird-api-token-0001' } },
     );
     expect(del.status).toBe(204);
     await h.target.bookDocument(
@@ -316,7 +316,7 @@ describe('Moneybird target against the simulator', () => {
     ).startMoneybirdSimulator({ now: clock, tokenExpiresInSec: 3600 });
     try {
       const redirect = sim.authorize({
-        clientId: 'sandbox-client',
+        clientId: '5a4db0c5-0000-4000-8000-000000000001',
         redirectUri: 'http://127.0.0.1/callback',
         state: 'xyz',
         scope: 'sales_invoices settings',
@@ -330,7 +330,7 @@ describe('Moneybird target against the simulator', () => {
         administrationId: sim.administrationId,
         auth: {
           kind: 'oauth' as const,
-          clientId: 'sandbox-client',
+          clientId: '5a4db0c5-0000-4000-8000-000000000001',
           clientSecret: 'sandbox-secret',
           redirectUri: 'http://127.0.0.1/callback',
         },
@@ -346,7 +346,7 @@ describe('Moneybird target against the simulator', () => {
       await exchangeAuthorizationCode(
         {
           baseUrl: sim.url,
-          clientId: 'sandbox-client',
+          clientId: '5a4db0c5-0000-4000-8000-000000000001',
           clientSecret: 'sandbox-secret',
           redirectUri: 'http://127.0.0.1/callback',
           code,
@@ -653,7 +653,7 @@ describe('Moneybird target against the simulator', () => {
       `${h.sim.url}/api/v2/${h.sim.administrationId}/sales_invoices/${ref.id}/duplicate_creditinvoice.json`,
       {
         method: 'PATCH',
-        headers: { Authorization: 'Bearer sandbox-token', 'Content-Type': 'application/json' },
+        headers: { Authorization: 'Bearer sandbox-moneybird-api-token-0001', 'Content-Type': 'application/json' },
         body: '{}',
       },
     );

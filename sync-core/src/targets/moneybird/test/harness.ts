@@ -60,7 +60,7 @@ export async function startHarness(
   const target = createMoneybirdTarget(
     {
       baseUrl: sim.url,
-      auth: { kind: 'token', token: 'sandbox-token' },
+      auth: { kind: 'token', token: 'sandbox-moneybird-api-token-0001' },
       administrationId: sim.administrationId,
       ledgerAccounts: { revenue: ledgerId('Omzet'), shipping: ledgerId('Verzendkosten') },
       taxRateMap: {
