@@ -7,4 +7,6 @@ module.exports = {
     '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }],
   },
   testTimeout: 30000,
+  // On CI a leaked handle must end the run with a warning, never hold it until the 90-minute kill.
+  forceExit: process.env.CI === 'true',
 };

@@ -13,7 +13,7 @@ jest.setTimeout(60_000);
 const config = {
   source: { platform: 'woocommerce', url: 'http://127.0.0.1:1', consumerKey: 'ck_live_1', consumerSecret: 'cs_live_very_secret', shopId: 'shop-1' },
   target: 'moneybird',
-  moneybird: { administrationId: '123', auth: { kind: 'token', token: 'mb_secret_token' } },
+  moneybird: { administrationId: '123', auth: { kind: 'token', token: 'mb_secret_token' }, ledgerAccounts: { revenue: '1' } },
   rules: { startDate: '2026-01-01' },
 };
 
