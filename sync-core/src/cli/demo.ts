@@ -34,19 +34,25 @@ export interface Reconciliation {
   missing: string[];
   orphans: string[];
   centDifferences: Array<{ reference: string; field: string; shop: string; books: string }>;
-  byRate: Array<{ percent: string; shop: string; books: string }>;
+  /** VAT per currency and percentage: amounts in different currencies are never added up. */
+  byRate: Array<{ currency: string; percent: string; shop: string; books: string }>;
+  /** Gross totals per currency, e.g. "EUR 1234.56, GBP 20.00". */
   grossShop: string;
   grossBooks: string;
 }
+
+type Sums = Map<string, InstanceType<typeof D>>;
+const addTo = (m: Sums, k: string, v: InstanceType<typeof D> | string) => m.set(k, (m.get(k) ?? new D(0)).plus(v));
+const perCurrency = (m: Sums) => [...m.keys()].sort().map((c) => `${c} ${fixed(m.get(c) ?? '0')}`).join(', ') || '0.00';
 
 /** Compare what the books hold with what the shop says, for every booked ledger entry. */
 export function reconcileBooks(orders: Order[], booked: Array<{ key: string; kind: string; reference: string; orderId: string; refundId: string | null }>, books: Map<string, BooksDocument>): Reconciliation {
   const byId = new Map(orders.map((o) => [o.id, o]));
   const r: Reconciliation = { ok: true, documents: 0, duplicates: [], missing: [], orphans: [], centDifferences: [], byRate: [], grossShop: '0.00', grossBooks: '0.00' };
-  const rateShop = new Map<string, InstanceType<typeof D>>();
-  const rateBooks = new Map<string, InstanceType<typeof D>>();
-  let grossShop = new D(0);
-  let grossBooks = new D(0);
+  const rateShop: Sums = new Map();
+  const rateBooks: Sums = new Map();
+  const grossShop: Sums = new Map();
+  const grossBooks: Sums = new Map();
   const refs = new Set<string>();
   for (const e of booked) {
     // payments and PDFs are follow-ups of a document, not documents: reconciled in their own sections
@@ -74,8 +80,8 @@ export function reconcileBooks(orders: Order[], booked: Array<{ key: string; kin
         const s = fixed(shopVat.get(p) ?? '0');
         const b = fixed(doc.vatByPercent[p] ?? '0');
         if (s !== b) r.centDifferences.push({ reference: e.reference, field: `VAT ${p}%`, shop: s, books: b });
-        rateShop.set(p, (rateShop.get(p) ?? new D(0)).plus(s));
-        rateBooks.set(p, (rateBooks.get(p) ?? new D(0)).plus(b));
+        addTo(rateShop, `${order.currency} ${p}`, s);
+        addTo(rateBooks, `${order.currency} ${p}`, b);
       }
     } else if (e.kind === 'refund') {
       const refund = order.refunds.find((x) => x.id === e.refundId);
@@ -85,15 +91,18 @@ export function reconcileBooks(orders: Order[], booked: Array<{ key: string; kin
       shopGross = dec(order.totals.total).minus(refunded.reduce((a, b) => a.plus(b), new D(0))).negated();
     }
     if (fixed(shopGross) !== doc.gross) r.centDifferences.push({ reference: e.reference, field: 'gross', shop: fixed(shopGross), books: doc.gross });
-    grossShop = grossShop.plus(shopGross);
-    grossBooks = grossBooks.plus(doc.gross);
+    addTo(grossShop, order.currency, shopGross);
+    addTo(grossBooks, order.currency, doc.gross);
   }
   for (const ref of books.keys()) if (!refs.has(ref)) r.orphans.push(ref);
   r.byRate = [...new Set([...rateShop.keys(), ...rateBooks.keys()])]
-    .sort((a, b) => Number(b) - Number(a))
-    .map((p) => ({ percent: p, shop: fixed(rateShop.get(p) ?? '0'), books: fixed(rateBooks.get(p) ?? '0') }));
-  r.grossShop = fixed(grossShop);
-  r.grossBooks = fixed(grossBooks);
+    .map((k) => {
+      const [currency, percent] = k.split(' ');
+      return { currency, percent, shop: fixed(rateShop.get(k) ?? '0'), books: fixed(rateBooks.get(k) ?? '0') };
+    })
+    .sort((a, b) => a.currency.localeCompare(b.currency) || Number(b.percent) - Number(a.percent));
+  r.grossShop = perCurrency(grossShop);
+  r.grossBooks = perCurrency(grossBooks);
   r.ok = !r.duplicates.length && !r.missing.length && !r.orphans.length && !r.centDifferences.length;
   return r;
 }
@@ -178,7 +187,7 @@ export async function runDemo(o: DemoOptions): Promise<boolean> {
     say('Reconciliation: the documents as the books computed them, against the shop\'s own figures');
     say(table(['', 'Shop', 'Books', ''], [
       ['Gross total (orders - credits)', rec.grossShop, rec.grossBooks, rec.grossShop === rec.grossBooks ? 'equal' : 'DIFFERENT'],
-      ...rec.byRate.map((v) => [`VAT ${v.percent}% on orders`, v.shop, v.books, v.shop === v.books ? 'equal' : 'DIFFERENT']),
+      ...rec.byRate.map((v) => [`VAT ${v.percent}% on orders (${v.currency})`, v.shop, v.books, v.shop === v.books ? 'equal' : 'DIFFERENT']),
       ['Documents per booked order/refund', '1', rec.duplicates.length ? `duplicates: ${rec.duplicates.join(', ')}` : '1', rec.duplicates.length ? 'DUPLICATES' : 'exactly once'],
       ['Orders or refunds missing in the books', '0', String(rec.missing.length), rec.missing.length ? 'MISSING' : 'none'],
       ['Documents differing by a cent or more', '0', String(rec.centDifferences.length), rec.centDifferences.length ? 'DIFFERENT' : 'none'],
