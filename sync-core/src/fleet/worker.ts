@@ -63,8 +63,18 @@ export function bossSchema(schema: string): string {
   return `${schema}_boss`;
 }
 
-export async function openBoss(url: string, schema: string, o: Pick<FleetOptions, 'retryLimit' | 'retryDelaySeconds' | 'expireInSeconds' | 'log'> = {}): Promise<PgBoss> {
-  const boss = new PgBoss({ connectionString: url, schema: bossSchema(schema), max: 4, supervise: true, schedule: false });
+export async function openBoss(
+  url: string,
+  schema: string,
+  o: Pick<FleetOptions, 'retryLimit' | 'retryDelaySeconds' | 'expireInSeconds' | 'log'> = {},
+): Promise<PgBoss> {
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: bossSchema(schema),
+    max: 4,
+    supervise: true,
+    schedule: false,
+  });
   boss.on('error', (e: Error) => o.log?.('boss.error', { message: e.message }));
   await boss.start();
   for (let i = 0; ; i++) {
@@ -89,7 +99,10 @@ export async function openBoss(url: string, schema: string, o: Pick<FleetOptions
 }
 
 export async function enqueueSync(boss: PgBoss, job: SyncJob, startAfterSeconds = 0): Promise<string | null> {
-  return boss.send(SYNC_QUEUE, job, { singletonKey: job.connectionId, ...(startAfterSeconds > 0 ? { startAfter: startAfterSeconds } : {}) });
+  return boss.send(SYNC_QUEUE, job, {
+    singletonKey: job.connectionId,
+    ...(startAfterSeconds > 0 ? { startAfter: startAfterSeconds } : {}),
+  });
 }
 
 export interface FleetWorker {
@@ -104,9 +117,16 @@ function limitsFor(target: 'exact' | 'moneybird', o: FleetOptions): BudgetLimits
   return o.limits?.[target] ?? DEFAULT_LIMITS[target];
 }
 
-export function createFleetTarget(config: ShopbooksConfig, store: PostgresStore, budget: RateBudget, budgetKey: string, o: FleetOptions): Target {
+export function createFleetTarget(
+  config: ShopbooksConfig,
+  store: PostgresStore,
+  budget: RateBudget,
+  budgetKey: string,
+  o: FleetOptions,
+): Target {
   const fetchImpl = budgetedFetch(budget, budgetKey, limitsFor(config.target as 'exact' | 'moneybird', o));
-  if (config.target === 'exact') return createExactTarget(config.exact as never, { fetch: fetchImpl as never, store });
+  if (config.target === 'exact')
+    return createExactTarget(config.exact as never, { fetch: fetchImpl as never, store });
   return createMoneybirdTarget(config.moneybird as never, { fetch: fetchImpl });
 }
 
@@ -131,20 +151,45 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
     let summary;
     let truncated = false;
     try {
-      const source = boundSource(createSource(conn.config, scoped), maxOrders);
+      const source = boundSource(createSource(conn.config, scoped), maxOrders, () => stopping);
       const target = createFleetTarget(conn.config, scoped, budget, conn.budgetKey, o);
-      summary = await runSync({ source: source.source, target, store: scoped, plan: conn.config.plan, rules: conn.config.rules, log: (e, d) => log(e, { connection: conn.id, ...d }) }, { mode: 'sync' });
+      summary = await runSync(
+        {
+          source: source.source,
+          target,
+          store: scoped,
+          plan: conn.config.plan,
+          rules: conn.config.rules,
+          log: (e, d) => log(e, { connection: conn.id, ...d }),
+        },
+        { mode: 'sync' },
+      );
       truncated = source.truncated();
     } catch (e) {
       const err = asShopbooksError(e);
-      const row = await connections.recordRun(conn.id, { error: err.code, message: err.message }, 0, { ok: false, error: `${err.code}: ${err.message}`, streak: 1 });
-      if (row && row.failureStreak >= pauseAfterFailures) await connections.pause(conn.id, `Paused after ${row.failureStreak} failed runs: ${err.message}`);
+      const row = await connections.recordRun(conn.id, { error: err.code, message: err.message }, 0, {
+        ok: false,
+        error: `${err.code}: ${err.message}`,
+        streak: 1,
+      });
+      if (row && row.failureStreak >= pauseAfterFailures)
+        await connections.pause(conn.id, `Paused after ${row.failureStreak} failed runs: ${err.message}`);
       log('fleet.run-failed', { connection: conn.id, code: err.code, message: err.message });
       throw err;
     }
     const booked = summary.booked.order + summary.booked.refund + summary.booked.cancellation;
     const refusedOnly = booked === 0 && summary.alreadyBooked === 0 && summary.persistentFailures > 0;
-    const brief = { booked, failed: summary.failed, persistentFailures: summary.persistentFailures, skipped: summary.skipped, ordersSeen: summary.ordersSeen, runBusy: summary.runBusy, truncated, firstFailure: summary.failures[0] ?? null, finishedAt: summary.finishedAt };
+    const brief = {
+      booked,
+      failed: summary.failed,
+      persistentFailures: summary.persistentFailures,
+      skipped: summary.skipped,
+      ordersSeen: summary.ordersSeen,
+      runBusy: summary.runBusy,
+      truncated,
+      firstFailure: summary.failures[0] ?? null,
+      finishedAt: summary.finishedAt,
+    };
     if (summary.runBusy) {
       await enqueueSync(boss, { connectionId: conn.id, reason: 'busy' }, 2);
       return brief;
@@ -152,10 +197,17 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
     const row = await connections.recordRun(conn.id, brief, booked, {
       ok: true,
       error: summary.failures[0] ? `${summary.failures[0].code}: ${summary.failures[0].message}` : undefined,
-      streak: refusedOnly ? summary.persistentFailures : booked > 0 || summary.failed === 0 ? 'reset' : 'keep',
+      streak: refusedOnly
+        ? summary.persistentFailures
+        : booked > 0 || summary.failed === 0
+          ? 'reset'
+          : 'keep',
     });
     if (refusedOnly && row && row.failureStreak >= pauseAfterRefusals) {
-      await connections.pause(conn.id, `Paused: every order is refused (${row.failureStreak} in a row, none booked). ${summary.failures[0]?.message ?? ''}`.trim());
+      await connections.pause(
+        conn.id,
+        `Paused: every order is refused (${row.failureStreak} in a row, none booked). ${summary.failures[0]?.message ?? ''}`.trim(),
+      );
     } else if (truncated && !stopping) {
       await enqueueSync(boss, { connectionId: conn.id, reason: 'continue' });
     }
@@ -163,33 +215,53 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
   };
 
   const workers: string[] = [];
-  for (let i = 0; i < concurrency; i++) {
+  try {
+    for (let i = 0; i < concurrency; i++) {
+      workers.push(
+        await boss.work<SyncJob>(
+          SYNC_QUEUE,
+          { batchSize: 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 1 },
+          async (jobs) => {
+            for (const j of jobs) {
+              const p = runOne(j.data);
+              inFlight.add(p);
+              try {
+                await p;
+              } finally {
+                inFlight.delete(p);
+              }
+            }
+          },
+        ),
+      );
+    }
     workers.push(
-      await boss.work<SyncJob>(SYNC_QUEUE, { batchSize: 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 1 }, async (jobs) => {
-        for (const j of jobs) {
-          const p = runOne(j.data);
-          inFlight.add(p);
-          try {
-            await p;
-          } finally {
-            inFlight.delete(p);
+      await boss.work<SyncJob>(
+        DEAD_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 1 },
+        async (jobs) => {
+          for (const j of jobs) {
+            const c = await connections.get(j.data.connectionId).catch(() => null);
+            if (c && !c.paused)
+              await connections.pause(
+                c.id,
+                `Paused after its retries ran out: ${c.lastError ?? 'the sync kept failing'}`,
+              );
           }
-        }
-      }),
+        },
+      ),
     );
+  } catch (e) {
+    // a worker that cannot start leaves nothing running behind it
+    await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw e;
   }
-  workers.push(
-    await boss.work<SyncJob>(DEAD_QUEUE, { batchSize: 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 1 }, async (jobs) => {
-      for (const j of jobs) {
-        const c = await connections.get(j.data.connectionId).catch(() => null);
-        if (c && !c.paused) await connections.pause(c.id, `Paused after its retries ran out: ${c.lastError ?? 'the sync kept failing'}`);
-      }
-    }),
-  );
 
   const tick = async () => {
     try {
-      for (const id of await connections.due()) await enqueueSync(boss, { connectionId: id, reason: 'interval' });
+      for (const id of await connections.due())
+        await enqueueSync(boss, { connectionId: id, reason: 'interval' });
     } catch (e) {
       log('fleet.scheduler-error', { message: (e as Error).message });
     }
@@ -206,10 +278,19 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
       stopping = true;
       clearInterval(timer);
       const limit = o.stopTimeoutMs ?? 10_000;
-      const within = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, limit).unref())]);
-      await within(boss.stop({ graceful: true, wait: true, timeout: limit }));
-      await within(Promise.allSettled([...inFlight]));
-      await within(store.close());
+      const within = (p: Promise<unknown>, ms: number) =>
+        Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
+      const wasBusy = inFlight.size > 0;
+      await within(boss.stop({ graceful: true, wait: true, timeout: limit }), limit + 5000);
+      // A running job ends at its next page boundary (boundSource sees `stopping`); it must end
+      // before the store closes under it, or its bookings are done but its run is never recorded.
+      // Only a job that hangs past a generous bound is abandoned (its claims expire and recover).
+      await within(Promise.allSettled([...inFlight]), Math.max(limit * 6, 60_000));
+      if (inFlight.size) log('fleet.stop-abandoned', { jobs: inFlight.size });
+      // pg-boss looks once a second whether its stopped workers' loops have ended; let that look
+      // happen before the caller tears the process (or a test environment) down.
+      if (wasBusy) await new Promise((r) => setTimeout(r, 1100));
+      await within(store.close(), limit);
     },
   };
 }
