@@ -91,7 +91,7 @@ class Cli_Command {
 	private function report( array $r ): void {
 		if ( $r['ok'] ) {
 			$j = is_array( $r['json'] ) ? $r['json'] : array();
-			\WP_CLI::success( sprintf( '%d booked, %d failed, %d skipped', (int) ( $j['booked'] ?? 0 ), (int) ( $j['failed'] ?? 0 ), (int) ( $j['skipped'] ?? 0 ) ) );
+			\WP_CLI::success( sprintf( '%d booked, %d failed, %d skipped', Runner::total( $j['booked'] ?? 0 ), Runner::total( $j['failed'] ?? 0 ), Runner::total( $j['skipped'] ?? 0 ) ) );
 			return;
 		}
 		\WP_CLI::error( (string) ( $r['error'] ?? 'The sync failed.' ) );

@@ -243,12 +243,22 @@ final class Runner {
 	 * @param string $command Command.
 	 * @param array  $result  Result.
 	 */
+	/**
+	 * A count from the core's JSON summary: `booked` is per document kind ({order, refund,
+	 * cancellation}), the others are numbers. (An (int) cast of the object gave 1, always.)
+	 *
+	 * @param mixed $v A number or an object of numbers.
+	 */
+	public static function total( $v ): int {
+		return is_array( $v ) ? (int) array_sum( array_map( 'intval', $v ) ) : (int) $v;
+	}
+
 	private static function remember( string $command, array $result ): void {
 		$j       = is_array( $result['json'] ) ? $result['json'] : array();
 		$summary = '';
 		if ( isset( $j['booked'] ) || isset( $j['failed'] ) ) {
 			/* translators: 1: booked, 2: failed, 3: skipped */
-			$summary = sprintf( __( '%1$d booked, %2$d failed, %3$d skipped', 'shopbooks' ), (int) ( $j['booked'] ?? 0 ), (int) ( $j['failed'] ?? 0 ), (int) ( $j['skipped'] ?? 0 ) );
+			$summary = sprintf( __( '%1$d booked, %2$d failed, %3$d skipped', 'shopbooks' ), self::total( $j['booked'] ?? 0 ), self::total( $j['failed'] ?? 0 ), self::total( $j['skipped'] ?? 0 ) );
 			$changed = isset( $j['changed'] ) && is_array( $j['changed'] ) ? $j['changed'] : array();
 			if ( $changed ) {
 				$commands = implode( '; ', array_map( static fn( $c ) => (string) ( $c['rebook'] ?? '' ), $changed ) );

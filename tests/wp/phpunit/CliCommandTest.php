@@ -13,14 +13,15 @@ final class CliCommandTest extends TestCase {
 	private static $endpoints;
 
 	public static function setUpBeforeClass(): void {
-		// A stand-in sync core that reports what it received (never the values of secrets).
+		// A stand-in sync core that reports what it received (never the values of secrets), with the
+		// real core's summary shape: `booked` counts per document kind.
 		self::$probe = sys_get_temp_dir() . '/shopbooks-cli-probe-' . getmypid() . '.js';
 		file_put_contents(
 			self::$probe,
 			"const c = JSON.parse(process.env.SHOPBOOKS_CONFIG_JSON || 'null');\n" .
 			"const cmd = process.argv[2];\n" .
 			"if (cmd === 'sync' && process.env.SBTEST_FAIL) { process.stderr.write(JSON.stringify({ error: { code: 'AuthFailed', message: 'Exact Online refused the connection.' } }) + '\\n'); process.exit(1); }\n" .
-			"process.stdout.write(JSON.stringify({ command: cmd, args: process.argv.slice(3), booked: 2, failed: 1, skipped: 0, storeKind: c && c.store.kind, configOnArgv: process.argv.join(' ').includes('applicationPassword') }) + '\\n');\n"
+			"process.stdout.write(JSON.stringify({ command: cmd, args: process.argv.slice(3), booked: { order: 2, refund: 1, cancellation: 0 }, failed: 1, skipped: 0, storeKind: c && c.store.kind, configOnArgv: process.argv.join(' ').includes('applicationPassword') }) + '\\n');\n"
 		);
 		update_option( 'sbtest_core_path', self::$probe );
 		// WooCommerce is not active here: read orders from a (sandbox) shop instead, as the cron test does.
@@ -54,8 +55,9 @@ final class CliCommandTest extends TestCase {
 	public function test_sync_runs_the_runner_and_reports(): void {
 		[ $code, $out ] = WP_CLI::run( 'shopbooks', 'sync' );
 		$this->assertSame( 0, $code, implode( "\n", $out ) );
-		$this->assertSame( array( 'Success: 2 booked, 1 failed, 0 skipped' ), $out );
+		$this->assertSame( array( 'Success: 3 booked, 1 failed, 0 skipped' ), $out );
 		$last = get_option( \Shopbooks\Runner::RESULT_OPTION );
+		$this->assertSame( '3 booked, 1 failed, 0 skipped', $last['summary'] );
 		$this->assertSame( 'sync', $last['command'] );
 		$this->assertSame( 0, $last['exitCode'] );
 	}
