@@ -12,6 +12,7 @@ import { fleetKey } from './secrets';
 import { RateBudget } from './rate-budget';
 import { openBoss, startFleetWorker } from './worker';
 import { startFleetServer } from './serve';
+import { pauseNotifierFromEnv } from './notify';
 
 function env() {
   const url = process.env.SHOPBOOKS_DATABASE_URL;
@@ -68,7 +69,7 @@ export function registerFleetCommands(program: Command): void {
     .option('--max-orders-per-job <n>', 'orders one job books before it yields to other shops', '100')
     .action(async (o) => {
       const e = env();
-      const w = await startFleetWorker({ ...e, concurrency: Number(o.concurrency), maxOrdersPerJob: Number(o.maxOrdersPerJob), log: (ev, d) => process.stderr.write(`${JSON.stringify({ ev, ...d })}\n`) });
+      const w = await startFleetWorker({ ...e, notifyPaused: pauseNotifierFromEnv(), concurrency: Number(o.concurrency), maxOrdersPerJob: Number(o.maxOrdersPerJob), log: (ev, d) => process.stderr.write(`${JSON.stringify({ ev, ...d })}\n`) });
       out(`fleet worker ${process.pid} running`);
       await new Promise<void>((resolve) => {
         const stop = () => void w.stop().then(resolve);

@@ -130,6 +130,11 @@ export class Connections {
     return ((await this.pool.query(`UPDATE ${this.t} SET paused = true, pause_reason = $2, updated_at = now() WHERE id = $1`, [id, reason])).rowCount ?? 0) > 0;
   }
 
+  /** Pause a connection that is running; true only for the call that paused it (one notice per pause). */
+  async pauseIfActive(id: string, reason: string): Promise<boolean> {
+    return ((await this.pool.query(`UPDATE ${this.t} SET paused = true, pause_reason = $2, updated_at = now() WHERE id = $1 AND NOT paused`, [id, reason])).rowCount ?? 0) > 0;
+  }
+
   async resume(id: string): Promise<boolean> {
     return ((await this.pool.query(`UPDATE ${this.t} SET paused = false, pause_reason = NULL, failure_streak = 0, last_error = NULL, updated_at = now() WHERE id = $1`, [id])).rowCount ?? 0) > 0;
   }

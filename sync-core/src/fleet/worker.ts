@@ -30,6 +30,7 @@ import { openPostgresStore, type PostgresStore } from '../store/postgres-store';
 import { Connections } from './connections';
 import { RateBudget, budgetedFetch, DEFAULT_LIMITS, type BudgetLimits } from './rate-budget';
 import { boundSource } from './bounded-source';
+import type { PauseNotifier } from './notify';
 
 export const SYNC_QUEUE = 'shopbooks-sync';
 export const DEAD_QUEUE = 'shopbooks-dead';
@@ -49,6 +50,8 @@ export interface FleetOptions {
   schedulerIntervalMs?: number;
   pollingIntervalSeconds?: number;
   limits?: Partial<Record<'exact' | 'moneybird', BudgetLimits>>;
+  /** Told once per pause the worker makes (e-mail: notify.ts). */
+  notifyPaused?: PauseNotifier;
   /** How long `stop()` waits for running jobs. */
   stopTimeoutMs?: number;
   log?: (event: string, data?: Record<string, unknown>) => void;
@@ -143,6 +146,11 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
   const pauseAfterRefusals = o.pauseAfterRefusals ?? 20;
   let stopping = false;
   const inFlight = new Set<Promise<unknown>>();
+  const pauseConnection = async (id: string, reason: string): Promise<void> => {
+    if (!(await connections.pauseIfActive(id, reason))) return;
+    log('fleet.paused', { connection: id, reason });
+    await o.notifyPaused?.({ connectionId: id, reason }).catch((e: Error) => log('fleet.notify-failed', { connection: id, message: e.message }));
+  };
 
   const runOne = async (job: SyncJob): Promise<Record<string, unknown>> => {
     const conn = await connections.get(job.connectionId);
@@ -173,7 +181,7 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
         streak: 1,
       });
       if (row && row.failureStreak >= pauseAfterFailures)
-        await connections.pause(conn.id, `Paused after ${row.failureStreak} failed runs: ${err.message}`);
+        await pauseConnection(conn.id, `Paused after ${row.failureStreak} failed runs: ${err.message}`);
       log('fleet.run-failed', { connection: conn.id, code: err.code, message: err.message });
       throw err;
     }
@@ -204,7 +212,7 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
           : 'keep',
     });
     if (refusedOnly && row && row.failureStreak >= pauseAfterRefusals) {
-      await connections.pause(
+      await pauseConnection(
         conn.id,
         `Paused: every order is refused (${row.failureStreak} in a row, none booked). ${summary.failures[0]?.message ?? ''}`.trim(),
       );
@@ -243,7 +251,7 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
           for (const j of jobs) {
             const c = await connections.get(j.data.connectionId).catch(() => null);
             if (c && !c.paused)
-              await connections.pause(
+              await pauseConnection(
                 c.id,
                 `Paused after its retries ran out: ${c.lastError ?? 'the sync kept failing'}`,
               );
