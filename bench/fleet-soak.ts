@@ -9,7 +9,15 @@
  * the books (the control); the fleet's books must hold exactly the control's references, each
  * once, with the same gross and VAT per rate. No 429 may be caused. Exit 1 otherwise.
  *
+ * Orders arrive while the fleet runs: a share of every WooCommerce shop's orders (--arrive, default
+ * 0.34) is held back after the control run and put into the shops one by one, spread evenly over
+ * the first --arrive-over seconds (default 60) of the fleet run, as checkouts would; their
+ * documents' "arrived → booked" p95 is the latency figure. The other orders are a backlog at the
+ * start (measured from the fleet's start). A worker process that exits unkilled is a crash: it
+ * is restarted, counted, and fails the soak.
+ *
  * Options: --shops N (per group: --group N) --orders N --workers N --kills N --seed N --json FILE
+ *          --arrive FRACTION --arrive-over SECONDS --timeout SECONDS
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +35,7 @@ import { parseConfig } from '../sync-core/src/config';
 import { createSource, createTarget } from '../sync-core/src/cli/wiring';
 import { runSync } from '../sync-core/src/engine/sync';
 import type { Platform } from '../sync-core/src/model/order';
+import type { WcOrderRecord } from '../sync-core/src/sandbox/woocommerce/types';
 import { arg, sleep } from './lib/args';
 
 const shopsWanted = Number(arg('shops', '200'));
@@ -37,6 +46,8 @@ const kills = Number(arg('kills', '20'));
 const seed = Number(arg('seed', '7'));
 const timeoutSec = Number(arg('timeout', '900'));
 const jsonOut = arg('json', '');
+const arriveShare = Number(arg('arrive', '0.34'));
+const arriveOverSeconds = Number(arg('arrive-over', '60'));
 
 const EXACT_LIMIT = { minutely: 60, windowMs: 1000, daily: 100_000_000 };
 const MB_LIMIT = { limit: 150, windowSec: 5 };
@@ -67,6 +78,10 @@ async function main() {
   const controls: Sandbox[] = [];
   const shops: ShopPlan[] = [];
   const children = new Map<number, ChildProcess>();
+  // a worker that exits without being killed by us crashed: counted (must be 0) and restarted
+  const expectedExits = new Set<ChildProcess>();
+  let workerCrashes = 0;
+  let stoppingAll = false;
   const rss: number[] = [];
   try {
     // groups alternate Exact division / Moneybird administration; each is one simulator
@@ -93,13 +108,31 @@ async function main() {
     // 1. control: each shop synced without faults into private, unlimited books
     log(`control runs of ${shops.length} shops`);
     // one store per administration: its connections share one token chain, as in the fleet
+    // Administrations run side by side; within one, shops run in turn (they share its token chain).
     const controlStores = controls.map(() => new MemoryStore());
-    for (const s of shops) {
-      const cfg = parseConfig(connConfig(s, controls[s.group]));
-      const store = controlStores[s.group];
-      const sum = await runSync({ source: createSource(cfg, store), target: createTarget(cfg), store, plan: cfg.plan, rules: cfg.rules }, { mode: 'sync' });
-      if (sum.failed) log(`control ${s.id}: ${sum.failed} failed (${sum.failures[0]?.code}) — those are expected to stay failed in the fleet too`);
+    await Promise.all(
+      controls.map(async (_, g) => {
+        for (const s of shops.filter((x) => x.group === g)) {
+          const cfg = parseConfig(connConfig(s, controls[s.group]));
+          const store = controlStores[s.group];
+          const sum = await runSync({ source: createSource(cfg, store), target: createTarget(cfg), store, plan: cfg.plan, rules: cfg.rules }, { mode: 'sync' });
+          if (sum.failed) log(`control ${s.id}: ${sum.failed} failed (${sum.failures[0]?.code}) — those are expected to stay failed in the fleet too`);
+        }
+      }),
+    );
+    log(`control runs done in ${Math.round((Date.now() - t0) / 1000)} s`);
+
+    // orders that arrive during the fleet run: held back from the WooCommerce shops now
+    const held: { s: ShopPlan; order: WcOrderRecord }[] = [];
+    for (const s of shops.filter((x) => x.platform === 'woocommerce' && x.shop.woo)) {
+      const all = [...s.shop.woo!.shop.orders.values()].sort((a, b) => a.id - b.id);
+      for (const o of all.slice(all.length - Math.floor(all.length * arriveShare))) {
+        s.shop.woo!.shop.orders.delete(o.id);
+        held.push({ s, order: o });
+      }
     }
+    // interleave the shops: arrivals spread over the fleet, not one shop after another
+    held.sort((a, b) => a.order.id - b.order.id || a.s.id.localeCompare(b.s.id));
 
     // 2. the fleet
     const keyHex = randomBytes(32).toString('hex');
@@ -125,6 +158,12 @@ async function main() {
           if (m) rss.push(Number(m[1]));
         }
       });
+      c.on('exit', (code, signal) => {
+        if (expectedExits.has(c) || stoppingAll) return;
+        workerCrashes++;
+        log(`worker in slot ${slot} crashed (${signal ?? code}); restarting it`);
+        if (children.get(slot) === c) setTimeout(() => !stoppingAll && startWorker(slot), 500);
+      });
       children.set(slot, c);
     };
     for (let i = 0; i < workerCount; i++) startWorker(i);
@@ -132,13 +171,29 @@ async function main() {
     // first time each reference shows up in the fleet's books
     const firstSeen = new Map<string, number>();
     const fleetStart = Date.now();
+    // an order's documents are "arrived" when the order is put into the shop (the backlog: at the start)
+    const arrivedAt = new Map<string, number>();
+    let released = 0;
+    const feeder = setInterval(() => {
+      const next = held[released];
+      if (!next) return;
+      released++;
+      const shop = next.s.shop.woo!.shop;
+      shop.addOrder(next.order);
+      shop.touch(next.order);
+      arrivedAt.set(`${next.s.prefix}${next.order.number}`, Date.now() - fleetStart);
+    }, Math.max(20, Math.floor((arriveOverSeconds * 1000) / Math.max(1, held.length))));
+    const arrivalOf = (ref: string): number => {
+      const m = /^(.*?-)(\d+)/.exec(ref);
+      return (m && arrivedAt.get(`${m[1]}${m[2]}`)) ?? 0;
+    };
     const poll = setInterval(() => {
       for (const sb of books) for (const ref of sb.books().keys()) if (!firstSeen.has(ref)) firstSeen.set(ref, Date.now() - fleetStart);
     }, 250);
 
     const expected = new Map<string, BooksDocument>();
     for (const c of controls) for (const [k, v] of c.books()) expected.set(k, v);
-    log(`fleet: ${shops.length} shops + ${broken.length} broken, ${groups} administrations, ${workerCount} workers, ${expected.size} documents expected`);
+    log(`fleet: ${shops.length} shops + ${broken.length} broken, ${groups} administrations, ${workerCount} workers, ${expected.size} documents expected, ${held.length} orders arriving during the run`);
 
     let killed = 0;
     let restarted = false;
@@ -148,7 +203,9 @@ async function main() {
       const done = [...expected.keys()].filter((k) => firstSeen.has(k)).length;
       if (killed < kills && done < expected.size) {
         const slot = Math.floor(rng() * workerCount);
-        children.get(slot)?.kill('SIGKILL');
+        const victim = children.get(slot);
+        if (victim) expectedExits.add(victim);
+        victim?.kill('SIGKILL');
         killed++;
         startWorker(slot);
       }
@@ -160,7 +217,7 @@ async function main() {
       const rows = await conns.list().catch(() => null);
       if (!rows) continue;
       const brokenPaused = broken.every((b) => rows.find((r) => r.id === b)?.paused);
-      if (done >= expected.size && brokenPaused && restarted) break;
+      if (done >= expected.size && brokenPaused && restarted && released >= held.length) break;
       if (Date.now() > deadline) {
         log('timeout');
         break;
@@ -168,6 +225,8 @@ async function main() {
     }
     await sleep(2000); // let any last write land (there must be none extra)
     clearInterval(poll);
+    clearInterval(feeder);
+    stoppingAll = true;
     for (const c of children.values()) c.kill('SIGTERM');
     await sleep(1500);
     for (const c of children.values()) c.kill('SIGKILL');
@@ -191,8 +250,11 @@ async function main() {
     const caused429 = books.reduce((n, sb) => n + sb.booksStats().tooManyRequests, 0);
     const rows = await conns.list();
     const brokenRows = rows.filter((r) => broken.includes(r.id)).map((r) => ({ id: r.id, paused: r.paused, reason: r.pauseReason }));
-    const perShop = shops.map((s) => p95([...firstSeen].filter(([k]) => k.startsWith(s.prefix) && expected.has(k)).map(([, t]) => t)));
-    const all = [...firstSeen].filter(([k]) => expected.has(k)).map(([, t]) => t);
+    // latency of a document: first seen in the books minus its order's arrival (0 for the backlog)
+    const latency = (k: string, t: number) => Math.max(0, t - arrivalOf(k));
+    const perShop = shops.map((s) => p95([...firstSeen].filter(([k]) => k.startsWith(s.prefix) && expected.has(k)).map(([k, t]) => latency(k, t))));
+    const all = [...firstSeen].filter(([k]) => expected.has(k)).map(([k, t]) => latency(k, t));
+    const arrivals = [...firstSeen].filter(([k]) => expected.has(k) && arrivalOf(k) > 0).map(([k, t]) => latency(k, t));
     const wall = (Date.now() - fleetStart) / 1000;
     const budgets = (await admin.pool.query(`SELECT key, used_total, waited_ms, observed_429 FROM ${schema}.rate_budgets ORDER BY key`)).rows;
     const result = {
@@ -200,6 +262,7 @@ async function main() {
       administrations: groups,
       workers: workerCount,
       kills: killed,
+      workerCrashes,
       postgresRestarts: restarted ? 1 : 0,
       expectedDocuments: expected.size,
       bookedDocuments: actual.size,
@@ -209,6 +272,9 @@ async function main() {
       centDifferences,
       caused429,
       brokenConnections: brokenRows,
+      ordersArrivedDuringRun: released,
+      arrivedToBookedP95Seconds: p95(arrivals) / 1000,
+      arrivedToBookedMaxSeconds: Math.max(0, ...arrivals) / 1000,
       fleetP95Seconds: p95(all) / 1000,
       worstShopP95Seconds: Math.max(0, ...perShop) / 1000,
       perShopP95Seconds: Object.fromEntries(shops.map((s, i) => [s.id, perShop[i] / 1000])),
@@ -218,7 +284,7 @@ async function main() {
       rateBudgets: budgets,
       totalSeconds: Math.round((Date.now() - t0) / 1000),
     };
-    const ok = !duplicates.length && !missing.length && !orphans.length && !centDifferences.length && caused429 === 0 && brokenRows.every((b) => b.paused) && result.fleetP95Seconds <= 60;
+    const ok = !duplicates.length && !missing.length && !orphans.length && !centDifferences.length && caused429 === 0 && workerCrashes === 0 && brokenRows.every((b) => b.paused) && result.fleetP95Seconds <= 60;
     const { perShopP95Seconds, ...brief } = result;
     process.stdout.write(`${JSON.stringify(brief, null, 2)}\n`);
     process.stdout.write(`per-shop p95 (s): ${Object.entries(perShopP95Seconds).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
@@ -227,6 +293,7 @@ async function main() {
     await admin.close();
     process.exitCode = ok ? 0 : 1;
   } finally {
+    stoppingAll = true;
     for (const c of children.values()) c.kill('SIGKILL');
     for (const s of shops) await s.shop.close().catch(() => undefined);
     for (const b of [...books, ...controls]) await b.close().catch(() => undefined);

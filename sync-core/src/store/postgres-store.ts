@@ -71,6 +71,10 @@ class PgShared {
   ) {
     this.ns = namespaces(schema);
     pool.on('error', () => undefined); // idle clients dropped by a database restart
+    // A client that is checked out has no listener of the pool's: pg emits 'error' on it when the
+    // database goes away (a restart, a failover), and an emitter without a listener throws, taking
+    // the whole worker down. The statement that uses it next fails instead, and is retried.
+    pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async migrate(): Promise<void> {
