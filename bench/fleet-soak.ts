@@ -7,7 +7,8 @@
  *
  * Independent check: every shop is first synced without faults into a private, unlimited copy of
  * the books (the control); the fleet's books must hold exactly the control's references, each
- * once, with the same gross and VAT per rate. No 429 may be caused. Exit 1 otherwise.
+ * once, with the same gross and VAT per rate. No 429 may be caused, and orders arriving during the
+ * run must be booked within 60 s at p95. Exit 1 otherwise.
  *
  * Orders arrive while the fleet runs: a share of every WooCommerce shop's orders (--arrive, default
  * 0.34) is held back after the control run and put into the shops one by one, spread evenly over
@@ -275,6 +276,7 @@ async function main() {
       ordersArrivedDuringRun: released,
       arrivedToBookedP95Seconds: p95(arrivals) / 1000,
       arrivedToBookedMaxSeconds: Math.max(0, ...arrivals) / 1000,
+      /** Every document, the backlog's measured from the fleet's start: a throughput figure. */
       fleetP95Seconds: p95(all) / 1000,
       worstShopP95Seconds: Math.max(0, ...perShop) / 1000,
       perShopP95Seconds: Object.fromEntries(shops.map((s, i) => [s.id, perShop[i] / 1000])),
@@ -284,7 +286,7 @@ async function main() {
       rateBudgets: budgets,
       totalSeconds: Math.round((Date.now() - t0) / 1000),
     };
-    const ok = !duplicates.length && !missing.length && !orphans.length && !centDifferences.length && caused429 === 0 && workerCrashes === 0 && brokenRows.every((b) => b.paused) && result.fleetP95Seconds <= 60;
+    const ok = !duplicates.length && !missing.length && !orphans.length && !centDifferences.length && caused429 === 0 && workerCrashes === 0 && brokenRows.every((b) => b.paused) && (arrivals.length > 0 || held.length === 0) && (held.length ? result.arrivedToBookedP95Seconds : result.fleetP95Seconds) <= 60;
     const { perShopP95Seconds, ...brief } = result;
     process.stdout.write(`${JSON.stringify(brief, null, 2)}\n`);
     process.stdout.write(`per-shop p95 (s): ${Object.entries(perShopP95Seconds).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
