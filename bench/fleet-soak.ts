@@ -11,8 +11,8 @@
  * run must be booked within 60 s at p95. Exit 1 otherwise.
  *
  * Orders arrive while the fleet runs: a share of every WooCommerce shop's orders (--arrive, default
- * 0.34) is held back after the control run and put into the shops one by one, spread evenly over
- * the first --arrive-over seconds (default 60) of the fleet run, as checkouts would; their
+ * 0.34) is held back after the control run and put into the shops one by one once the backlog
+ * is booked, spread evenly over --arrive-over seconds (default 60), as checkouts would; their
  * documents' "arrived → booked" p95 is the latency figure. The other orders are a backlog at the
  * start (measured from the fleet's start). A worker process that exits unkilled is a crash: it
  * is restarted, counted, and fails the soak.
@@ -169,31 +169,42 @@ async function main() {
     };
     for (let i = 0; i < workerCount; i++) startWorker(i);
 
+    const expected = new Map<string, BooksDocument>();
+    for (const c of controls) for (const [k, v] of c.books()) expected.set(k, v);
     // first time each reference shows up in the fleet's books
     const firstSeen = new Map<string, number>();
     const fleetStart = Date.now();
-    // an order's documents are "arrived" when the order is put into the shop (the backlog: at the start)
+    // An order's documents are "arrived" when the order is put into its shop. Arrivals start once
+    // the backlog is booked (steady state: a checkout meets a fleet that has caught up) and are
+    // spread over --arrive-over seconds; kills go on meanwhile.
+    const orderKey = (ref: string): string => {
+      const m = /^(.*?-)(\d+)/.exec(ref);
+      return m ? `${m[1]}${m[2]}` : ref;
+    };
+    const heldKeys = new Set(held.map((h) => `${h.s.prefix}${h.order.number}`));
     const arrivedAt = new Map<string, number>();
     let released = 0;
+    let arrivalsFrom = 0;
+    const backlogBooked = () => [...expected.keys()].every((k) => heldKeys.has(orderKey(k)) || firstSeen.has(k));
     const feeder = setInterval(() => {
       const next = held[released];
       if (!next) return;
+      if (!arrivalsFrom) {
+        if (!backlogBooked()) return;
+        arrivalsFrom = Date.now() - fleetStart;
+        log(`backlog booked after ${Math.round(arrivalsFrom / 1000)} s; ${held.length} orders arrive over ${arriveOverSeconds} s`);
+      }
       released++;
       const shop = next.s.shop.woo!.shop;
       shop.addOrder(next.order);
       shop.touch(next.order);
       arrivedAt.set(`${next.s.prefix}${next.order.number}`, Date.now() - fleetStart);
     }, Math.max(20, Math.floor((arriveOverSeconds * 1000) / Math.max(1, held.length))));
-    const arrivalOf = (ref: string): number => {
-      const m = /^(.*?-)(\d+)/.exec(ref);
-      return (m && arrivedAt.get(`${m[1]}${m[2]}`)) ?? 0;
-    };
+    const arrivalOf = (ref: string): number => arrivedAt.get(orderKey(ref)) ?? 0;
     const poll = setInterval(() => {
       for (const sb of books) for (const ref of sb.books().keys()) if (!firstSeen.has(ref)) firstSeen.set(ref, Date.now() - fleetStart);
     }, 250);
 
-    const expected = new Map<string, BooksDocument>();
-    for (const c of controls) for (const [k, v] of c.books()) expected.set(k, v);
     log(`fleet: ${shops.length} shops + ${broken.length} broken, ${groups} administrations, ${workerCount} workers, ${expected.size} documents expected, ${held.length} orders arriving during the run`);
 
     let killed = 0;
@@ -274,6 +285,7 @@ async function main() {
       caused429,
       brokenConnections: brokenRows,
       ordersArrivedDuringRun: released,
+      backlogBookedAfterSeconds: arrivalsFrom / 1000,
       arrivedToBookedP95Seconds: p95(arrivals) / 1000,
       arrivedToBookedMaxSeconds: Math.max(0, ...arrivals) / 1000,
       /** Every document, the backlog's measured from the fleet's start: a throughput figure. */
