@@ -138,8 +138,6 @@ export class SummaryAccounting {
         case 'busy':
           summary.claimedElsewhere++;
           break;
-        case 'planned':
-          break;
         case 'failed':
           summary.failed++;
           if (o.persistent) summary.persistentFailures++;
