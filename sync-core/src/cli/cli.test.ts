@@ -201,6 +201,29 @@ describe('shopbooks preview: exactly what the next sync would do (issue 13 item 
   });
 });
 
+describe('shopbooks preview on Moneybird: a VAT mapping the books do not have', () => {
+  it('a tax rate id that is not in the administration is "would fail", never "would book"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-cli-preview-mb-'));
+    const sb = await startSandbox({ target: 'moneybird', platform: 'woocommerce', orders: 12, seed: 2026, fastLimits: true });
+    try {
+      const mb = sb.config.moneybird as { taxRateMap: Record<string, string> };
+      const config = join(dir, 'mb.json');
+      writeFileSync(config, JSON.stringify({ ...sb.config, moneybird: { ...mb, taxRateMap: { ...mb.taxRateMap, 'domestic:21': '999999999999999999' } } }));
+      const r = await spawnCli(['--config', config, 'preview', '--json'], dir).done;
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      const out = JSON.parse(r.stdout) as PreviewJson;
+      const failing = out.orders.filter((o) => o.verdict === 'would-fail' && o.text.includes('999999999999999999'));
+      expect(failing.length).toBeGreaterThan(0);
+      for (const o of failing) expect(o.text).toMatch(/^would fail: /);
+      expect(out.orders.filter((o) => o.verdict === 'would-book' && o.plan && JSON.stringify(o.plan).includes('"domestic:21"'))).toEqual([]);
+      expect(sb.books().size).toBe(0);
+    } finally {
+      await sb.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('shopbooks status: orders waiting for their payment', () => {
   it('a completed but unpaid order with paidOnly is listed as not paid yet, and leaves the list once paid and booked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-cli-paid-'));
