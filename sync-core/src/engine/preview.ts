@@ -11,6 +11,7 @@
 import type { BookingPlan } from '../plan/types';
 import type { BookOutcome } from './book-document';
 import { isWouldBook } from './dry-run';
+import { NOT_PAID_YET } from './rules';
 import { runSync, type OrderOutcome, type SyncDeps, type SyncOptions, type SyncSummary } from './sync';
 
 export const PREVIEW_VERDICTS = [
@@ -171,8 +172,19 @@ export function previewOrder(oc: OrderOutcome): PreviewOrder {
   }
   const skipped = first('not-booked');
   if (skipped) return verdict('not-booked', `not booked: ${skipped.reason}`, documents, skipped.code);
-  if (oc.ignored)
-    return verdict('not-sold-yet', `not sold yet (status ${status ?? '?'})`, documents, 'NotSoldYet');
+  if (oc.ignored) {
+    // the rules' reason (engine/rules.ts): a status they do not book, a payment still to come, or before the start date
+    if (oc.ignored.startsWith(NOT_PAID_YET))
+      return verdict(
+        'not-sold-yet',
+        `not sold yet (status ${status ?? '?'}, not paid yet)`,
+        documents,
+        'NotPaidYet',
+      );
+    if (oc.ignored.startsWith('status '))
+      return verdict('not-sold-yet', `not sold yet (status ${status ?? '?'})`, documents, 'NotSoldYet');
+    return verdict('not-booked', `not booked: ${oc.ignored}`, documents, 'NotBooked');
+  }
   return verdict('not-booked', 'not booked: nothing to do', documents);
 }
 
