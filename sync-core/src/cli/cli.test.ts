@@ -198,7 +198,16 @@ describe('shopbooks preview: exactly what the next sync would do (issue 13 item 
     const wouldBookBefore = first.orders.filter((o) => o.verdict === 'would-book').map((o) => o.orderId).slice(0, 9);
     const named = await preview(config, '--order', ...wouldBookBefore);
     expect(named.orders.map((o) => [o.orderId, o.verdict, o.text]).sort()).toEqual(wouldBookBefore.map((id) => [id, 'already-booked', 'already booked']).sort());
-  });
+
+    // status --order: a booked order lists its documents; one that is not booked says why (issue 13 item 8)
+    const onHold = first.orders.find((o) => o.status === 'on-hold') ?? pending[0];
+    const st = await spawnCli(['--config', config, 'status', '--json', '--order', wouldBookBefore[0], onHold.orderId], dir).done;
+    expect([st.code, st.stderr]).toEqual([0, '']);
+    const rows = (JSON.parse(st.stdout) as { orders: Array<{ orderId: string; state: string; reason: string | null; documents: Array<{ kind: string; status: string; documentNumber: string | null }> }> }).orders;
+    expect(rows[0]).toMatchObject({ orderId: wouldBookBefore[0], state: 'booked', reason: null });
+    expect(rows[0].documents[0]).toMatchObject({ kind: 'order', status: 'booked', documentNumber: expect.stringMatching(/\d/) });
+    expect(rows[1]).toEqual(expect.objectContaining({ orderId: onHold.orderId, state: 'not yet', reason: `not sold yet (status ${onHold.status})`, documents: [] }));
+  }, 300_000);
 });
 
 describe('shopbooks preview on Moneybird: a VAT mapping the books do not have', () => {

@@ -139,7 +139,44 @@ async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill' | 'retry' | 
   });
 }
 
-async function status(g: GlobalOpts) {
+/**
+ * `status --order ID…`: per order, booked (with its documents and their links), failed (with the
+ * reason), or not yet — and then why, from a dry run of the next sync for that order ("not sold yet
+ * (status on-hold)", "would fail: …", "would book").
+ */
+async function orderStatus(g: GlobalOpts, config: ShopbooksConfig, ids: string[]) {
+  const store = createStore(config);
+  try {
+    const source = createSource(config, store);
+    const mine = (await store.listEntries({ shopId: source.shopId })).filter(isDocumentEntry);
+    const rows = ids.map((id) => {
+      const entries = mine.filter((e) => e.orderId === id);
+      const documents = entries.map((e) => ({ kind: e.kind, status: e.status, reference: e.reference, documentType: e.documentType, documentNumber: e.documentNumber, url: e.documentUrl, gross: e.gross, reason: e.status === 'failed' ? (e.lastError?.message ?? null) : e.status === 'skipped' ? e.skipReason : null }));
+      const state: 'booked' | 'failed' | 'not yet' = entries.some((e) => e.status === 'failed') ? 'failed' : entries.some((e) => e.status === 'booked') ? 'booked' : 'not yet';
+      return { orderId: id, order: entries[0]?.orderNumber ?? id, state, reason: documents.find((d) => d.status === 'failed')?.reason ?? null, documents, nextSync: null as string | null };
+    });
+    // why an order is not booked (yet): what the next sync would do with it
+    const open = rows.filter((r) => r.state !== 'booked').map((r) => r.orderId);
+    if (open.length) {
+      const p = await previewSync({ source, target: createTarget(config), store, plan: config.plan, rules: config.rules, attachments: config.attachments, configFingerprint: configFingerprintOf(config) }, { orderIds: open });
+      for (const r of rows) {
+        const v = p.orders.find((o) => o.orderId === r.orderId);
+        if (v) {
+          r.order = v.order;
+          r.nextSync = v.text;
+          if (r.state === 'not yet') r.reason = v.text;
+        } else if (r.state === 'not yet') r.reason = `order ${r.orderId} was not found in the shop`;
+      }
+    }
+    if (g.json) return printJson({ orders: rows });
+    say(g, table(['Order', 'State', 'Documents', 'Why / next sync'], rows.map((r) => [r.order, r.state, r.documents.map((d) => `${d.kind} ${d.status}${d.documentNumber ? ` ${d.documentType ?? ''} ${d.documentNumber}` : ''}${d.url ? `\n${d.url}` : ''}`).join('\n') || '-', [r.reason, r.nextSync && r.nextSync !== r.reason ? `next sync: ${r.nextSync}` : null].filter(Boolean).join('\n') || '-'])));
+  } finally {
+    await store.close();
+  }
+}
+
+async function status(g: GlobalOpts, o: { order?: string[] } = {}) {
+  if (o.order?.length) return withConfig(g, (config) => orderStatus(g, config, o.order!));
   await withConfig(g, async (config) => {
     const store = createStore(config);
     const entries = await store.listEntries();
@@ -256,9 +293,10 @@ export function buildProgram(): Command {
     });
   program
     .command('status')
-    .description('ledger summary, failures with their reasons, last runs')
+    .description('ledger summary, failures with their reasons, last runs; with --order: per order booked / failed / not yet, and why')
+    .option('--order <id...>', 'these orders: their documents (with links), or why they are not booked (yet)')
     .option('--json', 'machine-readable output')
-    .action(async (o) => status({ ...g(), json: g().json || o.json }));
+    .action(async (o) => status({ ...g(), json: g().json || o.json }, o));
   program
     .command('demo')
     .description('the bundled sandbox end to end: a simulated shop booked into simulated books, with a reconciliation')
