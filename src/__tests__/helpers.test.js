@@ -1,6 +1,6 @@
 import { errorMessage, fieldErrors } from '../api';
 import { VAT_KEY_PATTERN, vatKeyLabel, vatKeysToShow } from '../components/MappingTab';
-import { previewOrders } from '../components/PreviewTab';
+import { previewOrders, verdictText } from '../components/PreviewTab';
 
 describe('REST errors in plain words', () => {
 	test('rest_invalid_param lists the field messages after the summary', () => {
@@ -84,39 +84,45 @@ describe('VAT keys on the Mapping tab', () => {
 });
 
 describe('Preview answers', () => {
-	test('the sync core shape: orders with document "refund 1046" and refusals', () => {
-		const plan = { kind: 'refund', orderNumber: '1027', reference: 'WEB-1027-R1046' };
-		expect(
-			previewOrders({
-				available: true,
-				orders: [
-					{
-						order: '1002',
-						document: 'order',
-						ok: false,
-						code: 'CurrencyMismatch',
-						reason: 'Order 1002 is in GBP.',
-					},
-					{ order: '1027', document: 'refund 1046', ok: true, plan },
-				],
-			}),
-		).toEqual([
-			{
-				orderNumber: '1002',
-				kind: 'order',
-				ok: false,
-				plan: null,
-				code: 'CurrencyMismatch',
-				reason: 'Order 1002 is in GBP.',
-			},
-			{ orderNumber: '1027', kind: 'refund', ok: true, plan, code: null, reason: null },
+	test('the sync core shape: one verdict per order, the plan of what it would book', () => {
+		const plan = { kind: 'order', orderNumber: '1027', reference: 'WEB-1027' };
+		const orders = previewOrders({
+			available: true,
+			counts: { 'would-book': 1, 'already-booked': 1, 'not-sold-yet': 1, 'would-fail': 1, 'not-booked': 0, busy: 0 },
+			orders: [
+				{
+					order: '1002',
+					status: 'processing',
+					verdict: 'would-fail',
+					text: 'would fail: No Exact VAT code is set for domestic:21.',
+					ok: false,
+					code: 'VatCodeNotMapped',
+					reason: 'would fail: No Exact VAT code is set for domestic:21.',
+					plan: null,
+				},
+				{ order: '1027', status: 'completed', verdict: 'would-book', text: 'would book order EUR 12.10', ok: true, reason: null, code: null, plan },
+				{ order: '1004', status: 'pending', verdict: 'not-sold-yet', text: 'not sold yet (status pending)', ok: false, reason: 'not sold yet (status pending)', code: 'NotSoldYet', plan: null },
+				{ order: '1001', status: 'completed', verdict: 'already-booked', text: 'already booked', ok: false, reason: 'already booked', code: null, plan: null },
+			],
+		});
+		expect(orders).toEqual([
+			{ orderNumber: '1002', status: 'processing', kind: 'order', verdict: 'would-fail', ok: false, plan: null, code: 'VatCodeNotMapped', reason: 'would fail: No Exact VAT code is set for domestic:21.' },
+			{ orderNumber: '1027', status: 'completed', kind: 'order', verdict: 'would-book', ok: true, plan, code: null, reason: null },
+			{ orderNumber: '1004', status: 'pending', kind: 'order', verdict: 'not-sold-yet', ok: false, plan: null, code: 'NotSoldYet', reason: 'not sold yet (status pending)' },
+			{ orderNumber: '1001', status: 'completed', kind: 'order', verdict: 'already-booked', ok: false, plan: null, code: null, reason: 'already booked' },
+		]);
+		expect(orders.map(verdictText)).toEqual([
+			'would fail: No Exact VAT code is set for domestic:21.',
+			'would book',
+			'not sold yet (status pending)',
+			'already booked',
 		]);
 	});
 
 	test('the documented single-plan shape, and nothing when unavailable', () => {
 		const plan = { kind: 'order', orderNumber: '1234', reference: '1234' };
 		expect(previewOrders({ available: true, orderNumber: '1234', source: 'latest-order', plan })).toEqual(
-			[{ orderNumber: '1234', kind: 'order', ok: true, plan, code: null, reason: null }],
+			[{ orderNumber: '1234', status: null, kind: 'order', verdict: 'would-book', ok: true, plan, code: null, reason: null }],
 		);
 		expect(previewOrders({ available: false, reason: 'Node.js was not found.' })).toEqual([]);
 		expect(previewOrders(null)).toEqual([]);

@@ -30,33 +30,41 @@ function customerName(c) {
 }
 
 /**
- * The preview's orders in one shape. The sync core's `preview --json` answers
- * `{ orders: [{ order, document, ok, plan?, code?, reason? }] }`; docs/rest-api.md also describes
- * `{ orderNumber, source, plan, problems }`. Both are accepted.
+ * The preview's orders in one shape. The sync core's `preview --json` (a dry run of the next sync)
+ * answers `{ counts, wouldBook, orders: [{ order, status, verdict, text, ok, reason, code, plan }] }`,
+ * one entry per order; docs/rest-api.md also describes `{ orderNumber, source, plan }` (an example
+ * order). Both are accepted.
  *
  * @param {Object} preview The answer of GET /preview.
- * @return {Array<Object>} `{ orderNumber, kind, ok, plan, code, reason }` per order, in the core's order.
+ * @return {Array<Object>} `{ orderNumber, status, kind, verdict, ok, plan, code, reason }` per order, in the core's order.
  */
 export function previewOrders(preview) {
 	if (!preview || !preview.available) {
 		return [];
 	}
 	if (Array.isArray(preview.orders)) {
-		return preview.orders.map((o) => ({
-			orderNumber: String(o.order ?? o.orderNumber ?? (o.plan && o.plan.orderNumber) ?? ''),
-			// `document` is 'order', 'refund 1046', ...; the plan's kind may say 'cancellation'.
-			kind: (o.plan && o.plan.kind) || String(o.document || 'order').split(' ')[0],
-			ok: o.ok !== false && Boolean(o.plan),
-			plan: o.plan || null,
-			code: o.code || null,
-			reason: o.reason || null,
-		}));
+		return preview.orders.map((o) => {
+			const verdict = o.verdict || 'would-fail';
+			const ok = verdict === 'would-book' && Boolean(o.plan);
+			return {
+				orderNumber: String(o.order ?? o.orderNumber ?? ''),
+				status: o.status || null,
+				kind: (o.plan && o.plan.kind) || 'order',
+				verdict,
+				ok,
+				plan: o.plan || null,
+				code: o.code || null,
+				reason: ok ? null : o.reason || o.text || null,
+			};
+		});
 	}
 	if (preview.plan) {
 		return [
 			{
 				orderNumber: String(preview.orderNumber ?? preview.plan.orderNumber ?? ''),
+				status: null,
 				kind: preview.plan.kind || 'order',
+				verdict: 'would-book',
 				ok: true,
 				plan: preview.plan,
 				code: null,
@@ -65,6 +73,29 @@ export function previewOrders(preview) {
 		];
 	}
 	return [];
+}
+
+/**
+ * The verdict of one order in the user's language (the reason of a failure stays the core's own words).
+ *
+ * @param {Object} o An order from `previewOrders`.
+ * @return {string} e.g. "would book", "not sold yet (status pending)".
+ */
+export function verdictText(o) {
+	switch (o.verdict) {
+		case 'would-book':
+			return __('would book', 'shopbooks');
+		case 'already-booked':
+			return __('already booked', 'shopbooks');
+		case 'not-sold-yet':
+			return sprintf(
+				/* translators: %s: the order's status in the shop, e.g. pending */
+				__('not sold yet (status %s)', 'shopbooks'),
+				o.status || '?',
+			);
+		default:
+			return o.reason || o.code || '';
+	}
 }
 
 function kindLabel(kind) {
@@ -243,13 +274,19 @@ export default function PreviewTab({ settings }) {
 							{p.message}
 						</Notice>
 					))}
-				{preview && typeof preview.reconciled === 'number' && typeof preview.refused === 'number' ? (
+				{preview && preview.counts ? (
 					<p className="shopbooks-preview-totals">
 						{sprintf(
-							/* translators: 1: number of orders that reconcile to the cent, 2: number refused */
-							__('%1$d would be booked to the cent, %2$d would be refused.', 'shopbooks'),
-							preview.reconciled,
-							preview.refused,
+							/* translators: 1: orders the next sync would book, 2: already booked, 3: not sold yet, 4: not booked (e.g. cancelled before booking), 5: would fail */
+							__(
+								'Next sync: %1$d would be booked, %2$d already booked, %3$d not sold yet, %4$d not booked, %5$d would fail.',
+								'shopbooks',
+							),
+							preview.counts['would-book'] || 0,
+							preview.counts['already-booked'] || 0,
+							preview.counts['not-sold-yet'] || 0,
+							(preview.counts['not-booked'] || 0) + (preview.counts.busy || 0),
+							preview.counts['would-fail'] || 0,
 						)}
 					</p>
 				) : null}
@@ -269,7 +306,7 @@ export default function PreviewTab({ settings }) {
 							<PlanDetails plan={first.plan} settings={settings} />
 						) : (
 							<Notice
-								status="error"
+								status={first.verdict === 'would-fail' ? 'error' : 'info'}
 								isDismissible={false}
 								className="shopbooks-preview-refused"
 							>
@@ -304,16 +341,16 @@ export default function PreviewTab({ settings }) {
 							<tbody>
 								{orders.slice(0, 50).map((o, i) => (
 									<tr
-										key={`${o.orderNumber}-${o.kind}-${i}`}
-										className={o.ok ? 'is-ok' : 'is-refused'}
+										key={`${o.orderNumber}-${i}`}
+										className={`is-${o.verdict} ${o.ok ? 'is-ok' : 'is-refused'}`}
 									>
 										<td>
 											#{o.orderNumber} {o.kind !== 'order' ? kindLabel(o.kind) : ''}
 										</td>
 										<td>{o.plan ? <code>{o.plan.reference}</code> : '—'}</td>
 										<td>{o.plan ? `${o.plan.currency} ${o.plan.totals.gross}` : ''}</td>
-										<td className={o.ok ? '' : 'shopbooks-field-error'}>
-											{o.ok ? __('OK', 'shopbooks') : o.reason || o.code}
+										<td className={o.verdict === 'would-fail' ? 'shopbooks-field-error' : ''}>
+											{verdictText(o)}
 										</td>
 									</tr>
 								))}

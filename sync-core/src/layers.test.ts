@@ -36,6 +36,7 @@ const wrongWay: Array<[string, string, string]> = [
 
 const allowed: Array<[string, string, string]> = [
   ['the engine through the store port', 'sync-core/src/engine/probe.ts', "import type { Store } from '../store/port';"],
+  ['the engine wrapping the real store for a dry run', 'sync-core/src/engine/probe.ts', "import { DryRunStore } from '../store/dry-run-store';"],
   ['a target through the store port', 'sync-core/src/targets/exact/probe.ts', "import type { Store } from '../../store/port';"],
   ['a simulator using its own store', 'sync-core/src/sandbox/exact/probe.ts', "import { ExactStore } from './store';"],
   ['a simulator using decimal money', 'sync-core/src/sandbox/exact/probe.ts', "import { D } from '../../model/money';"],

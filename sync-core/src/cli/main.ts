@@ -10,10 +10,8 @@ import { registerFleetCommands } from '../fleet/cli';
 import cliProgress from 'cli-progress';
 import { loadConfig, parseConfig, type ShopbooksConfig } from '../config';
 import { ShopbooksError, asShopbooksError } from '../model/errors';
-import { planCancellation, planOrder, planRefund } from '../plan/index';
-import { checkPlanAgainstShop } from '../plan/check';
-import { PlanSettings } from '../plan/settings';
 import { runSync, type OrderOutcome, type SyncSummary } from '../engine/sync';
+import { PREVIEW_VERDICTS, previewSync, type Preview, type PreviewVerdict } from '../engine/preview';
 import { loadAwaitingPayment, recordAwaitingPayment } from './awaiting-payment';
 import { configFingerprintOf, createSource, createStore, createTarget } from './wiring';
 import { targetNames, targetRegistration } from '../targets/index';
@@ -23,8 +21,6 @@ import { loadSimulators } from './simulators';
 import { runDemo } from './demo';
 import { runWorkerCommand } from '../worker/command';
 import type { SandboxOptions } from '../sandbox';
-import type { Order } from '../model/order';
-import type { SourceOrder } from '../sources/port';
 import { fixed } from '../model/money';
 import { runExport } from './export';
 import { parseExportWindow } from '../export/exact-xml/select';
@@ -64,48 +60,27 @@ const say = (g: GlobalOpts, text: string) => {
   if (!g.json) process.stdout.write(text + '\n');
 };
 
-function vatSummary(vat: Array<{ percent: string; shop: string; plan: string }>): string {
-  return vat.map((v) => `${v.percent}%: ${v.plan}`).join('  ') || '-';
-}
+const VERDICT_LABEL: Record<PreviewVerdict, string> = { 'would-book': 'would book', 'already-booked': 'already booked', 'not-sold-yet': 'not sold yet', 'would-fail': 'would fail', 'not-booked': 'not booked', busy: 'busy elsewhere' };
 
-async function preview(g: GlobalOpts, o: { since?: string; status?: string; order?: string[] }) {
+/** `preview`: the next sync as a dry run (engine/preview.ts), per order, with the counts. */
+async function preview(g: GlobalOpts, o: { since?: string; until?: string; status?: string; order?: string[] }) {
   await withConfig(g, async (config) => {
-    const source = createSource(config);
-    const settings = PlanSettings.parse(config.plan);
-    const query = { ...(o.since ? { modifiedAfter: new Date(o.since).toISOString() } : {}), ...(o.status ? { statuses: o.status.split(',') } : {}), ...(o.order ? { ids: o.order } : {}) };
-    const results: Array<Record<string, unknown>> = [];
-    const rows: string[][] = [];
-    let reconciled = 0;
-    let refused = 0;
-    const push = (so: SourceOrder) => {
-      if (!so.ok) {
-        refused++;
-        results.push({ order: so.number ?? so.id, ok: false, code: so.error.code, reason: so.error.message });
-        rows.push([so.number ?? so.id, '?', '-', '-', '-', `REFUSED ${so.error.code}: ${so.error.message}`]);
-        return;
-      }
-      const order: Order = so.order;
-      const docs = [{ what: 'order', r: order.state === 'cancelled' ? planCancellation(order, [], settings) : planOrder(order, settings) }, ...order.refunds.map((rf) => ({ what: `refund ${rf.id}`, r: planRefund(order, rf, settings) }))];
-      for (const d of docs) {
-        if (!d.r.ok) {
-          if (d.r.disposition === 'fail') refused++;
-          results.push({ order: order.number, document: d.what, ok: false, disposition: d.r.disposition, code: d.r.error.code, reason: d.r.error.message });
-          rows.push([order.number, order.status, d.what, '-', '-', `${d.r.disposition === 'skip' ? 'SKIP' : 'REFUSED'} ${d.r.error.code}: ${d.r.error.message}`]);
-          continue;
-        }
-        const plan = d.r.plan;
-        const check = d.what === 'order' && order.state !== 'cancelled' ? checkPlanAgainstShop(order, plan) : null;
-        if (!check || check.ok) reconciled++;
-        results.push({ order: order.number, document: d.what, ok: true, reconciled: check ? check.ok : null, check, plan });
-        const rounding = plan.roundingTotal !== '0.00' ? ` (rounding ${plan.roundingTotal})` : '';
-        rows.push([order.number, order.status, d.what, `${plan.currency} ${plan.totals.gross}`, plan.vatByRate.map((v) => `${v.vatInfo.key} ${v.vat}`).join('\n'), check ? (check.ok ? `to the cent${rounding}` : `MISMATCH shop ${check.grossShop} ${vatSummary(check.vat)}`) : `credit note${rounding}`]);
-      }
-    };
-    for await (const page of source.listOrders(query)) page.orders.forEach(push);
-    if (g.json) printJson({ orders: results, reconciled, refused });
-    else {
-      say(g, table(['Order', 'Status', 'Document', 'Gross', 'VAT per rate', 'Reconciliation'], rows));
-      say(g, `${reconciled} document(s) reconciled to the cent, ${refused} refused with a reason.`);
+    const store = createStore(config);
+    try {
+      const source = createSource(config, store);
+      const p = await previewSync(
+        { source, target: createTarget(config), store, plan: config.plan, rules: config.rules, attachments: config.attachments, configFingerprint: configFingerprintOf(config) },
+        { ...(o.since ? { mode: 'backfill' as const, since: o.since, until: o.until } : {}), ...(o.order?.length ? { orderIds: o.order } : {}) },
+      );
+      const statuses = o.status ? o.status.split(',').map((x) => x.trim()) : null;
+      const orders = statuses ? p.orders.filter((x) => x.status !== null && statuses.includes(x.status)) : p.orders;
+      const counts = statuses ? (Object.fromEntries(PREVIEW_VERDICTS.map((v) => [v, orders.filter((x) => x.verdict === v).length])) as Preview['counts']) : p.counts;
+      if (g.json) return printJson({ counts, wouldBook: p.wouldBook, orders });
+      if (orders.length) say(g, table(['Order', 'Status', 'Next sync'], orders.map((x) => [x.order, x.status ?? '?', x.text])));
+      const w = p.wouldBook;
+      say(g, `Next ${o.since ? 'backfill' : 'sync'}: ${PREVIEW_VERDICTS.filter((v) => counts[v] || v === 'would-book').map((v) => `${counts[v]} ${VERDICT_LABEL[v]}`).join(', ')} (order(s)). It would book ${w.order + w.refund + w.cancellation} document(s): ${w.order} order(s), ${w.refund} refund(s), ${w.cancellation} cancellation(s).`);
+    } finally {
+      await store.close();
     }
   });
 }
@@ -113,7 +88,9 @@ async function preview(g: GlobalOpts, o: { since?: string; status?: string; orde
 function printSummary(g: GlobalOpts, s: SyncSummary) {
   if (g.json) return printJson(s);
   if (s.runBusy) return say(g, s.message);
-  say(g, `${s.dryRun ? '[dry run] ' : ''}${s.mode}: ${s.ordersSeen} order(s) read; booked ${s.booked.order} order(s), ${s.booked.refund} refund(s), ${s.booked.cancellation} cancellation(s); ${s.alreadyBooked} already booked, ${s.skipped} skipped, ${s.ignored} not (yet) sold, ${s.failed} failed${s.recovered ? `, ${s.recovered} recovered after an uncertain outcome` : ''}.`);
+  const docs = `${s.booked.order} order(s), ${s.booked.refund} refund(s), ${s.booked.cancellation} cancellation(s)`;
+  const did = s.dryRun ? `would book ${s.booked.order + s.booked.refund + s.booked.cancellation} (${docs})` : `booked ${docs}`;
+  say(g, `${s.dryRun ? '[dry run] ' : ''}${s.mode}: ${s.ordersSeen} order(s) read; ${did}; ${s.alreadyBooked} already booked, ${s.skipped} skipped, ${s.ignored} not (yet) sold, ${s.failed} failed${s.recovered ? `, ${s.recovered} recovered after an uncertain outcome` : ''}.`);
   if (s.failures.length) {
     say(g, table(['Entry', 'Order', 'Reason'], s.failures.map((f) => [f.key, f.orderNumber ?? '?', `${f.code}: ${f.message}${f.remoteMessage ? `\n(${f.remoteMessage})` : ''}`])));
   }
@@ -162,7 +139,44 @@ async function syncCommand(g: GlobalOpts, mode: 'sync' | 'backfill' | 'retry' | 
   });
 }
 
-async function status(g: GlobalOpts) {
+/**
+ * `status --order ID…`: per order, booked (with its documents and their links), failed (with the
+ * reason), or not yet — and then why, from a dry run of the next sync for that order ("not sold yet
+ * (status on-hold)", "would fail: …", "would book").
+ */
+async function orderStatus(g: GlobalOpts, config: ShopbooksConfig, ids: string[]) {
+  const store = createStore(config);
+  try {
+    const source = createSource(config, store);
+    const mine = (await store.listEntries({ shopId: source.shopId })).filter(isDocumentEntry);
+    const rows = ids.map((id) => {
+      const entries = mine.filter((e) => e.orderId === id);
+      const documents = entries.map((e) => ({ kind: e.kind, status: e.status, reference: e.reference, documentType: e.documentType, documentNumber: e.documentNumber, url: e.documentUrl, gross: e.gross, reason: e.status === 'failed' ? (e.lastError?.message ?? null) : e.status === 'skipped' ? e.skipReason : null }));
+      const state: 'booked' | 'failed' | 'not yet' = entries.some((e) => e.status === 'failed') ? 'failed' : entries.some((e) => e.status === 'booked') ? 'booked' : 'not yet';
+      return { orderId: id, order: entries[0]?.orderNumber ?? id, state, reason: documents.find((d) => d.status === 'failed')?.reason ?? null, documents, nextSync: null as string | null };
+    });
+    // why an order is not booked (yet): what the next sync would do with it
+    const open = rows.filter((r) => r.state !== 'booked').map((r) => r.orderId);
+    if (open.length) {
+      const p = await previewSync({ source, target: createTarget(config), store, plan: config.plan, rules: config.rules, attachments: config.attachments, configFingerprint: configFingerprintOf(config) }, { orderIds: open });
+      for (const r of rows) {
+        const v = p.orders.find((o) => o.orderId === r.orderId);
+        if (v) {
+          r.order = v.order;
+          r.nextSync = v.text;
+          if (r.state === 'not yet') r.reason = v.text;
+        } else if (r.state === 'not yet') r.reason = `order ${r.orderId} was not found in the shop`;
+      }
+    }
+    if (g.json) return printJson({ orders: rows });
+    say(g, table(['Order', 'State', 'Documents', 'Why / next sync'], rows.map((r) => [r.order, r.state, r.documents.map((d) => `${d.kind} ${d.status}${d.documentNumber ? ` ${d.documentType ?? ''} ${d.documentNumber}` : ''}${d.url ? `\n${d.url}` : ''}`).join('\n') || '-', [r.reason, r.nextSync && r.nextSync !== r.reason ? `next sync: ${r.nextSync}` : null].filter(Boolean).join('\n') || '-'])));
+  } finally {
+    await store.close();
+  }
+}
+
+async function status(g: GlobalOpts, o: { order?: string[] } = {}) {
+  if (o.order?.length) return withConfig(g, (config) => orderStatus(g, config, o.order!));
   await withConfig(g, async (config) => {
     const store = createStore(config);
     const entries = await store.listEntries();
@@ -216,9 +230,10 @@ export function buildProgram(): Command {
 
   program
     .command('preview')
-    .description('show, per order, exactly what would be booked and whether it reconciles to the cent (writes nothing)')
-    .option('--since <date>', 'orders modified since this date', dateOption)
-    .option('--status <statuses>', 'only these shop statuses (comma-separated)')
+    .description('show, per order, exactly what the next sync would do: would book, already booked, not sold yet, or would fail and why (a dry run: writes nothing)')
+    .option('--since <date>', 'preview "backfill --since DATE" instead of the next sync', dateOption)
+    .option('--until <date>', 'with --since: last creation date (exclusive)', dateOption)
+    .option('--status <statuses>', 'show only orders with these shop statuses (comma-separated)')
     .option('--order <id...>', 'only these order ids')
     .option('--json', 'machine-readable output')
     .action(async (o) => preview({ ...g(), json: g().json || o.json }, o));
@@ -278,9 +293,10 @@ export function buildProgram(): Command {
     });
   program
     .command('status')
-    .description('ledger summary, failures with their reasons, last runs')
+    .description('ledger summary, failures with their reasons, last runs; with --order: per order booked / failed / not yet, and why')
+    .option('--order <id...>', 'these orders: their documents (with links), or why they are not booked (yet)')
     .option('--json', 'machine-readable output')
-    .action(async (o) => status({ ...g(), json: g().json || o.json }));
+    .action(async (o) => status({ ...g(), json: g().json || o.json }, o));
   program
     .command('demo')
     .description('the bundled sandbox end to end: a simulated shop booked into simulated books, with a reconciliation')

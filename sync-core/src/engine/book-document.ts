@@ -28,15 +28,13 @@ export type BookOutcome =
   | { status: 'already-booked'; key: string; entry: LedgerEntry; changed: boolean }
   | { status: 'skipped'; key: string; reason: string; code: string }
   | { status: 'failed'; key: string; error: ShopbooksError; attempts: number; persistent: boolean }
-  | { status: 'busy'; key: string }
-  | { status: 'planned'; key: string; plan: BookingPlan };
+  | { status: 'busy'; key: string };
 
 export interface BookDeps {
   store: Store;
   target: Target;
   rules: SyncRules;
   runId: string;
-  dryRun: boolean;
   now: () => number;
   ctx: TargetContext;
   /** The configuration's fingerprint (engine/fingerprint.ts), recorded with failures retrying cannot fix. */
@@ -93,7 +91,6 @@ export async function bookDocument(
   const nowIso = () => new Date(deps.now()).toISOString();
 
   const skip = async (why: ShopbooksError): Promise<BookOutcome> => {
-    if (deps.dryRun) return { status: 'skipped', key: id.key, reason: why.message, code: why.code };
     const c = await store.claim(
       id.key,
       { ...id, contentHash: null },
@@ -181,18 +178,6 @@ export async function bookDocument(
     if (unchanged)
       return { status: 'failed', key: id.key, error, attempts: existing.attempts, persistent: true };
   }
-  if (deps.dryRun) {
-    return plan && !error
-      ? { status: 'planned', key: id.key, plan }
-      : {
-          status: 'failed',
-          key: id.key,
-          error: error!,
-          attempts: existing?.attempts ?? 0,
-          persistent: false,
-        };
-  }
-
   const leaseMs = rules.claimLeaseSeconds * 1000;
   const claimedAt = deps.now();
   const claim = await store.claim(

@@ -24,7 +24,7 @@ export async function cancelOrder(order: Order, ctx: OrderContext, refundErrors:
   const entry = await store.getEntry(orderId.key);
   if (entry && entry.status === 'skipped') return { outcomes: [{ status: 'skipped', key: orderId.key, reason: entry.skipReason ?? '', code: 'AlreadySkipped' }] };
   const notBooked = `Order ${order.number} was cancelled before it was booked.`;
-  if (!entry || (ctx.dryRun && entry.status !== 'booked')) {
+  if (!entry) {
     // Cancelled before it was ever seen as sold: nothing to book, nothing to credit. Not recorded,
     // so an order that is reopened later is still booked.
     return { outcomes: [{ status: 'skipped', key: orderId.key, reason: notBooked, code: 'CancelledBeforeBooking' }] };
@@ -66,6 +66,6 @@ async function creditBooked(order: Order, entry: LedgerEntry, ctx: OrderContext,
     return { outcomes: [await bookDocument(cid, () => fail(why), original, ctx.book)] };
   }
   // the booking date is fixed when the cancellation is first planned (a retry on a later day books the same document)
-  const cancelledAt = await cancellationInstant(store, cid.key, order, ctx.dryRun);
+  const cancelledAt = await cancellationInstant(store, cid.key, order);
   return { outcomes: [await bookDocument(cid, () => planCancellation(order, bookedRefunds, ctx.plan, cancelledAt, entry.bookedPlan ?? undefined), original, ctx.book)] };
 }

@@ -10,9 +10,10 @@ import type { Store } from '../store/port';
 
 export const CANCELLATION_DATE_MAPPING = 'cancellation-date';
 
-export async function cancellationInstant(store: Store, cancellationKey: string, order: Order, dryRun: boolean): Promise<string> {
+/** With `readOnly` (re-planning a booked cancellation for its follow-ups) nothing is kept. */
+export async function cancellationInstant(store: Store, cancellationKey: string, order: Order, opts: { readOnly?: boolean } = {}): Promise<string> {
   const kept = await store.getMapping(CANCELLATION_DATE_MAPPING, cancellationKey);
   if (kept) return kept;
-  if (!dryRun) await store.setMapping(CANCELLATION_DATE_MAPPING, cancellationKey, order.modifiedAt);
+  if (!opts.readOnly) await store.setMapping(CANCELLATION_DATE_MAPPING, cancellationKey, order.modifiedAt);
   return order.modifiedAt;
 }

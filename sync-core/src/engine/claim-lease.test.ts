@@ -61,7 +61,7 @@ const id: EntryIdentity = { key: ledgerKey('shop', 'order', '1'), kind: 'order',
 const rules = { ...SyncRules.parse({}), claimLeaseSeconds: 0.3 };
 
 function deps(store: MemoryStore, target: MemoryTarget, runId: string): BookDeps {
-  return { store, target, rules, runId, dryRun: false, now: Date.now, ctx: { store, dryRun: false, log: () => undefined } };
+  return { store, target, rules, runId, now: Date.now, ctx: { store, dryRun: false, log: () => undefined } };
 }
 const book = (d: BookDeps) => bookDocument(id, () => planOrder(order), null, d);
 

@@ -95,7 +95,7 @@ async function replan(order: Order, e: LedgerEntry, d: FollowUpDeps): Promise<Pl
     }
   }
   // the date the cancellation was first planned with (engine/cancellation-date.ts), read only
-  return planCancellation(order, booked, s, await cancellationInstant(d.book.store, ledgerKey(order.shopId, 'cancellation', order.id), order, true));
+  return planCancellation(order, booked, s, await cancellationInstant(d.book.store, ledgerKey(order.shopId, 'cancellation', order.id), order, { readOnly: true }));
 }
 
 /** Book the payment and the PDF of every booked document of this order that still needs them. */
@@ -103,7 +103,7 @@ export async function bookFollowUps(d: FollowUpDeps, order: Order, outcomes: Boo
   const { target } = d.book;
   const wantPdf = d.attachments?.enabled === true && typeof target.attachPdf === 'function';
   const wantPayment = typeof target.bookPayment === 'function' && orderPaid(order);
-  if ((!wantPdf && !wantPayment) || d.book.dryRun) return [];
+  if (!wantPdf && !wantPayment) return [];
   const results: BookOutcome[] = [];
   for (const doc of bookedDocuments(order, outcomes, d)) {
     const base = { shopId: order.shopId, orderId: order.id, orderNumber: order.number, refundId: doc.parent === 'order' ? null : doc.parentId };

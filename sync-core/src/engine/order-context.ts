@@ -15,7 +15,6 @@ export interface OrderContext {
   rules: SyncRules;
   plan: PlanSettings;
   book: BookDeps;
-  dryRun: boolean;
   now: () => number;
 }
 

@@ -44,19 +44,19 @@ export async function processOrder(order: Order, ctx: OrderContext, refundErrors
     const ignored = notBookable;
     // A write that started while the order was sold may be in the books: finish it (and go on to
     // its refunds) rather than leave it unrecorded; without one the order is simply not booked.
-    if (!existing?.writeStartedAt || existing.status === 'skipped' || ctx.dryRun) return { outcomes, ignored };
+    if (!existing?.writeStartedAt || existing.status === 'skipped') return { outcomes, ignored };
     mode = { recoverOnly: `Order ${order.number} moved out of the booking rules (${ignored}) before its document was booked, and no document with reference ${orderId.reference} was found in the books.` };
   }
   const refundIds = [...order.refunds.map((r) => r.id), ...refundErrors.map((r) => r.id)];
   const pending = await recordPending(order, refundIds, ctx);
   const o = await bookDocument(orderId, () => withReference(planOrder(order, ctx.plan), orderId), null, ctx.book, mode);
   outcomes.push(o);
-  if (o.status === 'already-booked' && o.changed && !ctx.dryRun && o.entry.lastError?.code !== CHANGED_AFTER_BOOKING) {
+  if (o.status === 'already-booked' && o.changed && o.entry.lastError?.code !== CHANGED_AFTER_BOOKING) {
     // shown by `status` and the plugin until the user re-books (or the order changes back)
     await store.update(orderId.key, { lastError: { code: CHANGED_AFTER_BOOKING, message: changedMessage(order, o.entry.gross) } });
   }
   const orderDoc = o.status === 'booked' ? o.document : o.status === 'already-booked' ? docRef(o.entry) : null;
-  if (!orderDoc && o.status !== 'planned') {
+  if (!orderDoc) {
     // the refunds wait for their order: due when it is (its backoff, not every run)
     if (o.status === 'failed' && pending.length) {
       const failed = await store.getEntry(orderId.key);
@@ -75,7 +75,6 @@ export async function processOrder(order: Order, ctx: OrderContext, refundErrors
 
 /** Record each refund not yet in the ledger as a due entry; returns the keys still pending. */
 async function recordPending(order: Order, refundIds: string[], ctx: OrderContext): Promise<string[]> {
-  if (ctx.dryRun) return [];
   const { store } = ctx;
   const keys: string[] = [];
   for (const rid of refundIds) {

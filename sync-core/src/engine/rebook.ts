@@ -64,13 +64,13 @@ export async function rebookOrder(order: Order, ctx: OrderContext): Promise<Orde
     if (!v.ok) return { outcomes: [{ status: 'failed', key: next.key, error: v.error, attempts: 0, persistent: false }] };
   }
   const outcomes: BookOutcome[] = [];
-  const creditDate = await cancellationInstant(store, credit.key, order, ctx.dryRun);
+  const creditDate = await cancellationInstant(store, credit.key, order);
   const c = await bookDocument(credit, () => withReference(planCancellation(order, [], ctx.plan, creditDate, booked.bookedPlan ?? undefined), credit, { description: `Re-booking of order ${order.number}: credit of ${current.reference}`, originalReference: current.reference }), docRef(booked), ctx.book);
   outcomes.push(c);
   if (c.status !== 'booked' && c.status !== 'already-booked') return { outcomes };
   const o = await bookDocument(next, () => withReference(planOrder(order, ctx.plan), next), null, ctx.book);
   outcomes.push(o);
-  if ((o.status === 'booked' || o.status === 'already-booked') && !ctx.dryRun) {
+  if (o.status === 'booked' || o.status === 'already-booked') {
     await store.setMapping(REBOOK_MAPPING, base.key, String(n));
     if (booked.lastError) await store.update(current.key, { lastError: null });
   }

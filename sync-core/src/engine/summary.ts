@@ -13,6 +13,8 @@ export interface OrderOutcome {
   orderId: string;
   orderNumber: string | null;
   state: string | null;
+  /** The shop's own status (e.g. WooCommerce `pending`), when the order could be read. */
+  status?: string;
   outcomes: BookOutcome[];
   /** Set when the order could not be read or mapped. */
   readError?: ShopbooksError;
@@ -138,8 +140,6 @@ export class SummaryAccounting {
         case 'busy':
           summary.claimedElsewhere++;
           break;
-        case 'planned':
-          break;
         case 'failed':
           summary.failed++;
           if (o.persistent) summary.persistentFailures++;
@@ -152,6 +152,7 @@ export class SummaryAccounting {
       orderId: order.ok ? order.order.id : order.id,
       orderNumber: order.ok ? order.order.number : order.number,
       state: order.ok ? order.order.state : null,
+      ...(order.ok ? { status: order.order.status } : {}),
       outcomes,
       ...(order.ok ? {} : { readError: order.error }),
       ...(ignored ? { ignored } : {}),

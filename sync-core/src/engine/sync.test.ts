@@ -3,6 +3,7 @@ import type { Order } from '../model/order';
 import { ShopbooksError } from '../model/errors';
 import { wcOrder, withRefunds } from '../plan/test-orders';
 import { runSync } from './sync';
+import { isWouldBook } from './dry-run';
 import { ListSource, MemoryTarget, ok } from './test-doubles';
 
 function order(n: number, patch: Partial<Order> = {}): Order {
@@ -79,16 +80,21 @@ describe('runSync', () => {
     expect(credit.plan.totals.gross).toBe('-36.24');
   });
 
-  it('dry run writes nothing: no documents, no ledger, no cursor', async () => {
-    const source = new ListSource('shop', [ok(order(1))]);
+  it('dry run runs the real path and writes nothing: no documents, no ledger, no cursor, no run record', async () => {
+    const source = new ListSource('shop', [ok(order(1)), ok(withRefunds(order(2), [{ id: '21', amount: '10.00' }]))]);
     const target = new MemoryTarget();
     const store = new MemoryStore();
     const outcomes: string[] = [];
-    await runSync({ source, target, store, rules }, { mode: 'sync', dryRun: true, onOutcome: (o) => outcomes.push(...o.outcomes.map((x) => x.status)) });
-    expect(outcomes).toEqual(['planned']);
+    const s = await runSync({ source, target, store, rules }, { mode: 'sync', dryRun: true, onOutcome: (o) => outcomes.push(...o.outcomes.map((x) => (x.status === 'booked' && isWouldBook(x.document) ? 'would book' : x.status))) });
+    expect(outcomes).toEqual(['would book', 'would book', 'would book']);
+    expect(s.booked).toEqual({ order: 2, refund: 1, cancellation: 0 });
     expect(target.docs).toHaveLength(0);
     expect(await store.listEntries()).toHaveLength(0);
     expect(await store.getCursor('woocommerce:shop:orders-modified')).toBeNull();
+    expect(await store.listRuns(5)).toHaveLength(0);
+    // and what it said is what the real run then books
+    const real = await runSync({ source, target, store, rules }, { mode: 'sync' });
+    expect(real.booked).toEqual(s.booked);
   });
 
   it('backfill books a creation-date window and is resumable', async () => {

@@ -21,6 +21,8 @@ import { SummaryAccounting, emptySummary, type OrderOutcome, type SyncSummary } 
 
 export { reconciles, type OrderOutcome, type RateTotals, type SyncSummary } from './summary';
 import { bookFollowUps, type AttachmentSettings } from './follow-ups';
+import { DryRunTarget } from './dry-run';
+import { DryRunStore } from '../store/dry-run-store';
 
 export interface SyncOptions {
   /** `rebook`: credit the booked document of each of `orderIds` and book the order as it is now (engine/rebook.ts). */
@@ -30,6 +32,11 @@ export interface SyncOptions {
   until?: string;
   /** Only these order ids. */
   orderIds?: string[];
+  /**
+   * Run the engine's own path with the books and the store kept out of it: the target's writes
+   * answer "would book" (engine/dry-run.ts) and the run's ledger writes stay in memory
+   * (store/dry-run-store.ts); reads, and token rotations, reach the real ones.
+   */
   dryRun?: boolean;
   onProgress?: (p: { done: number; total: number; page: number; totalPages: number }) => void;
   /** Called with each order's outcomes (CLI tables, plugin log). */
@@ -74,7 +81,8 @@ export function cursorName(source: Source): string {
  */
 export async function runSync(deps: SyncDeps, opts: SyncOptions): Promise<SyncSummary> {
   const rules = SyncRules.parse(deps.rules ?? {});
-  if (opts.dryRun) return runSyncLocked(deps, opts);
+  // a dry run takes no run lock: it writes nothing, so it never competes with a real run
+  if (opts.dryRun) return runSyncLocked({ ...deps, target: new DryRunTarget(deps.target), store: new DryRunStore(deps.store, deps.now) }, opts);
   const lockName = `run:${deps.source.platform}:${deps.source.shopId}:${deps.target.name}`;
   let entered = false;
   try {
@@ -101,16 +109,16 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
   const dryRun = opts.dryRun ?? false;
   const { source, target, store } = deps;
   const runId = store.newRunId();
-  const run: RunRecord = dryRun ? { id: runId, command: opts.mode, startedAt: new Date(now()).toISOString(), finishedAt: null, booked: 0, failed: 0, skipped: 0, message: '' } : await store.startRun(opts.mode);
+  const run: RunRecord = await store.startRun(opts.mode);
   const ctx = { store, dryRun, log };
   const fingerprint = deps.configFingerprint ?? configFingerprint({ plan: planSettings, rules: bookingRulesOf(rules), target: target.name });
-  const bookDeps = { store, target, rules, runId, dryRun, now, ctx, fingerprint, explicitRetry: opts.mode === 'retry' };
+  const bookDeps = { store, target, rules, runId, now, ctx, fingerprint, explicitRetry: opts.mode === 'retry' };
 
   const summary: SyncSummary = emptySummary(runId, opts.mode, dryRun, run.startedAt);
 
   const accounting = new SummaryAccounting(summary, opts.onOutcome);
   const record = accounting.record.bind(accounting);
-  const orderCtx: OrderContext = { shopId: source.shopId, store, target, rules, plan: planSettings, book: bookDeps, dryRun, now };
+  const orderCtx: OrderContext = { shopId: source.shopId, store, target, rules, plan: planSettings, book: bookDeps, now };
 
   const processOne = async (so: SourceOrder): Promise<void> => {
     summary.ordersSeen++;
@@ -199,7 +207,7 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
           const m = so.ok ? so.order.modifiedAt : so.modifiedAt;
           if (m && (!maxModified || m > maxModified)) maxModified = m;
         }
-        if (opts.mode === 'sync' && !opts.orderIds && !dryRun && maxModified) {
+        if (opts.mode === 'sync' && !opts.orderIds && maxModified) {
           const next = cursorAfterPage(maxModified, source.shopTime?.() ?? null, now(), rules);
           const cur = await store.getCursor(cname);
           if (!cur || Date.parse(next) > Date.parse(cur)) await store.setCursor(cname, next);
@@ -213,10 +221,8 @@ async function runSyncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncSum
     summary.sourceCalls = source.callCount;
     summary.targetCalls = target.callStats();
     summary.finishedAt = new Date(now()).toISOString();
-    if (!dryRun) {
-      const booked = summary.booked.order + summary.booked.refund + summary.booked.cancellation;
-      await store.finishRun({ ...run, finishedAt: summary.finishedAt, booked, failed: summary.failed, skipped: summary.skipped, message: summary.failures[0]?.message ?? '' });
-    }
+    const booked = summary.booked.order + summary.booked.refund + summary.booked.cancellation;
+    await store.finishRun({ ...run, finishedAt: summary.finishedAt, booked, failed: summary.failed, skipped: summary.skipped, message: summary.failures[0]?.message ?? '' });
   }
   return summary;
 }

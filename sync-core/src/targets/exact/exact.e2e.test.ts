@@ -114,7 +114,7 @@ it('a process killed right after the write (before recording it): the next run f
   const target = createExactTarget(config(), { now, sleep, sharePacer: false });
   await target.prepare(kctx);
   kill = true;
-  const first = await bookDocument(id, () => outcome, null, { store: killingStore, target, rules, runId: 'run-1', dryRun: false, now, ctx: kctx });
+  const first = await bookDocument(id, () => outcome, null, { store: killingStore, target, rules, runId: 'run-1', now, ctx: kctx });
   expect(first.status).toBe('failed');
   expect((await store.getEntry(id.key))?.writeStartedAt).not.toBeNull();
   expect(sim.state.salesEntries.filter((e) => e.YourRef === outcome.plan.reference)).toHaveLength(1);
@@ -122,7 +122,7 @@ it('a process killed right after the write (before recording it): the next run f
   t += 3600_000;
   const target2 = createExactTarget(config(), { now, sleep, sharePacer: false });
   await target2.prepare(ctx);
-  const second = await bookDocument(id, () => outcome, null, { store, target: target2, rules, runId: 'run-2', dryRun: false, now, ctx });
+  const second = await bookDocument(id, () => outcome, null, { store, target: target2, rules, runId: 'run-2', now, ctx });
   expect(second.status).toBe('booked');
   if (second.status === 'booked') expect(second.recovered).toBe(true);
   expect(sim.state.salesEntries.filter((e) => e.YourRef === outcome.plan.reference)).toHaveLength(1);
