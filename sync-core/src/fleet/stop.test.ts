@@ -90,4 +90,38 @@ describe('fleet worker stop()', () => {
     const entries = await admin.forScope('shop').listEntries({});
     expect(entries.filter((e) => e.status === 'claimed')).toEqual([]);
   });
+
+  it('a job for a connection whose run is busy elsewhere gives its slot back within seconds, not a minute', async () => {
+    const sb2 = await startSandbox({ target: 'exact', platform: 'woocommerce', orders: 5, seed: 22, fastLimits: true });
+    const schema = 'fleet_busy';
+    const st = await openPostgresStore({ url: pg.url, schema });
+    const key = randomBytes(32);
+    const conns = new Connections(st.pool, schema, key);
+    let w: FleetWorker | undefined;
+    let release: () => void = () => undefined;
+    try {
+      await conns.add('busy', { ...sb2.config, source: { ...(sb2.config.source as object), shopId: 'shop-busy' }, store: { kind: 'memory' } }, { intervalSeconds: 3600 });
+      // another process holds this connection's run lock (a run on another host)
+      const held = st.forScope('busy').withLock('run:woocommerce:shop-busy:exact', () => new Promise<void>((r) => (release = r)));
+      await sleep(200);
+      const busyAt: number[] = [];
+      const t0 = Date.now();
+      w = await startFleetWorker({ url: pg.url, schema, key, concurrency: 1, stopTimeoutMs: 1000, schedulerIntervalMs: 200, pollingIntervalSeconds: 0.5, log: (e) => void (e === 'fleet.run-busy' && busyAt.push(Date.now() - t0)) });
+      while (!busyAt.length && Date.now() - t0 < 20_000) await sleep(200);
+      // the job said "busy" and gave its slot back (re-enqueued) instead of waiting the engine's minute
+      expect(busyAt.length).toBeGreaterThan(0);
+      expect(busyAt[0]).toBeLessThan(15_000);
+      const s0 = Date.now();
+      await w.stop();
+      w = undefined;
+      expect(Date.now() - s0).toBeLessThan(10_000);
+      release();
+      await held;
+    } finally {
+      release();
+      await w?.stop();
+      await st.close();
+      await sb2.close();
+    }
+  });
 });

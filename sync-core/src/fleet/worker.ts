@@ -50,6 +50,8 @@ export interface FleetOptions {
   schedulerIntervalMs?: number;
   pollingIntervalSeconds?: number;
   limits?: Partial<Record<'exact' | 'moneybird', BudgetLimits>>;
+  /** How long a job waits for its connection's run lock before it says busy (default 2 s). */
+  runLockWaitSeconds?: number;
   /** Told once per pause the worker makes (e-mail: notify.ts). */
   notifyPaused?: PauseNotifier;
   /** How long `stop()` waits for running jobs. */
@@ -167,7 +169,9 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
           target,
           store: scoped,
           plan: conn.config.plan,
-          rules: conn.config.rules,
+          // a job never holds its worker slot waiting for a run elsewhere: it says busy at once and
+          // is re-enqueued behind the other shops (the engine's own default waits a minute)
+          rules: { ...conn.config.rules, runLockWaitSeconds: Math.min(conn.config.rules.runLockWaitSeconds, o.runLockWaitSeconds ?? 2) },
           log: (e, d) => log(e, { connection: conn.id, ...d }),
         },
         { mode: 'sync' },
@@ -199,6 +203,7 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
       finishedAt: summary.finishedAt,
     };
     if (summary.runBusy) {
+      log('fleet.run-busy', { connection: conn.id });
       await enqueueSync(boss, { connectionId: conn.id, reason: 'busy' }, 2);
       return brief;
     }
@@ -230,6 +235,8 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
           SYNC_QUEUE,
           { batchSize: 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? 1 },
           async (jobs) => {
+            // a stopping worker hands a job it fetched back (failed: pg-boss retries it elsewhere)
+            if (stopping) throw new Error('This worker is stopping; the job is handed back.');
             for (const j of jobs) {
               const p = runOne(j.data);
               inFlight.add(p);
@@ -288,16 +295,18 @@ export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {
       const limit = o.stopTimeoutMs ?? 10_000;
       const within = (p: Promise<unknown>, ms: number) =>
         Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
-      const wasBusy = inFlight.size > 0;
-      await within(boss.stop({ graceful: true, wait: true, timeout: limit }), limit + 5000);
-      // A running job ends at its next page boundary (boundSource sees `stopping`); it must end
-      // before the store closes under it, or its bookings are done but its run is never recorded.
-      // Only a job that hangs past a generous bound is abandoned (its claims expire and recover).
+      // 1. Our jobs first: a running job ends at its next page boundary (boundSource sees
+      //    `stopping`) and must end before the store closes under it, or its bookings are done but
+      //    its run is never recorded. Jobs fetched meanwhile are handed back (failed, retried by
+      //    another worker). Only a job that hangs past a generous bound is abandoned (its claims
+      //    expire and recover).
       await within(Promise.allSettled([...inFlight]), Math.max(limit * 6, 60_000));
       if (inFlight.size) log('fleet.stop-abandoned', { jobs: inFlight.size });
+      // 2. Then pg-boss, with no handler of ours running: its worker loops end at once.
+      await within(boss.stop({ graceful: true, wait: true, timeout: limit }), limit + 5000);
       // pg-boss looks once a second whether its stopped workers' loops have ended; let that look
       // happen before the caller tears the process (or a test environment) down.
-      if (wasBusy) await new Promise((r) => setTimeout(r, 1100));
+      await new Promise((r) => setTimeout(r, 1100));
       await within(store.close(), limit);
     },
   };
