@@ -88,6 +88,8 @@ export class ExactAccountMap {
       return this.usable;
     this.readInto = store;
     this.readAt = this.t.now();
+    // Until the read succeeds this run looks customers up (a store error while reading propagates).
+    this.usable = false;
     this.usable = await this.readChanges(store);
     return this.usable;
   }

@@ -280,6 +280,16 @@ describe('Exact customers from sync/CRM/Accounts', () => {
 });
 
 describe('an administration without the sync endpoint: per-order look-ups', () => {
+  it('a read that keeps failing (5xx after its retries) falls back to look-ups for this run only', async () => {
+    const env = await setup();
+    env.sim.faults.inject('500', { path: 'sync/CRM/Accounts', count: 4 });
+    const first = await env.run([order('piet@example.nl')]);
+    expect(first.accounts).toEqual({ sync: 4, lookups: 1, creates: 1 });
+    expect(env.events.some((e) => e.event === 'exact.accounts.sync-failed')).toBe(true);
+    const second = await env.run([order('kees@example.nl'), order('piet@example.nl')]);
+    expect(second.accounts).toEqual({ sync: 1, lookups: 0, creates: 1 });
+  });
+
   it.each(['notFound', 'forbidden'] as const)(
     'sync %s → customers are looked up by e-mail; the refusal is remembered, so the next run does not ask again',
     async (mode) => {
