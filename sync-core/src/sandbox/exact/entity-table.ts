@@ -27,7 +27,7 @@ export type FieldRow = readonly [string, EdmType, string, '' | 'R' | 'K' | 'KR']
 export interface EntityRow {
   /** Path below `/api/v1/{division}/` (or `/api/v1/` for current/Me). */
   readonly path: string;
-  /** The entity's resource name (last path segment). */
+  /** The entity's resource name (last path segment; `Sync<segment>` for a sync/ endpoint, whose spec name is `CRM/Accounts`). */
   readonly name: string;
   readonly pageSize: number;
   /** Supported methods as letters G P U D. */
@@ -40,6 +40,7 @@ export const SERVED_ENDPOINTS = [
   '/api/v1/current/Me',
   '/api/v1/{division}/system/Divisions',
   '/api/v1/{division}/crm/Accounts',
+  '/api/v1/{division}/sync/CRM/Accounts',
   '/api/v1/{division}/logistics/Items',
   '/api/v1/{division}/vat/VATCodes',
   '/api/v1/{division}/financial/GLAccounts',
@@ -91,7 +92,7 @@ export function deriveEntityTable(spec: { entities: SpecEntity[] }): EntityRow[]
     if (!e) throw new Error(`spec has no entity ${endpoint}`);
     return {
       path: endpoint.replace(/^\/api\/v1\/(\{division\}\/)?/, ''),
-      name: e.name,
+      name: endpoint.includes('/sync/') ? `Sync${e.name.split('/').pop()}` : e.name,
       pageSize: e.pageSize,
       methods: letters(e.methods),
       fields: e.fields.map((f): FieldRow => [f.name, f.type as EdmType, letters(f.methods), ((f.key ? 'K' : '') + (f.required ? 'R' : '')) as FieldRow[3]]),

@@ -4,7 +4,7 @@ import { Problems, validation } from './errors';
 import { bindEntity, requireFields } from './binding';
 import type { Rec } from './odata';
 import { ENTITIES, type EntityInfo, type EntityName } from './schema';
-import { padAccountCode, padVatCode, type DivisionData } from './store';
+import { nextRowVersion, padAccountCode, padVatCode, type DivisionData } from './store';
 
 export interface Ctx {
   div: DivisionData;
@@ -95,6 +95,7 @@ const accounts: Handler = {
     }
     applyAccountDerived(c, rec);
     stamp(c, rec, true);
+    rec.Timestamp = nextRowVersion(c.div);
     c.div.accounts.push(rec);
     return rec;
   },
@@ -106,6 +107,7 @@ const accounts: Handler = {
     Object.assign(rec, b.values);
     applyAccountDerived(c, rec);
     stamp(c, rec, false);
+    rec.Timestamp = nextRowVersion(c.div);
   },
   remove(c, rec) {
     const used =
@@ -221,6 +223,8 @@ const allLines = (d: DivisionData): Rec[] => [
 
 export const masterHandlers: Partial<Record<EntityName, Handler>> = {
   Accounts: accounts,
+  // sync/CRM/Accounts: the same records, each with the Timestamp of its last create/update.
+  SyncAccounts: { list: (c) => c.div.accounts.filter((a) => typeof a.Timestamp === 'number') },
   Items: items,
   VATCodes: coded('VATCodes', (d) => d.vatCodes, {
     pad: padVatCode,

@@ -51,6 +51,11 @@ export interface ExactSimulatorOptions {
    * `{ '70': { AllowVariableCurrency: true } }`: the sales journal books foreign currencies).
    */
   journalSettings?: Record<string, Record<string, unknown>>;
+  /**
+   * The sync endpoints (`sync/CRM/Accounts`): served (default 'on'), or refused with 403/404 as
+   * by an administration or licence without them (clients must fall back to per-record look-ups).
+   */
+  syncApi?: 'on' | 'forbidden' | 'notFound';
 }
 
 export interface ExactSimulatorState {
@@ -134,6 +139,7 @@ export async function startExactSimulator(opts: ExactSimulatorOptions = {}): Pro
     divisions,
     currentDivision: () => currentDivision,
     stringLimits: { ...DEFAULT_STRING_LIMITS, ...(opts.stringLimits ?? {}) },
+    syncApi: opts.syncApi ?? 'on',
   });
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -15,8 +15,10 @@ export interface FieldInfo {
 export interface EntityInfo {
   readonly name: EntityName;
   readonly path: string;
-  /** The OData service segment (`crm`, `salesentry`, ...). */
+  /** The OData service segment (`crm`, `salesentry`, ...; `CRM` for `sync/CRM/Accounts`). */
   readonly service: string;
+  /** `sync` for the delta endpoints (`/api/v1/{division}/sync/{Service}/{Resource}`), else null. */
+  readonly variant: 'sync' | null;
   readonly pageSize: number;
   readonly methods: { get: boolean; post: boolean; put: boolean; delete: boolean };
   readonly fields: ReadonlyMap<string, FieldInfo>;
@@ -31,6 +33,7 @@ const SINGULAR: Record<string, string> = {
   Me: 'System.Me',
   Divisions: 'System.Division',
   Accounts: 'Account',
+  SyncAccounts: 'Sync.CRM.Account',
   Items: 'Item',
   VATCodes: 'VATCode',
   GLAccounts: 'GLAccount',
@@ -66,6 +69,7 @@ export type EntityName =
   | 'Me'
   | 'Divisions'
   | 'Accounts'
+  | 'SyncAccounts'
   | 'Items'
   | 'VATCodes'
   | 'GLAccounts'
@@ -106,11 +110,16 @@ function build(): Record<EntityName, EntityInfo> {
     const keyField = [...fields.values()].find((f) => f.key)?.name;
     if (!keyField) throw new Error(`entity ${row.name} has no key`);
     const name = row.name as EntityName;
+    const parts = row.path.split('/');
+    const variant = parts.length === 3 && parts[0] === 'sync' ? 'sync' : null;
     out[name] = {
       name,
       path: row.path,
-      service: row.path.split('/')[0],
-      pageSize: row.pageSize,
+      service: parts[parts.length - 2],
+      variant,
+      // The generated table carries the generator's default of 60 for every endpoint; Exact's
+      // reference text of the sync endpoints and spec §4.4 say pages of 1 000 there.
+      pageSize: variant ? 1000 : row.pageSize,
       methods: {
         get: row.methods.includes('G'),
         post: row.methods.includes('P'),
@@ -128,7 +137,10 @@ function build(): Record<EntityName, EntityInfo> {
 
 export const ENTITIES: Record<EntityName, EntityInfo> = build();
 
-/** Entity by its path below the division (`crm/Accounts`); the service segment is matched case-insensitively. */
-export function entityByPath(service: string, resource: string): EntityInfo | undefined {
-  return Object.values(ENTITIES).find((e) => e.service.toLowerCase() === service.toLowerCase() && e.name === resource);
+/**
+ * Entity by its path below the division (`crm/Accounts`, or `CRM/Accounts` with variant `sync`);
+ * the service segment is matched case-insensitively, the resource name exactly.
+ */
+export function entityByPath(service: string, resource: string, variant: 'sync' | null = null): EntityInfo | undefined {
+  return Object.values(ENTITIES).find((e) => e.variant === variant && e.service.toLowerCase() === service.toLowerCase() && e.path.endsWith(`/${resource}`));
 }

@@ -14,6 +14,7 @@ import { masterHandlers, type Ctx, type Handler } from './handlers-master';
 import { documentHandlers } from './handlers-documents';
 import { paymentHandlers } from './handlers-payments';
 import { attachmentHandlers } from './handlers-attachments';
+import { checkSyncQuery } from './sync-query';
 
 export type FaultKind = '429' | '500' | 'timeoutAfterCommit' | 'dropTokenResponse' | 'tokenResponse500';
 export interface FaultOptions {
@@ -44,6 +45,8 @@ export interface CoreOptions {
   divisions: Map<number, DivisionData>;
   currentDivision: () => number;
   stringLimits: Record<string, number>;
+  /** The sync endpoints: served (default), or refused as by a division/licence without them. */
+  syncApi: 'on' | 'forbidden' | 'notFound';
 }
 
 const HANDLERS: Partial<Record<EntityName, Handler>> = { ...masterHandlers, ...documentHandlers, ...paymentHandlers, ...attachmentHandlers };
@@ -134,14 +137,15 @@ export class ExactCore {
 
       const grant = this.o.oauth.authenticate(req.headers.authorization);
       const me = /^\/api\/v1\/current\/Me(\(guid'[^']*'\))?$/.exec(path);
-      const m = me ? null : /^\/api\/v1\/(\d+)\/([A-Za-z]+)\/([A-Za-z]+)(?:\(([^)]*)\))?(?:\/(\$count|[A-Za-z]+))?$/.exec(path);
+      // /api/v1/{division}/[sync/]{service}/{Resource}[(key)][/nav]
+      const m = me ? null : /^\/api\/v1\/(\d+)\/(?:([Ss]ync)\/)?([A-Za-z]+)\/([A-Za-z]+)(?:\(([^)]*)\))?(?:\/(\$count|[A-Za-z]+))?$/.exec(path);
       if (!me && !m) throw notFound();
       const division = me ? this.o.currentDivision() : Number(m![1]);
       if (!grant.divisions.includes(division) || !this.o.divisions.has(division)) {
         throw new ExactHttpError(403, 'Forbidden - User division is not within division scope');
       }
       if (this.o.errorBlocker) {
-        blockKey = `${grant.clientId}|${division}|${me ? 'current/Me' : `${m![2]}/${m![3]}`}`;
+        blockKey = `${grant.clientId}|${division}|${me ? 'current/Me' : `${m![2] ? 'sync/' : ''}${m![3]}/${m![4]}`}`;
         const until = this.o.errorBlocker.blockedUntil(blockKey, this.o.now());
         if (until !== null) {
           blockKey = null;
@@ -275,9 +279,15 @@ export class ExactCore {
   }
 
   private dispatch(method: string, m: RegExpExecArray, body: string, grant: Grant, division: number, ctx: RenderCtx, url: URL, wantsJson: boolean): Respond {
-    const [, , service, resource, keyText, nav] = m;
-    const entity = entityByPath(service, resource);
+    const [, , sync, service, resource, keyText, nav] = m;
+    const entity = entityByPath(service, resource, sync ? 'sync' : null);
     if (!entity || entity.name === 'Me') throw notFound(`Resource not found for the segment '${resource}'.`);
+    if (entity.variant === 'sync') {
+      // Delta reads only: one collection, no keys, no $count, no writes (methods are GET only).
+      if (this.o.syncApi !== 'on') throw this.o.syncApi === 'forbidden' ? new ExactHttpError(403, 'Forbidden') : notFound(`Resource not found for the segment '${service}'.`);
+      if (method === 'GET' && (keyText !== undefined || nav)) throw notFound(`Resource not found for the segment '${resource}'.`);
+      if (method === 'GET') checkSyncQuery(url.searchParams);
+    }
     const div = this.o.divisions.get(division)!;
     const c: Ctx = { div, now: this.o.now() };
     const handler = HANDLERS[entity.name];

@@ -35,6 +35,11 @@ export interface DivisionData {
   /** Revenue G/L account of the default item group (used when an item has no GLRevenue). */
   defaultItemRevenueGL: string | null;
   currency: string;
+  /**
+   * The division's row version (SQL Server `rowversion`): every account create and update takes
+   * the next value as its `Timestamp`, which the sync endpoints filter and page on.
+   */
+  rowVersion: number;
 }
 
 export function padVatCode(code: string): string {
@@ -72,7 +77,15 @@ export function newDivision(division: number, description: string): DivisionData
     defaultPaymentCondition: null,
     defaultItemRevenueGL: null,
     currency: 'EUR',
+    // Real timestamps bear no relation to dates and start far above 1 ("filter on timestamp greater than 1" the first time).
+    rowVersion: 40_000_000 + (division % 1000) * 1000,
   };
+}
+
+/** The next row version of the division, for a record that is created or changed now. */
+export function nextRowVersion(d: DivisionData): number {
+  d.rowVersion += 1;
+  return d.rowVersion;
 }
 
 /** Dutch demo administration: VAT codes, G/L accounts, journals, payment conditions, years 2020-2030. */

@@ -96,7 +96,7 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
         rateLimitReserve: deps.rateLimitReserve,
         log: (e, d) => log(e, d),
       });
-      master = new ExactMasterData(transport, config);
+      master = new ExactMasterData(transport, config, (e, d) => log(e, d));
     }
     return { t: transport, m: master as ExactMasterData };
   }

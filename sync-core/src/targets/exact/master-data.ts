@@ -1,6 +1,7 @@
 /**
  * Master data of one administration, loaded once per run and cached: VAT codes (and the
- * VatCodeMap check), GL accounts per role, the sales journal, customers (Accounts) and Items.
+ * VatCodeMap check), GL accounts per role, the sales journal, customers (Accounts, through the
+ * store's account map, account-map.ts) and Items.
  */
 import { ShopbooksError } from '../../model/errors';
 import { dec } from '../../model/money';
@@ -11,6 +12,7 @@ import type { ExactTargetConfig } from './config';
 import { buildAccountBody, createAccount } from './createAccount';
 import { buildItemBody, createItem } from './createItem';
 import { isUncertainWrite } from './errors';
+import { ACCOUNT_CODE_MAPPING, ACCOUNT_MAPPING, ExactAccountMap, LOOK_UP, REREAD_BEFORE_CREATE_MS } from './account-map';
 import { findAccountByCode, findAccountsByEmail, pickAccount } from './findAccount';
 import { findItemByCode, type ExactItem } from './findItem';
 import { findJournal, type ExactJournal } from './findJournal';
@@ -18,7 +20,7 @@ import { findGlAccountsByCode, REVENUE_GL_TYPES, type ExactGlAccount } from './l
 import { listVatCodes, vatCodePercent, type ExactVatCode } from './listVatCodes';
 import type { ExactTransport } from './transport';
 
-export const ACCOUNT_MAPPING = 'exact-account';
+export { ACCOUNT_MAPPING } from './account-map';
 /** The generic item used when no `genericItemCode` is configured and items may be created. */
 export const DEFAULT_GENERIC_ITEM_CODE = 'WEBSHOP';
 
@@ -67,11 +69,15 @@ export class ExactMasterData {
   private accounts = new Map<string, string>();
   private items = new Map<string, string>();
   private collectiveId: string | null = null;
+  private readonly accountMap: ExactAccountMap;
 
   constructor(
     private readonly t: ExactTransport,
     private readonly config: ExactTargetConfig,
-  ) {}
+    log: (event: string, data?: Record<string, unknown>) => void = () => undefined,
+  ) {
+    this.accountMap = new ExactAccountMap(t, config.division, { collectiveCode: config.collectiveAccountCode, log });
+  }
 
   /** Forget the run's cache (a new run re-reads master data). */
   reset(): void {
@@ -81,6 +87,7 @@ export class ExactMasterData {
     this.accounts.clear();
     this.items.clear();
     this.collectiveId = null;
+    this.accountMap.reset();
   }
 
   async loadVatCodes(): Promise<Map<string, ExactVatCode>> {
@@ -180,35 +187,45 @@ export class ExactMasterData {
     return g.ID;
   }
 
-  /** The customer's account id: the collective debtor, a remembered/matched account by e-mail, or a new one. */
+  /**
+   * The customer's account id: the collective debtor, or the account the store's map holds for the
+   * e-mail (kept current from sync/CRM/Accounts, account-map.ts), or a new one. Only where the map
+   * cannot answer (no sync endpoint, an account that was blocked) is the e-mail looked up.
+   */
   async customerFor(plan: BookingPlan, store: Store, dryRun = false): Promise<string> {
     // Walk-in sales (POS) without an e-mail go to the collective debtor when one is set.
     const choice = customerChoice(this.config, plan);
-    if (choice.kind === 'collective') {
-      if (this.collectiveId) return this.collectiveId;
-      const code = choice.code;
-      const a = await findAccountByCode(this.t, code);
-      if (!a) throw new ShopbooksError('ConfigInvalid', `The collective customer account "${code}" does not exist in Exact.`, { retryable: false });
-      this.collectiveId = a.ID;
-      return a.ID;
-    }
+    if (choice.kind === 'collective') return this.collectiveAccount(choice.code, store);
     const email = choice.email;
     const cached = this.accounts.get(email);
     if (cached) return cached;
     // remembered per administration: the same e-mail is another account in another division
-    const mappingKey = `${this.config.division}:${email}`;
-    const remembered = await store.getMapping(ACCOUNT_MAPPING, mappingKey);
-    if (remembered) {
-      this.accounts.set(email, remembered);
-      return remembered;
+    const mappingKey = this.accountMap.emailKey(email);
+    const remember = async (id: string): Promise<string> => {
+      await store.setMapping(ACCOUNT_MAPPING, mappingKey, id);
+      this.accounts.set(email, id);
+      return id;
+    };
+    let mapped = await store.getMapping(ACCOUNT_MAPPING, mappingKey);
+    let mapCurrent = false;
+    if (mapped === null) {
+      mapCurrent = await this.accountMap.refresh(store);
+      mapped = await store.getMapping(ACCOUNT_MAPPING, mappingKey);
     }
-    const found = pickAccount(await findAccountsByEmail(this.t, email));
-    if (found) {
-      await store.setMapping(ACCOUNT_MAPPING, mappingKey, found.ID);
-      this.accounts.set(email, found.ID);
-      return found.ID;
+    if (mapped) {
+      this.accounts.set(email, mapped);
+      return mapped;
+    }
+    if (!mapCurrent || mapped === LOOK_UP) {
+      const found = pickAccount(await findAccountsByEmail(this.t, email));
+      if (found) return remember(found.ID);
     }
     if (dryRun) return '(new customer)';
+    // Before a create: the changes again if the last read is older than a minute.
+    if (mapCurrent && (await this.accountMap.refresh(store, REREAD_BEFORE_CREATE_MS))) {
+      const meanwhile = await store.getMapping(ACCOUNT_MAPPING, mappingKey);
+      if (meanwhile) return remember(meanwhile);
+    }
     const body = buildAccountBody(plan.customer, email);
     let id: string;
     try {
@@ -220,8 +237,22 @@ export class ExactMasterData {
       if (!again) throw e;
       id = again.ID;
     }
-    await store.setMapping(ACCOUNT_MAPPING, mappingKey, id);
-    this.accounts.set(email, id);
+    return remember(id);
+  }
+
+  /** The collective debtor by its code: from the store's map (current from sync/CRM/Accounts), else looked up. */
+  private async collectiveAccount(code: string, store: Store): Promise<string> {
+    if (this.collectiveId) return this.collectiveId;
+    const key = this.accountMap.codeKey(code);
+    let id = await store.getMapping(ACCOUNT_CODE_MAPPING, key);
+    if (id === null && (await this.accountMap.refresh(store))) id = await store.getMapping(ACCOUNT_CODE_MAPPING, key);
+    if (!id) {
+      const a = await findAccountByCode(this.t, code);
+      if (!a) throw new ShopbooksError('ConfigInvalid', `The collective customer account "${code}" does not exist in Exact.`, { retryable: false });
+      id = a.ID;
+      await store.setMapping(ACCOUNT_CODE_MAPPING, key, id);
+    }
+    this.collectiveId = id;
     return id;
   }
 

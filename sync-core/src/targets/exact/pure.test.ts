@@ -8,6 +8,7 @@ import { RateLimitPacer } from './rate-limit';
 import { refreshDueAt } from './transport';
 import { makePlan, planLine } from './test-plans';
 import { vatCodePercent } from './listVatCodes';
+import { RowVersion, accountChangesPath, laterTimestamp } from './syncAccounts';
 
 const base = { clientId: 'c', clientSecret: 's', redirectUri: 'http://x/cb', division: 1, glAccounts: { revenue: '8000' } };
 
@@ -135,5 +136,17 @@ describe('RateLimitPacer', () => {
     await p.on429(h({ 'x-ratelimit-minutely-remaining': '0', 'x-ratelimit-minutely-reset': String(c.now() + 5_000) }));
     expect(c.sleeps).toEqual([5_250]);
     expect(p.tooManyRequests).toBe(1);
+  });
+});
+
+describe('sync/CRM/Accounts Timestamps', () => {
+  it('are read as digit strings from numbers or strings; a number beyond 2^53 (digits already lost) is refused', () => {
+    expect(RowVersion.parse(40000123)).toBe('40000123');
+    expect(RowVersion.parse('0009223372036854775807')).toBe('9223372036854775807');
+    expect(RowVersion.safeParse(2 ** 53 + 2).success).toBe(false);
+    expect(RowVersion.safeParse('12a').success).toBe(false);
+    expect(laterTimestamp('9223372036854775806', '9223372036854775807')).toBe('9223372036854775807');
+    expect(laterTimestamp('10', '9')).toBe('10');
+    expect(accountChangesPath('1')).toBe('sync/CRM/Accounts?$select=Timestamp,ID,Code,Name,Email,Status,IsSupplier,Blocked&$filter=Timestamp%20gt%201L');
   });
 });

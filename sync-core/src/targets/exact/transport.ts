@@ -27,7 +27,7 @@ import { ShopbooksError } from '../../model/errors';
 import type { Store, TokenRecord } from '../../store/port';
 import { explainExactMessage, exactErrorText, isValidationMessage, uncertainWriteError } from './errors';
 import { callRefresh, type ExactTokenSet, type FetchLike, type TokenCallResult } from './oauth';
-import { unwrapCollection } from './odata';
+import { unwrapCollection, type ODataPage } from './odata';
 import { RateLimitPacer, sharedPacer, type PacerClock } from './rate-limit';
 
 export { buildAuthorizeUrl, exchangeAuthorizationCode } from './oauth';
@@ -138,7 +138,8 @@ export class ExactTransport {
   readonly baseUrl: string;
   readonly division: number;
   private readonly fetchImpl: FetchLike;
-  private readonly now: () => number;
+  /** The clock the transport paces and refreshes by (epoch ms). */
+  readonly now: () => number;
   private readonly sleepImpl: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly pacer: RateLimitPacer;
@@ -474,20 +475,27 @@ export class ExactTransport {
     return this.request('POST', path, body);
   }
 
+  /**
+   * One page of a collection and its `__next` link. The link is followed verbatim, but only on our
+   * own host: the bearer token goes with it.
+   */
+  async getPage(path: string): Promise<ODataPage<Record<string, unknown>>> {
+    const p = unwrapCollection(await this.get(path));
+    if (p.next && !p.next.startsWith(`${this.baseUrl}/`)) {
+      throw new ShopbooksError('RemoteBadResponse', `Exact sent a next-page link to another host (${p.next.split('/').slice(0, 3).join('/')}); not following it.`);
+    }
+    return p;
+  }
+
   /** All rows of a collection, following `__next` verbatim. `maxPages` guards against runaway paging. */
   async getAll(path: string, maxPages = 200): Promise<Record<string, unknown>[]> {
     const rows: Record<string, unknown>[] = [];
     let next: string | null = path;
     for (let page = 0; next; page++) {
       if (page >= maxPages) throw new ShopbooksError('RemoteBadResponse', `Exact returned more than ${maxPages} pages for ${path.split('?')[0]}.`);
-      const body = await this.get(next);
-      const p = unwrapCollection(body);
+      const p = await this.getPage(next);
       rows.push(...p.results);
       next = p.next;
-      // `__next` is followed verbatim, but only on our own host: the bearer token goes with it.
-      if (next && !next.startsWith(`${this.baseUrl}/`)) {
-        throw new ShopbooksError('RemoteBadResponse', `Exact sent a next-page link to another host (${next.split('/').slice(0, 3).join('/')}); not following it.`);
-      }
     }
     return rows;
   }
