@@ -232,3 +232,51 @@ describe('WooCommerce simulator', () => {
     }
   });
 });
+
+describe('WooCommerce simulator: orders tied on date_modified (MySQL has no tie-breaker)', () => {
+  /** Page through orders by modified date as a naive client does: page 1, 2, 3 … of one query. */
+  async function pageByNumber(sim: WooSimulator): Promise<number[]> {
+    const api = new WooCommerceRestApi({ url: sim.url, ...sim.credentials, version: 'wc/v3' });
+    const rows: number[] = [];
+    for (let page = 1; ; page++) {
+      const r = await api.get('orders', { orderby: 'modified', order: 'asc', per_page: 7, page });
+      rows.push(...(r.data as { id: number }[]).map((o) => o.id));
+      if (page >= Number(r.headers['x-wp-totalpages'])) break;
+    }
+    return rows;
+  }
+  /** A bulk status change: every order saved in the same second, a minute ago. */
+  async function bulkEditedShop(unstableTies?: { seed: number }): Promise<WooSimulator> {
+    const sim = await startWooCommerceSimulator({ seed: 6, orderCount: 40, ...(unstableTies ? { unstableTies } : {}) });
+    const realNow = sim.shop.now;
+    const inOneSecond = new Date(Date.now() - 60_000);
+    sim.shop.now = () => inOneSecond;
+    for (const o of sim.shop.orders.values()) sim.shop.touch(o, { notify: false });
+    sim.shop.now = realNow;
+    return sim;
+  }
+
+  it('returns a tied run in a different order per request: page numbers repeat some orders and never show others', async () => {
+    const sim = await bulkEditedShop({ seed: 1 });
+    try {
+      const rows = await pageByNumber(sim);
+      expect(rows).toHaveLength(40);
+      expect(new Set(rows).size).toBeLessThan(40);
+      expect(await pageByNumber(sim)).not.toEqual(rows);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('is deterministic per seed, and stable (ties by id) when the option is off', async () => {
+    const [a, b, off] = await Promise.all([bulkEditedShop({ seed: 3 }), bulkEditedShop({ seed: 3 }), bulkEditedShop()]);
+    try {
+      expect(await pageByNumber(a)).toEqual(await pageByNumber(b));
+      const stable = await pageByNumber(off);
+      expect(stable).toEqual([...stable].sort((x, y) => x - y));
+      expect(new Set(stable).size).toBe(40);
+    } finally {
+      await Promise.all([a.close(), b.close(), off.close()]);
+    }
+  });
+});

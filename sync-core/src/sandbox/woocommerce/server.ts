@@ -12,7 +12,7 @@ import { type AuthMethod, type WcError, authenticate, checkKeyPermissions } from
 import { gmtToLocal, parseFilterDate } from './dates';
 import docsExamples from './seed/docs-examples.json';
 import { recordFromRest } from './fixtures';
-import { generateShop } from './generate';
+import { generateShop, seededRandom } from './generate';
 import { type PhpArray, type PhpValue, buildQuery, paramList, paramString, parseStr } from './php-params';
 import { type Json, restOrder, restRefund, wpJsonEncode } from './rest';
 import { WooShop } from './shop';
@@ -47,6 +47,13 @@ export interface WooSimulatorOptions {
   /** Application passwords for WordPress users ('admin' can manage WooCommerce, 'klant' cannot). */
   appPasswords?: { user: string; password: string }[];
   now?: () => Date;
+  /**
+   * Rows that tie on the ORDER BY column come back in a different order on every list request, as
+   * real WooCommerce on MySQL does (no tie-breaker: paging 25 by modified date returned 92 rows for
+   * 88 distinct orders, some repeated, some never shown). `seed` makes the orders deterministic.
+   * Off by default (ties then sort by id).
+   */
+  unstableTies?: { seed: number };
 }
 
 export type FaultKind = 'http-500-html' | 'http-502' | 'http-503-maintenance' | 'wp-critical-error' | 'non-json' | 'truncated' | 'slow' | 'reset' | 'strip-paging-headers';
@@ -298,17 +305,31 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
     });
   }
 
+  let listRequests = 0;
   function sortCrud<T>(all: T[], p: Params, id: (x: T) => number, created: (x: T) => string, modified: (x: T) => string): T[] {
     const dir = p.order === 'asc' ? 1 : -1;
     const orderby = p.orderby as string;
     const include = (p.include as number[] | undefined) ?? [];
-    return [...all].sort((a, b) => {
+    const key = orderby === 'date' ? created : orderby === 'modified' ? modified : null;
+    const sorted = [...all].sort((a, b) => {
       if (orderby === 'include' && include.length) return include.indexOf(id(a)) - include.indexOf(id(b));
-      let c = 0;
-      if (orderby === 'date') c = cmp(created(a), created(b));
-      else if (orderby === 'modified') c = cmp(modified(a), modified(b));
+      const c = key ? cmp(key(a), key(b)) : 0;
       return dir * (c !== 0 ? c : id(a) - id(b));
     });
+    listRequests += 1;
+    if (!opts.unstableTies || !key) return sorted;
+    // MySQL without a tie-breaker: each query may return a tied run in any order
+    const random = seededRandom((opts.unstableTies.seed * 7919 + listRequests * 104729) >>> 0);
+    for (let start = 0; start < sorted.length; ) {
+      let end = start + 1;
+      while (end < sorted.length && key(sorted[end]) === key(sorted[start])) end++;
+      for (let i = end - 1; i > start; i--) {
+        const j = start + Math.floor(random() * (i - start + 1));
+        [sorted[i], sorted[j]] = [sorted[j], sorted[i]];
+      }
+      start = end;
+    }
+    return sorted;
   }
 
   function pageHeaders(ctx: Ctx, pg: Page<unknown>): Record<string, string | string[]> {
