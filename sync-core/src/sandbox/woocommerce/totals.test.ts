@@ -83,13 +83,38 @@ describe('WooCommerce totals (shops.md 2.10)', () => {
     expect(r.total).toBe('5.00');
   });
 
+  it('fixed-cart coupon per unit (WC_Discounts): floor(10.00 / 4 units) each, capped, the rest again — not in proportion to price', () => {
+    const s = settings({ pricesIncludeTax: false });
+    const c = computeOrder(
+      { items: [{ ...item('1.00', 3), name: 'cheap' }, { ...item('20.00', 1), name: 'dear' }], shipping: [], fees: [], coupon: { code: 'tien', type: 'fixed_cart', amount: '10' }, country: 'NL', vatExempt: false },
+      table,
+      s,
+      ids(),
+    );
+    // 2.50 per unit: the 3 × 1.00 line is capped at 3.00, the 20.00 line gets 2.50, then the 4.50 left (1 unit open)
+    expect(c.line_items.map((l) => l.total)).toEqual(['0', '13']);
+    expect(c.discount_total).toBe('10');
+  });
+
+  it('fixed-cart coupon that does not divide: 1.00 over 3 units -> 0.33 each, the last cent to the most expensive line', () => {
+    const s = settings({ pricesIncludeTax: false });
+    const c = computeOrder(
+      { items: [{ ...item('2.00', 1), name: 'a' }, { ...item('5.00', 2), name: 'b' }], shipping: [], fees: [], coupon: { code: 'een', type: 'fixed_cart', amount: '1' }, country: 'NL', vatExempt: false },
+      table,
+      s,
+      ids(),
+    );
+    expect(c.line_items.map((l) => l.total)).toEqual(['1.67', '9.33']);
+  });
+
   it('awkward quantity: 3 × 4.99 incl. 21 % -> net 12.371901, tax 2.60, total 14.97', () => {
     const s = settings({ pricesIncludeTax: true });
     const c = computeOrder({ items: [item('4.99', 3)], shipping: [], fees: [], country: 'NL', vatExempt: false }, table, s, ids());
     expect(c.line_items[0].total).toBe('12.371901');
     expect(c.line_items[0].taxes[0].total).toBe('2.598099');
     const r = rest(c, s);
-    expect(r.line_items[0]).toMatchObject({ total: '12.37', total_tax: '2.60', price: 4.123967 });
+    // price is PHP's float 12.371901 / 3, printed as is (real WooCommerce: 5.036697 / 3 -> 1.6788990000000001)
+    expect(r.line_items[0]).toMatchObject({ total: '12.37', total_tax: '2.60', price: 4.1239669999999995 });
     expect(r.total).toBe('14.97');
   });
 

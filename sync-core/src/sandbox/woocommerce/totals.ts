@@ -3,10 +3,12 @@
  * - per-rate taxes computed at the rounding precision max(decimals + 2, 6) and stored raw;
  * - item/fee/shipping `total_tax` = Σ round(per-rate tax) per line, or the raw Σ when
  *   "round tax at subtotal" is on;
- * - prices entered incl. tax: ex-tax line amounts back-calculated and stored unrounded;
- *   customers outside the base location (OSS, exempt, export) get the base tax removed first
- *   (`woocommerce_adjust_non_base_location_prices`, default true) and are taxed on top;
- * - coupons baked into line totals (computed in minor units like WC_Discounts);
+ * - prices entered incl. tax: ex-tax line amounts back-calculated and stored unrounded; a
+ *   VAT-exempt customer gets the base tax removed, rounded to whole cents (remove_item_base_taxes);
+ * - coupons baked into line totals in minor units as WC_Discounts does: items most expensive first,
+ *   percent remainders and fixed-cart amounts handed out per unit of quantity;
+ * - prices incl. tax outside the base location: price − base tax + destination tax, unrounded and
+ *   still tax-inclusive; orders made over REST / in wp-admin keep 6-decimal nets taxed on top;
  * - cart_tax / shipping_tax unrounded sums per rate, total_tax = round(cart + shipping),
  *   discount_total / discount_tax from subtotals vs totals,
  *   total = round(Σ line totals + Σ fees + shipping_total + cart_tax + shipping_tax), where each line
@@ -136,6 +138,8 @@ export interface DraftOrder {
   country: string;
   /** EU business with a valid VAT number (reverse charge) or otherwise exempt: no tax at all. */
   vatExempt: boolean;
+  /** How the order was made: the checkout (default), or `POST /wc/v3/orders` / wp-admin (WC_Abstract_Order::calculate_totals). */
+  createdVia?: 'checkout' | 'rest-api';
 }
 
 export interface ComputedOrder {
@@ -173,29 +177,6 @@ export function itemTaxTotal(taxes: Map<number, Dec>, s: WcShopSettings): Dec {
   return t;
 }
 
-/**
- * Split `total` minor units over `weights` by floor, then hand out the remainder one unit at a
- * time in line order (WC_Discounts' remainder handling).
- */
-function distribute(totalUnits: Dec, weights: Dec[], caps: Dec[]): Dec[] {
-  const wsum = weights.reduce((a, w) => a.plus(w), new D(0));
-  if (wsum.isZero()) return weights.map(() => new D(0));
-  const parts = weights.map((w, i) => D.min(totalUnits.times(w).div(wsum).floor(), caps[i]));
-  let rest = totalUnits.minus(parts.reduce((a, p) => a.plus(p), new D(0)));
-  for (let pass = 0; rest.gt(0) && pass < 1000; pass++) {
-    let moved = false;
-    for (let i = 0; i < parts.length && rest.gt(0); i++) {
-      if (parts[i].lt(caps[i]) && weights[i].gt(0)) {
-        parts[i] = parts[i].plus(1);
-        rest = rest.minus(1);
-        moved = true;
-      }
-    }
-    if (!moved) break;
-  }
-  return parts;
-}
-
 /** Compute an order the way WooCommerce's checkout + WC_Abstract_Order do. */
 export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSettings, nextItemId: ItemIdSource): ComputedOrder {
   const p = roundingPrecision(s.decimals);
@@ -211,6 +192,7 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
     priceUnits: Dec;
     discountUnits: Dec;
   }
+  const viaRest = draft.createdVia === 'rest-api';
   const work: Work[] = draft.items.map((d) => {
     const taxable = d.taxable !== false;
     const rates = taxable && !draft.vatExempt ? findRates(table, draft.country, d.taxClass) : [];
@@ -219,38 +201,84 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
     if (inclusive) {
       const baseRates = findRates(table, s.baseCountry, d.taxClass);
       const same = baseRates.length === rates.length && baseRates.every((r, i) => r.id === rates[i].id);
-      if (!same) {
-        // remove the shop's base tax, round to whole minor units, then tax on top
+      if (viaRest) {
+        // wc_get_price_excluding_tax: the base tax taken out, the net kept at 6 decimals; the order's
+        // calculate_totals then taxes that net on top (WC_Order_Item_Product::calculate_taxes)
+        const baseTax = sumMap(calcInclusiveTax(priceUnits.div(unit), baseRates, p));
+        priceUnits = priceUnits.div(unit).minus(baseTax).toDecimalPlaces(p, D.ROUND_HALF_UP).times(unit);
+        inclusive = false;
+      } else if (draft.vatExempt) {
+        // WC_Cart_Totals::remove_item_base_taxes: the base tax removed, rounded to whole minor units
         const baseTax = sumMap(calcInclusiveTax(priceUnits, baseRates, p));
         priceUnits = priceUnits.minus(baseTax).toDecimalPlaces(0, D.ROUND_HALF_UP);
         inclusive = false;
+      } else if (!same) {
+        // woocommerce_adjust_non_base_location_prices (WC_Cart_Totals::adjust_non_base_location_price):
+        // price − base tax + destination tax, not rounded, and still a tax-inclusive price
+        const baseTax = sumMap(calcInclusiveTax(priceUnits, baseRates, p));
+        const net = priceUnits.minus(baseTax);
+        priceUnits = net.plus(sumMap(calcExclusiveTax(net, rates, p)));
       }
     }
     return { d, rates, inclusive, priceUnits, discountUnits: zero };
   });
 
-  // 2. Coupon discounts in minor units.
+  // 2. Coupon discounts in minor units (WC_Discounts: items sorted by price, most expensive first).
   const c = draft.coupon;
   if (c) {
     const caps = work.map((w) => w.priceUnits.floor());
+    const left = (i: number) => caps[i].minus(work[i].discountUnits);
+    const byPrice = work.map((_, i) => i).sort((a, b) => work[b].priceUnits.times(work[b].d.quantity).comparedTo(work[a].priceUnits.times(work[a].d.quantity)) || a - b);
+    /** apply_coupon_remainder: one minor unit per unit of quantity, item by item in price order. */
+    const remainder = (amount: Dec): Dec => {
+      let given = zero;
+      for (const i of byPrice) {
+        for (let q = 0; q < work[i].d.quantity && given.lt(amount); q++) {
+          const one = D.min(left(i), 1);
+          work[i].discountUnits = work[i].discountUnits.plus(one);
+          given = given.plus(one);
+        }
+        if (given.gte(amount)) break;
+      }
+      return given;
+    };
+    /** apply_coupon_fixed_product: `perUnit` × quantity on each item, capped at what is left. */
+    const perUnit = (amountPerUnit: Dec): Dec => {
+      let given = zero;
+      for (const i of byPrice) {
+        const d = D.min(left(i), amountPerUnit.times(work[i].d.quantity));
+        work[i].discountUnits = work[i].discountUnits.plus(d);
+        given = given.plus(d);
+      }
+      return given;
+    };
+    /** apply_coupon_fixed_cart: floor(amount / Σqty) per unit, the rest again, then by the remainder. */
+    const fixedCart = (amount: Dec): Dec => {
+      const open = byPrice.filter((i) => left(i).gt(0));
+      const count = open.reduce((a, i) => a + work[i].d.quantity, 0);
+      if (!count || !amount.gt(0)) return zero;
+      const each = amount.div(count).floor();
+      if (each.gt(0)) {
+        let given = perUnit(each);
+        if (given.gt(0) && given.lt(amount)) given = given.plus(fixedCart(amount.minus(given)));
+        return given;
+      }
+      return remainder(amount);
+    };
     if (c.type === 'percent') {
       const pct = dec(c.amount);
-      const target = work.reduce((a, w) => a.plus(w.priceUnits), zero).times(pct).div(100).toDecimalPlaces(0, D.ROUND_HALF_UP);
-      const parts = work.map((w, i) => D.min(w.priceUnits.times(pct).div(100).floor(), caps[i]));
-      let rest = target.minus(parts.reduce((a, x) => a.plus(x), zero));
-      for (let i = 0; rest.gt(0) && i < parts.length; i++) {
-        if (parts[i].lt(caps[i])) {
-          parts[i] = parts[i].plus(1);
-          rest = rest.minus(1);
-        }
+      let given = zero;
+      for (const i of byPrice) {
+        const d = D.min(work[i].priceUnits.toDecimalPlaces(0, D.ROUND_HALF_UP).times(pct).div(100).floor(), caps[i]);
+        work[i].discountUnits = d;
+        given = given.plus(d);
       }
-      work.forEach((w, i) => (w.discountUnits = parts[i]));
+      const whole = work.reduce((a, w) => a.plus(w.priceUnits), zero).times(pct).div(100).toDecimalPlaces(0, D.ROUND_HALF_UP);
+      if (whole.gt(given)) remainder(whole.minus(given));
     } else if (c.type === 'fixed_product') {
-      work.forEach((w, i) => (w.discountUnits = D.min(dec(c.amount).times(unit).times(w.d.quantity), caps[i])));
+      perUnit(dec(c.amount).times(unit));
     } else {
-      const amountUnits = D.min(dec(c.amount).times(unit), caps.reduce((a, x) => a.plus(x), zero));
-      const parts = distribute(amountUnits, work.map((w) => w.priceUnits), caps);
-      work.forEach((w, i) => (w.discountUnits = parts[i]));
+      fixedCart(D.min(dec(c.amount).times(unit), caps.reduce((a, x) => a.plus(x), zero)));
     }
   }
 
@@ -364,7 +392,8 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
       name: f.name,
       tax_class: f.taxable ? itemTaxClass(f.taxClass) : '',
       tax_status: f.taxable ? 'taxable' : 'none',
-      amount: raw(amount, p),
+      // an order made over REST or in wp-admin has no fee "amount" (only the checkout's WC_Cart_Fees sets it)
+      amount: viaRest ? '' : raw(amount, p),
       total: raw(amount, p),
       total_tax: raw(itemTaxTotal(taxes, s), p),
       taxes: toStored(taxes, p), // fee items store no subtotal taxes
