@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeOrder, type DraftOrder } from './totals';
 import type { WcTaxRate } from './tax-rates';
-import { restOrder } from './rest';
+import { restOrder, restRefund } from './rest';
+import { buildRefund, type RefundRequest } from './refunds';
 import { DEFAULT_SHOP_SETTINGS, type WcOrderRecord, type WcShopSettings } from './types';
 
 type Json = Record<string, unknown>;
@@ -151,5 +152,85 @@ describe('simulator totals = real WooCommerce 9.4.3, field by field', () => {
   it.each(cases)('%s %s', (mode, name) => {
     const real = examples[mode][name].order;
     expect(moneyFields(simulated(mode, real))).toEqual(moneyFields(real));
+  });
+});
+
+/** The captured order as a simulator record (its REST money fields as stored values). */
+function recordOf(mode: string, o: Captured): WcOrderRecord {
+  const lines = o.line_items.map((li) => ({ ...li, variation_id: 0, parent_name: null, meta_data: [] }));
+  const shipping = o.shipping_lines.map((sl) => ({ ...sl, meta_data: [] }));
+  const fees = o.fee_lines.map((f) => ({ ...f, meta_data: [] }));
+  return {
+    ...o,
+    prices_include_tax: mode.startsWith('incl'),
+    line_items: lines,
+    shipping_lines: shipping,
+    fee_lines: fees,
+    refunds: [],
+  } as unknown as WcOrderRecord;
+}
+
+const capturedRefunds = read('refunds-of-examples.json') as Record<
+  string,
+  { body: Array<Json & { line_items: Json[]; shipping_lines: Json[]; fee_lines: Json[] }> }
+>;
+const refundCases = cases.filter(([mode, name]) => capturedRefunds[String(examples[mode][name].order.id)]);
+
+/** A refund's money fields and tax lines, without the item ids WooCommerce hands out. */
+function refundFields(r: Json): Record<string, unknown> {
+  const out: Record<string, unknown> = { amount: r.amount };
+  for (const name of ['line_items', 'shipping_lines', 'fee_lines'])
+    (r[name] as Json[]).forEach((l, i) => {
+      for (const f of ['quantity', 'subtotal', 'subtotal_tax', 'total', 'total_tax'])
+        if (f in l) out[`${name}[${i}].${f}`] = l[f];
+      (l.taxes as Json[]).forEach(
+        (t, j) => (out[`${name}[${i}].taxes[${j}]`] = `${String(t.id)}: ${String(t.total)}`),
+      );
+    });
+  (r.tax_lines as Json[]).forEach((t, i) => {
+    for (const f of [
+      'rate_code',
+      'rate_id',
+      'label',
+      'compound',
+      'tax_total',
+      'shipping_tax_total',
+      'rate_percent',
+    ])
+      out[`tax_lines[${i}].${f}`] = t[f];
+  });
+  return out;
+}
+
+describe('simulator refunds = real WooCommerce 9.4.3: per-rate tax_lines', () => {
+  it.each(refundCases)('%s %s: the refund made in wp-admin, rebuilt from its request', (mode, name) => {
+    const real = examples[mode][name].order;
+    const s = modeSettings(mode);
+    for (const captured of capturedRefunds[String(real.id)].body) {
+      // what wp-admin's refund form sent: the refunded item, quantity, net and tax per rate
+      const request: RefundRequest = {
+        amount: String(captured.amount),
+        reason: String(captured.reason),
+        line_items: [...captured.line_items, ...captured.shipping_lines, ...captured.fee_lines].map((l) => ({
+          id: Number((l.meta_data as Json[]).find((m) => m.key === '_refunded_item_id')!.value),
+          quantity: Math.abs(Number(l.quantity ?? 0)),
+          refund_total: String(l.total).replace('-', ''),
+          refund_tax: (l.taxes as Json[]).map((t) => ({
+            id: Number(t.id),
+            refund_total: String(t.total).replace('-', ''),
+          })),
+        })),
+      };
+      let id = 5000;
+      const built = buildRefund(
+        recordOf(mode, real),
+        request,
+        { refundId: Number(captured.id), nextItemId: () => id++, nowGmt: String(captured.date_created_gmt) },
+        s,
+      );
+      expect(refundFields(restRefund(built, { homeUrl: 'http://shop', settings: s, dp: 2 }))).toEqual(
+        refundFields(captured),
+      );
+    }
   });
 });
