@@ -15,6 +15,7 @@ import type { WcTaxRate } from './tax-rates';
 import { restOrder, restRefund } from './rest';
 import { buildRefund, type RefundRequest } from './refunds';
 import { DEFAULT_SHOP_SETTINGS, type WcOrderRecord, type WcShopSettings } from './types';
+import { startWooCommerceSimulator, type WooSimulator } from './server';
 
 type Json = Record<string, unknown>;
 type Captured = Json & {
@@ -232,5 +233,73 @@ describe('simulator refunds = real WooCommerce 9.4.3: per-rate tax_lines', () =>
         refundFields(captured),
       );
     }
+  });
+});
+
+describe('simulator response headers = real WooCommerce 9.4.3', () => {
+  /** Status and headers of a captured raw response (`*.http`), names lower-cased. */
+  function capturedHead(file: string): { status: number; headers: Record<string, string> } {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const [statusLine, ...lines] = text
+      .slice(0, text.indexOf('\n\n') >= 0 ? text.indexOf('\n\n') : text.indexOf('\r\n\r\n'))
+      .split(/\r?\n/);
+    const headers: Record<string, string> = {};
+    for (const l of lines)
+      headers[l.slice(0, l.indexOf(':')).toLowerCase()] = l.slice(l.indexOf(':') + 1).trim();
+    return { status: Number(statusLine.split(' ')[1]), headers };
+  }
+  const SAME = [
+    'content-type',
+    'x-robots-tag',
+    'x-content-type-options',
+    'access-control-expose-headers',
+    'access-control-allow-headers',
+    'allow',
+    'expires',
+    'cache-control',
+  ];
+  const pick = (h: Record<string, string>, origin: string) => ({
+    ...Object.fromEntries(SAME.filter((k) => k in h).map((k) => [k, h[k]])),
+    link: (h.link ?? '').replace(origin, 'ORIGIN'),
+  });
+
+  let sim: WooSimulator;
+  beforeAll(async () => {
+    sim = await startWooCommerceSimulator({ seed: 2, orderCount: 3, assumeHttps: true });
+  });
+  afterAll(() => sim.close());
+  const simOrigin = () => sim.url.replace('http:', 'https:');
+  const basic = (secret: string) =>
+    `Basic ${Buffer.from(`${sim.credentials.consumerKey}:${secret}`).toString('base64')}`;
+  const headersOf = (r: Response) => Object.fromEntries([...r.headers].map(([k, v]) => [k.toLowerCase(), v]));
+
+  it('a single order (order-15.http): the API root Link, Allow, no-cache headers', async () => {
+    const real = capturedHead('order-15.http');
+    const id = [...sim.shop.orders.keys()][0];
+    const r = await fetch(`${sim.url}/wp-json/wc/v3/orders/${id}`, {
+      headers: { Authorization: basic(sim.credentials.consumerSecret) },
+    });
+    expect(r.status).toBe(real.status);
+    expect(pick(headersOf(r), simOrigin())).toEqual(pick(real.headers, 'https://127.0.0.1:18890'));
+  });
+
+  it('a list (GET /orders/{id}/refunds, captured): Allow GET, POST and the API root Link', async () => {
+    const real = capturedRefunds['32'] as unknown as { headers: Record<string, string> };
+    const id = [...sim.shop.orders.keys()][0];
+    const r = await fetch(`${sim.url}/wp-json/wc/v3/orders/${id}/refunds?per_page=100`, {
+      headers: { Authorization: basic(sim.credentials.consumerSecret) },
+    });
+    expect(pick(headersOf(r), simOrigin())).toEqual(pick(real.headers, 'http://127.0.0.1:18980'));
+  });
+
+  it('a wrong secret (auth-401.http): 401, the API root Link, no Allow or cache headers, the same error body', async () => {
+    const real = capturedHead('auth-401.http');
+    const raw = readFileSync(join(dir, 'auth-401.http'), 'utf8');
+    const r = await fetch(`${sim.url}/wp-json/wc/v3/orders`, {
+      headers: { Authorization: basic('cs_wrong') },
+    });
+    expect(r.status).toBe(real.status);
+    expect(pick(headersOf(r), simOrigin())).toEqual(pick(real.headers, 'https://127.0.0.1:18890'));
+    expect(await r.json()).toEqual(JSON.parse(raw.slice(raw.indexOf('{'))));
   });
 });

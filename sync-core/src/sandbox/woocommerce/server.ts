@@ -707,6 +707,14 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
     return null;
   }
 
+  /** The `Allow` header WordPress sends: the methods registered for the matched route (WC 9.4). */
+  function allowedMethods(route: string): string {
+    if (/^\/wc\/v3\/orders\/\d+\/refunds\/\d+\/?$/.test(route)) return 'GET, DELETE';
+    if (/^\/wc\/v3\/refunds\/?$/.test(route)) return 'GET';
+    if (/^\/wc\/v3\/[a-z_-]+\/\d+\/?$/.test(route)) return 'GET, POST, PUT, PATCH, DELETE';
+    return 'GET, POST';
+  }
+
   const HTML_500 = '<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1><p>The server encountered an internal error or misconfiguration and was unable to complete your request.</p></body></html>\n';
   const HTML_502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
   const HTML_503 = '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Maintenance</title></head><body><h1>Briefly unavailable for scheduled maintenance. Check back in a minute.</h1></body></html>\n';
@@ -729,7 +737,11 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
 
     const send = (status: number, body: string, headers: Record<string, string | string[]> = {}, contentType = 'application/json; charset=UTF-8') => {
       entry.status = status;
-      res.writeHead(status, { 'Content-Type': contentType, 'X-Robots-Tag': 'noindex', 'X-Content-Type-Options': 'nosniff', 'Access-Control-Expose-Headers': 'X-WP-Total, X-WP-TotalPages, Link', ...headers });
+      // every REST answer names the API root (rest_output_link_header) beside any paging links
+      const apiLink = `<${homeUrl}/wp-json/>; rel="https://api.w.org/"`;
+      const restHeaders: Record<string, string | string[]> =
+        route === null ? {} : { Link: [apiLink, ...(headers.Link === undefined ? [] : Array.isArray(headers.Link) ? headers.Link : [headers.Link])], 'Access-Control-Allow-Headers': 'Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type' };
+      res.writeHead(status, { 'Content-Type': contentType, 'X-Robots-Tag': 'noindex', 'X-Content-Type-Options': 'nosniff', 'Access-Control-Expose-Headers': 'X-WP-Total, X-WP-TotalPages, Link', ...headers, ...restHeaders });
       res.end(body);
     };
     const sendError = (e: WcError) => send(e.status, wpJsonEncode({ code: e.code, message: e.message, data: { status: e.status, ...(e.data ?? {}) } }), e.headers ?? {});
@@ -788,7 +800,9 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
         res.end(text.slice(0, Math.floor(text.length / 2)));
         return;
       }
-      let headers = h.headers ?? {};
+      let headers: Record<string, string | string[]> = { ...(h.headers ?? {}), Allow: allowedMethods(route as string) };
+      // a logged-in request (any REST authentication) gets WordPress's no-cache headers (wp_get_nocache_headers)
+      if (auth.user) Object.assign(headers, { Expires: 'Wed, 11 Jan 1984 05:00:00 GMT', 'Cache-Control': 'no-cache, must-revalidate, max-age=0, no-store, private' });
       if (fault?.kind === 'strip-paging-headers') {
         // a proxy or cache that drops X-WP-Total / X-WP-TotalPages / Link
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^(x-wp-total|x-wp-totalpages|link)$/i.test(k)));
