@@ -77,6 +77,12 @@ function draftOf(o: Captured): DraftOrder {
     ...(o.coupon_lines[0]
       ? {
           coupon: {
+            // the coupon's post id, from the shop (the one input not on the order line itself)
+            id: (
+              JSON.parse(
+                String((o.coupon_lines[0].meta_data as Json[]).find((m) => m.key === 'coupon_info')!.value),
+              ) as number[]
+            )[0],
             code: o.coupon_lines[0].code,
             type: o.coupon_lines[0].discount_type as 'percent',
             amount: String(o.coupon_lines[0].nominal_amount),
@@ -141,6 +147,13 @@ function moneyFields(o: Json): Record<string, unknown> {
   lines('shipping_lines', ['total', 'total_tax']);
   lines('fee_lines', ['amount', 'total', 'total_tax']);
   lines('coupon_lines', ['discount', 'discount_tax']);
+  for (const name of ['shipping_lines', 'coupon_lines'])
+    (o[name] as Json[]).forEach(
+      (l, i) =>
+        (out[`${name}[${i}].meta_data`] = (l.meta_data as Json[]).map(
+          (m) => `${String(m.key)}=${String(m.value)}`,
+        )),
+    );
   lines('tax_lines', ['rate_id', 'rate_percent', 'tax_total', 'shipping_tax_total']);
   return out;
 }

@@ -123,6 +123,8 @@ export interface DraftFee {
 }
 
 export interface DraftCoupon {
+  /** The coupon's post id (in the order's `coupon_info` meta); 0 when unknown. */
+  id?: number;
   code: string;
   type: 'percent' | 'fixed_cart' | 'fixed_product';
   /** Percentage, or an amount in the entered price basis. */
@@ -178,7 +180,7 @@ export function itemTaxTotal(taxes: Map<number, Dec>, s: WcShopSettings): Dec {
 }
 
 /** Compute an order the way WooCommerce's checkout + WC_Abstract_Order do. */
-export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSettings, nextItemId: ItemIdSource): ComputedOrder {
+export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSettings, nextItemId: ItemIdSource, nextMetaId: ItemIdSource = nextItemId): ComputedOrder {
   const p = roundingPrecision(s.decimals);
   const unit = new D(10).pow(s.decimals);
   const zero = new D(0);
@@ -356,7 +358,8 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
       total: raw(cost, p),
       total_tax: raw(itemTaxTotal(taxes, s), p),
       taxes: toStored(taxes, p),
-      meta_data: [],
+      // the checkout notes what was shipped (WC_Checkout::create_order_shipping_lines); REST orders have no package
+      meta_data: viaRest ? [] : [{ id: nextMetaId(), key: 'Items', value: draft.items.map((d) => `${d.name} &times; ${d.quantity}`).join(', ') }],
     });
   }
 
@@ -435,7 +438,8 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
           discount_type: c.type,
           nominal_amount: c.amount,
           free_shipping: false,
-          meta_data: [],
+          // WC_Order_Item_Coupon::set_coupon_info (WC 8.7+): [id, code, type, amount] as a JSON string
+          meta_data: [{ id: nextMetaId(), key: 'coupon_info', value: JSON.stringify([c.id ?? 0, c.code, c.type, Number(c.amount)]) }],
         },
       ]
     : [];
