@@ -5,6 +5,7 @@ import WooCommerceRestApi from '@woocommerce/woocommerce-rest-api';
 import axios from 'axios';
 import { createHmac, randomBytes } from 'node:crypto';
 import { startWooCommerceSimulator, type WooSimulator } from './index';
+import { dec, fixed } from '../../model/money';
 
 const FIX = join(__dirname, '../../../../../shared/fixtures/public');
 const fixture = (f: string) => JSON.parse(readFileSync(join(FIX, f), 'utf8'));
@@ -277,6 +278,31 @@ describe('WooCommerce simulator: orders tied on date_modified (MySQL has no tie-
       expect(new Set(stable).size).toBe(40);
     } finally {
       await Promise.all([a.close(), b.close(), off.close()]);
+    }
+  });
+});
+
+describe('WooCommerce simulator: PUT with a new address recalculates the order (README item 13)', () => {
+  it('moving an NL order to a DE shipping address taxes the same nets at the German rates and rebuilds the totals', async () => {
+    const sim = await startWooCommerceSimulator({ seed: 4, orderCount: 30, settings: { pricesIncludeTax: false } });
+    try {
+      const api = new WooCommerceRestApi({ url: sim.url, ...sim.credentials, version: 'wc/v3' });
+      const nl = [...sim.shop.orders.values()].find((o) => o.shipping.country === 'NL' && o.tax_lines.length > 0 && o.coupon_lines.length === 0 && o.fee_lines.length === 0 && o.shipping_lines.length > 0)!;
+      const before = (await api.get(`orders/${nl.id}`, { dp: 6 })).data as { line_items: Array<{ total: string; tax_class: string }>; shipping_lines: Array<{ total: string }> };
+      const after = (await api.put(`orders/${nl.id}`, { shipping: { country: 'DE', city: 'Berlin' } })).data as Record<string, unknown> & { line_items: Array<{ total: string; taxes: Array<{ id: number; total: string }> }>; tax_lines: Array<{ rate_id: number }> };
+      expect((after.shipping as { country: string; city: string }).city).toBe('Berlin');
+      const rate = (cls: string) => (cls === 'reduced-rate' ? { id: 5, pct: '0.07' } : { id: 4, pct: '0.19' });
+      after.line_items.forEach((li, i) => {
+        const want = rate(before.line_items[i].tax_class);
+        expect(li.total).toBe(fixed(before.line_items[i].total, 2));
+        expect(li.taxes.map((t) => t.id)).toEqual([want.id]);
+        expect(fixed(li.taxes[0].total, 4)).toBe(fixed(dec(before.line_items[i].total).times(want.pct), 4));
+      });
+      expect(new Set(after.tax_lines.map((t) => t.rate_id))).toEqual(new Set(after.line_items.flatMap((li) => li.taxes.map((t) => t.id))).add(4));
+      const nets = [...before.line_items, ...before.shipping_lines].reduce((a, l) => a.plus(fixed(l.total, 2)), dec(0));
+      expect(after.total).toBe(fixed(nets.plus(String(after.total_tax)), 2));
+    } finally {
+      await sim.close();
     }
   });
 });

@@ -13,6 +13,7 @@ import { gmtToLocal, parseFilterDate } from './dates';
 import docsExamples from './seed/docs-examples.json';
 import { recordFromRest } from './fixtures';
 import { generateShop, seededRandom } from './generate';
+import { recalculateOrder } from './totals';
 import { type PhpArray, type PhpValue, buildQuery, paramList, paramString, parseStr } from './php-params';
 import { type Json, restOrder, restRefund, wpJsonEncode } from './rest';
 import { WooShop } from './shop';
@@ -421,7 +422,14 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
     const o = orderOr404(id, 400);
     const patch: Partial<WcOrderRecord> = {};
     for (const k of ['customer_note', 'transaction_id'] as const) if (typeof body[k] === 'string') patch[k] = body[k] as string;
+    // a changed address: WooCommerce's REST controller recalculates the order's totals (calculate_totals)
+    const address = (k: 'billing' | 'shipping') => (typeof body[k] === 'object' && body[k] !== null ? { ...o[k], ...Object.fromEntries(Object.entries(body[k] as Json).map(([f, v]) => [f, String(v ?? '')])) } : null);
+    const billing = address('billing');
+    const shipping = address('shipping');
+    if (billing) patch.billing = billing as WcOrderRecord['billing'];
+    if (shipping) patch.shipping = shipping as WcOrderRecord['shipping'];
     if (Object.keys(patch).length) shop.updateOrder(o.id, patch);
+    if (billing || shipping) recalculateOrder(o, taxTable, shop.settings, () => shop.newItemId());
     if (typeof body.status === 'string' && body.status !== o.status) shop.setStatus(o.id, body.status);
     else if (!Object.keys(patch).length) shop.touch(o);
     return { status: 200, body: restOrder(o, restCtx(ctx.homeUrl)) };

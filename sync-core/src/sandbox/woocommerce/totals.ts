@@ -23,6 +23,7 @@ import type {
   WcLineItemRecord,
   WcMeta,
   WcShippingLineRecord,
+  WcOrderRecord,
   WcShopSettings,
   WcStoredTax,
   WcTaxLineRecord,
@@ -458,4 +459,68 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
     total: raw(total, p),
     total_tax: raw(roundTo(cartTax.plus(shippingTax), s.decimals), p),
   };
+}
+
+/**
+ * WC_Abstract_Order::calculate_totals(true) on a stored order, as a `PUT` that changes the billing
+ * or shipping address runs it: every line's stored net is taxed again at the rates of the new tax
+ * location (the shipping country, else the billing country) with the current settings, then the
+ * tax lines and order totals are rebuilt. Prices are not re-derived: line nets stay as stored.
+ */
+export function recalculateOrder(o: WcOrderRecord, table: WcTaxRate[], s: WcShopSettings, nextItemId: ItemIdSource): void {
+  const p = roundingPrecision(s.decimals);
+  const zero = new D(0);
+  const country = o.shipping.country || o.billing.country;
+  const exempt = o.meta_data.some((m) => m.key === 'is_vat_exempt' && m.value === 'yes');
+  const classOf = (c: string): WcTaxClass => (c === '' ? 'standard' : (c as WcTaxClass));
+  const cartTaxes = new Map<number, Dec>();
+  const shippingTaxes = new Map<number, Dec>();
+  const add = (m: Map<number, Dec>, taxes: Map<number, Dec>) => {
+    for (const [id, v] of taxes) m.set(id, (m.get(id) ?? zero).plus(s.roundAtSubtotal ? v : roundTo(v, s.decimals)));
+  };
+  let items = zero;
+  let subtotalTaxRaw = zero;
+  let totalTaxRaw = zero;
+  const classes: WcTaxClass[] = [];
+  for (const li of o.line_items) {
+    const rates = exempt ? [] : findRates(table, country, classOf(li.tax_class));
+    if (rates.length) classes.push(classOf(li.tax_class));
+    const tot = calcExclusiveTax(dec(li.total), rates, p);
+    const sub = calcExclusiveTax(dec(li.subtotal), rates, p);
+    Object.assign(li, { taxes: toStored(tot, p, sub), total_tax: raw(itemTaxTotal(tot, s), p), subtotal_tax: raw(itemTaxTotal(sub, s), p) });
+    add(cartTaxes, tot);
+    items = items.plus(s.roundAtSubtotal ? dec(li.total) : roundTo(li.total, s.decimals));
+    subtotalTaxRaw = subtotalTaxRaw.plus(sumMap(sub));
+    totalTaxRaw = totalTaxRaw.plus(sumMap(tot));
+  }
+  for (const f of o.fee_lines) {
+    const rates = exempt || f.tax_status !== 'taxable' ? [] : findRates(table, country, classOf(f.tax_class));
+    const taxes = calcExclusiveTax(dec(f.total), rates, p);
+    Object.assign(f, { taxes: toStored(taxes, p), total_tax: raw(itemTaxTotal(taxes, s), p) });
+    add(cartTaxes, taxes);
+    items = items.plus(f.total);
+  }
+  const shipClass: WcTaxClass | null = classes.includes('standard') ? 'standard' : (classes[0] ?? null);
+  let shipping = zero;
+  for (const sl of o.shipping_lines) {
+    const rates = exempt || !shipClass ? [] : findShippingRates(table, country, shipClass);
+    const taxes = calcExclusiveTax(dec(sl.total), rates, p);
+    Object.assign(sl, { taxes: toStored(taxes, p).map((t) => ({ id: t.id, total: t.total })), total_tax: raw(itemTaxTotal(taxes, s), p) });
+    add(shippingTaxes, taxes);
+    shipping = shipping.plus(roundTo(sl.total, s.decimals));
+  }
+  o.tax_lines = [...new Set([...cartTaxes.keys(), ...shippingTaxes.keys()])].map((id) => {
+    const r = table.find((x) => x.id === id)!;
+    return { id: nextItemId(), rate_code: `${r.country}-${r.name.toUpperCase()}-${r.priority}`, rate_id: id, label: r.name, compound: r.compound, tax_total: raw(cartTaxes.get(id) ?? zero, p), shipping_tax_total: raw(shippingTaxes.get(id) ?? zero, p), rate_percent: Number(dec(r.rate).toFixed()), meta_data: [] };
+  });
+  const cartTax = sumMap(cartTaxes);
+  const shippingTax = sumMap(shippingTaxes);
+  Object.assign(o, {
+    cart_tax: raw(cartTax, p),
+    shipping_tax: raw(shippingTax, p),
+    shipping_total: raw(shipping, p),
+    discount_tax: raw(roundTo(subtotalTaxRaw.minus(totalTaxRaw), s.decimals), p),
+    total_tax: raw(roundTo(cartTax.plus(shippingTax), s.decimals), p),
+    total: raw(roundTo(items.plus(shipping).plus(cartTax).plus(shippingTax), s.decimals), p),
+  });
 }
