@@ -167,8 +167,9 @@ export function restOrder(o: WcOrderRecord, ctx: RestContext): Json {
     coupon_lines: o.coupon_lines.map((c) => ({
       id: c.id,
       code: c.code,
-      discount: money(c.discount, dp),
-      discount_tax: money(c.discount_tax, dp),
+      // not in the controller's dp-formatted fields: the stored value as it is (WC_REST_Orders_V2_Controller::get_order_item_data)
+      discount: c.discount,
+      discount_tax: c.discount_tax,
       discount_type: c.discount_type,
       nominal_amount: Number(c.nominal_amount),
       free_shipping: c.free_shipping,

@@ -289,3 +289,23 @@ describe('generated orders follow WooCommerce formulas', () => {
     for (let i = 1; i < all.length; i++) expect(all[i].at >= all[i - 1].at).toBe(true);
   });
 });
+
+describe('coupons on orders made over REST (README item 6 of the real WooCommerce captures)', () => {
+  const order = (s: WcShopSettings, createdVia: 'checkout' | 'rest-api') =>
+    rest(computeOrder({ items: [item('4.99', 3), item('7.33', 1, 'reduced-rate')], shipping: [], fees: [], coupon: { code: 'tien', type: 'percent', amount: '10' }, country: 'NL', vatExempt: false, createdVia }, table, s, ids()), s) as unknown as { coupon_lines: Array<{ discount: string; discount_tax: string }> };
+
+  it('round at subtotal, prices incl. tax: the REST order keeps discount and discount_tax unrounded, the checkout order in cents', () => {
+    const s = settings({ pricesIncludeTax: true, roundAtSubtotal: true });
+    const viaRest = order(s, 'rest-api').coupon_lines[0];
+    expect(viaRest.discount).toMatch(/^\d+\.\d{3,6}$/);
+    expect(viaRest.discount_tax).toMatch(/^\d+\.\d{3,6}$/);
+    const viaCheckout = order(s, 'checkout').coupon_lines[0];
+    expect(viaCheckout.discount).toMatch(/^\d+(\.\d{1,2})?$/);
+    expect(viaCheckout.discount_tax).toMatch(/^\d+(\.\d{1,2})?$/);
+  });
+
+  it('per line: a REST order rounds the discount to cents as well', () => {
+    const s = settings({ pricesIncludeTax: true, roundAtSubtotal: false });
+    expect(order(s, 'rest-api').coupon_lines[0].discount).toMatch(/^\d+(\.\d{1,2})?$/);
+  });
+});

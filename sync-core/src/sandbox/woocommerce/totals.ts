@@ -193,6 +193,10 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
     inclusive: boolean;
     /** Line price (unit × qty) in minor units, basis = inclusive ? gross : net. */
     priceUnits: Dec;
+    /** What coupons discount, in minor units: the price, or for a REST order entered incl. tax its 6-decimal net + tax. */
+    couponUnits: Dec;
+    /** A REST order entered incl. tax: its coupon discount is gross and leaves the line net by its inclusive tax. */
+    restInclusive: boolean;
     discountUnits: Dec;
   }
   const viaRest = draft.createdVia === 'rest-api';
@@ -223,15 +227,17 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
         priceUnits = net.plus(sumMap(calcExclusiveTax(net, rates, p)));
       }
     }
-    return { d, rates, inclusive, priceUnits, discountUnits: zero };
+    const restInclusive = viaRest && s.pricesIncludeTax && taxable;
+    const couponUnits = restInclusive ? priceUnits.plus(sumMap(calcExclusiveTax(priceUnits.div(unit), rates, p)).times(unit)) : priceUnits;
+    return { d, rates, inclusive, priceUnits, couponUnits, restInclusive, discountUnits: zero };
   });
 
   // 2. Coupon discounts in minor units (WC_Discounts: items sorted by price, most expensive first).
   const c = draft.coupon;
   if (c) {
-    const caps = work.map((w) => w.priceUnits.floor());
+    const caps = work.map((w) => w.couponUnits.floor());
     const left = (i: number) => caps[i].minus(work[i].discountUnits);
-    const byPrice = work.map((_, i) => i).sort((a, b) => work[b].priceUnits.times(work[b].d.quantity).comparedTo(work[a].priceUnits.times(work[a].d.quantity)) || a - b);
+    const byPrice = work.map((_, i) => i).sort((a, b) => work[b].couponUnits.times(work[b].d.quantity).comparedTo(work[a].couponUnits.times(work[a].d.quantity)) || a - b);
     /** apply_coupon_remainder: one minor unit per unit of quantity, item by item in price order. */
     const remainder = (amount: Dec): Dec => {
       let given = zero;
@@ -272,11 +278,11 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
       const pct = dec(c.amount);
       let given = zero;
       for (const i of byPrice) {
-        const d = D.min(work[i].priceUnits.toDecimalPlaces(0, D.ROUND_HALF_UP).times(pct).div(100).floor(), caps[i]);
+        const d = D.min(work[i].couponUnits.toDecimalPlaces(0, D.ROUND_HALF_UP).times(pct).div(100).floor(), caps[i]);
         work[i].discountUnits = d;
         given = given.plus(d);
       }
-      const whole = work.reduce((a, w) => a.plus(w.priceUnits), zero).times(pct).div(100).toDecimalPlaces(0, D.ROUND_HALF_UP);
+      const whole = work.reduce((a, w) => a.plus(w.couponUnits), zero).times(pct).div(100).toDecimalPlaces(0, D.ROUND_HALF_UP);
       if (whole.gt(given)) remainder(whole.minus(given));
     } else if (c.type === 'fixed_product') {
       perUnit(dec(c.amount).times(unit));
@@ -296,7 +302,9 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
   const classCost = new Map<string, Dec>();
   for (const w of work) {
     const subGross = w.priceUnits.div(unit);
-    const totGross = w.priceUnits.minus(w.discountUnits).div(unit);
+    // recalculate_coupons on a REST order entered incl. tax: the line loses the discount without its tax
+    const discount = w.discountUnits.div(unit);
+    const totGross = subGross.minus(w.restInclusive ? discount.minus(sumMap(calcInclusiveTax(discount, w.rates, p))) : discount);
     let subNet = subGross;
     let totNet = totGross;
     let subTaxes: Map<number, Dec>;
@@ -434,8 +442,10 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
         {
           id: nextItemId(),
           code: c.code,
-          discount: raw(discountTotal, p),
-          discount_tax: raw(discountTax, p),
+          // an order made over REST recalculates its coupons (recalculate_coupons): at subtotal the
+          // discount and its tax stay unrounded ("6.915535", "0.9801"); the checkout stores cents
+          discount: raw(viaRest && s.roundAtSubtotal ? sumSubtotal.minus(sumTotal) : discountTotal, p),
+          discount_tax: raw(viaRest && s.roundAtSubtotal ? sumSubTaxRaw.minus(sumTotTaxRaw) : discountTax, p),
           discount_type: c.type,
           nominal_amount: c.amount,
           free_shipping: false,
