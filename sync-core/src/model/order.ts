@@ -37,8 +37,9 @@ export const Customer = z.object({
   vatNumber: z.string().default(''),
   /**
    * The shop charged this customer no VAT because it is a business exempt from it (Shopify's
-   * customer/order tax exemption, CCV's intra-community order). plan/ books such an order to
-   * another EU country as reverse charge, and refuses it when no VAT number was found.
+   * customer/order tax exemption, CCV's intra-community order, WooCommerce's `is_vat_exempt` order
+   * meta). plan/ books such an order to another EU country as reverse charge, and refuses it when
+   * no VAT number was found.
    */
   taxExempt: z.boolean().default(false),
   billing: Address,

@@ -18,7 +18,8 @@ export type ShopStarter = (o: { seed: number; orders: number; port: number }) =>
 
 const starters: Partial<Record<Platform, ShopStarter>> = {
   woocommerce: async ({ seed, orders, port }) => {
-    const sim = await startWooCommerceSimulator({ port, seed, orderCount: orders });
+    // as on MySQL: orders saved in one second come back in a different order per list request
+    const sim = await startWooCommerceSimulator({ port, seed, orderCount: orders, unstableTies: { seed } });
     return {
       platform: 'woocommerce',
       url: sim.url,

@@ -358,7 +358,7 @@ export function generateShop(opts: GenerateOptions): GeneratedShop {
     // else: no shipping (digital only)
 
     const vatExempt = t.kind === 'b2b';
-    const computed = computeOrder({ items, shipping, fees, coupon, country: t.country, vatExempt }, table, settings, nextItemId);
+    const computed = computeOrder({ items, shipping, fees, coupon, country: t.country, vatExempt }, table, settings, nextItemId, nextMetaId);
 
     const status = rng.weighted([
       ['completed', 48],

@@ -4,8 +4,8 @@
  * Used by the generator and by `POST /orders/{id}/refunds` in the simulator.
  */
 import { D, type Dec, dec, fixed } from '../../model/money';
-import { itemTaxTotal, raw, roundingPrecision } from './totals';
-import type { WcFeeLineRecord, WcLineItemRecord, WcOrderRecord, WcRefundRecord, WcShippingLineRecord, WcShopSettings, WcStoredTax } from './types';
+import { itemTaxTotal, raw, roundTo, roundingPrecision } from './totals';
+import type { WcFeeLineRecord, WcLineItemRecord, WcOrderRecord, WcRefundRecord, WcShippingLineRecord, WcShopSettings, WcStoredTax, WcTaxLineRecord } from './types';
 
 export interface RefundLineRequest {
   /** Id of the order's line item, shipping line or fee line. */
@@ -97,6 +97,21 @@ export function buildRefund(
     // unknown item ids are skipped, as wc_create_refund does
   }
   const amount = req.amount !== undefined && req.amount !== '' ? dec(req.amount) : refundLinesAmount(req.line_items ?? []);
+  // WC_Abstract_Order::update_taxes on the refund: one tax line per rate, items and fees first,
+  // then the shipping-only rates; a rate refunded only on shipping has tax_total 0
+  const cartTaxes = new Map<number, Dec>();
+  const shippingTaxes = new Map<number, Dec>();
+  const addTo = (m: Map<number, Dec>, lines: Array<{ taxes: WcStoredTax[] }>) => {
+    for (const l of lines) for (const t of l.taxes) m.set(t.id, (m.get(t.id) ?? new D(0)).plus(s.roundAtSubtotal ? dec(t.total) : roundTo(t.total, s.decimals)));
+  };
+  addTo(cartTaxes, [...lineItems, ...feeLines]);
+  addTo(shippingTaxes, shippingLines);
+  const taxLines: WcTaxLineRecord[] = [];
+  for (const rateId of new Set([...cartTaxes.keys(), ...shippingTaxes.keys()])) {
+    const of = order.tax_lines.find((t) => t.rate_id === rateId);
+    if (!of) continue;
+    taxLines.push({ ...of, id: ids.nextItemId(), tax_total: raw(cartTaxes.get(rateId) ?? new D(0), p), shipping_tax_total: raw(shippingTaxes.get(rateId) ?? new D(0), p), meta_data: [] });
+  }
   return {
     id: ids.refundId,
     parent_id: order.id,
@@ -109,7 +124,7 @@ export function buildRefund(
     line_items: lineItems,
     shipping_lines: shippingLines,
     fee_lines: feeLines,
-    tax_lines: [],
+    tax_lines: taxLines,
   };
 }
 

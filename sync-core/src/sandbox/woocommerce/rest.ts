@@ -4,7 +4,7 @@
  * `taxes[]` stay raw strings, `price` is a JSON number (total / quantity), dates come as local +
  * `_gmt` twins without offset, keys in WooCommerce 8 order.
  */
-import { D, dec, fixed } from '../../model/money';
+import { dec, fixed } from '../../model/money';
 import { gmtToLocal } from './dates';
 import type {
   WcFeeLineRecord,
@@ -36,10 +36,15 @@ function localDate(gmt: string | null, tz: string): string | null {
   return gmt === null ? null : gmtToLocal(gmt, tz);
 }
 
-/** `price` = total / quantity as a PHP float printed by json_encode (shortest representation). */
+/**
+ * `price` = WC_Abstract_Order::get_item_total(item, false, false): the stored total divided by the
+ * quantity in PHP float arithmetic, printed by json_encode as the shortest string that reads back
+ * as the same double (`9.41 / 3` -> 3.1366666666666667, `5.036697 / 3` -> 1.6788990000000001).
+ * A JavaScript number is that same IEEE double, so the float division here is the model, not money.
+ */
 function price(total: string, quantity: number): number {
   if (quantity === 0) return 0;
-  return Number(dec(total).div(quantity).toSignificantDigits(17, D.ROUND_HALF_UP).toString());
+  return Number(total) / quantity;
 }
 
 function meta(m: { id: number; key: string; value: unknown }[], withDisplay: boolean): Json[] {
@@ -162,8 +167,9 @@ export function restOrder(o: WcOrderRecord, ctx: RestContext): Json {
     coupon_lines: o.coupon_lines.map((c) => ({
       id: c.id,
       code: c.code,
-      discount: money(c.discount, dp),
-      discount_tax: money(c.discount_tax, dp),
+      // not in the controller's dp-formatted fields: the stored value as it is (WC_REST_Orders_V2_Controller::get_order_item_data)
+      discount: c.discount,
+      discount_tax: c.discount_tax,
       discount_type: c.discount_type,
       nominal_amount: Number(c.nominal_amount),
       free_shipping: c.free_shipping,

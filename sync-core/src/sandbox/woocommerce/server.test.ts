@@ -5,6 +5,7 @@ import WooCommerceRestApi from '@woocommerce/woocommerce-rest-api';
 import axios from 'axios';
 import { createHmac, randomBytes } from 'node:crypto';
 import { startWooCommerceSimulator, type WooSimulator } from './index';
+import { dec, fixed } from '../../model/money';
 
 const FIX = join(__dirname, '../../../../../shared/fixtures/public');
 const fixture = (f: string) => JSON.parse(readFileSync(join(FIX, f), 'utf8'));
@@ -229,6 +230,79 @@ describe('WooCommerce simulator', () => {
       expect((await a.get('refunds')).data.code).toBe('rest_no_route');
     } finally {
       await old.close();
+    }
+  });
+});
+
+describe('WooCommerce simulator: orders tied on date_modified (MySQL has no tie-breaker)', () => {
+  /** Page through orders by modified date as a naive client does: page 1, 2, 3 … of one query. */
+  async function pageByNumber(sim: WooSimulator): Promise<number[]> {
+    const api = new WooCommerceRestApi({ url: sim.url, ...sim.credentials, version: 'wc/v3' });
+    const rows: number[] = [];
+    for (let page = 1; ; page++) {
+      const r = await api.get('orders', { orderby: 'modified', order: 'asc', per_page: 7, page });
+      rows.push(...(r.data as { id: number }[]).map((o) => o.id));
+      if (page >= Number(r.headers['x-wp-totalpages'])) break;
+    }
+    return rows;
+  }
+  /** A bulk status change: every order saved in the same second, a minute ago. */
+  async function bulkEditedShop(unstableTies?: { seed: number }): Promise<WooSimulator> {
+    const sim = await startWooCommerceSimulator({ seed: 6, orderCount: 40, ...(unstableTies ? { unstableTies } : {}) });
+    const realNow = sim.shop.now;
+    const inOneSecond = new Date(Date.now() - 60_000);
+    sim.shop.now = () => inOneSecond;
+    for (const o of sim.shop.orders.values()) sim.shop.touch(o, { notify: false });
+    sim.shop.now = realNow;
+    return sim;
+  }
+
+  it('returns a tied run in a different order per request: page numbers repeat some orders and never show others', async () => {
+    const sim = await bulkEditedShop({ seed: 1 });
+    try {
+      const rows = await pageByNumber(sim);
+      expect(rows).toHaveLength(40);
+      expect(new Set(rows).size).toBeLessThan(40);
+      expect(await pageByNumber(sim)).not.toEqual(rows);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('is deterministic per seed, and stable (ties by id) when the option is off', async () => {
+    const [a, b, off] = await Promise.all([bulkEditedShop({ seed: 3 }), bulkEditedShop({ seed: 3 }), bulkEditedShop()]);
+    try {
+      expect(await pageByNumber(a)).toEqual(await pageByNumber(b));
+      const stable = await pageByNumber(off);
+      expect(stable).toEqual([...stable].sort((x, y) => x - y));
+      expect(new Set(stable).size).toBe(40);
+    } finally {
+      await Promise.all([a.close(), b.close(), off.close()]);
+    }
+  });
+});
+
+describe('WooCommerce simulator: PUT with a new address recalculates the order (README item 13)', () => {
+  it('moving an NL order to a DE shipping address taxes the same nets at the German rates and rebuilds the totals', async () => {
+    const sim = await startWooCommerceSimulator({ seed: 4, orderCount: 30, settings: { pricesIncludeTax: false } });
+    try {
+      const api = new WooCommerceRestApi({ url: sim.url, ...sim.credentials, version: 'wc/v3' });
+      const nl = [...sim.shop.orders.values()].find((o) => o.shipping.country === 'NL' && o.tax_lines.length > 0 && o.coupon_lines.length === 0 && o.fee_lines.length === 0 && o.shipping_lines.length > 0)!;
+      const before = (await api.get(`orders/${nl.id}`, { dp: 6 })).data as { line_items: Array<{ total: string; tax_class: string }>; shipping_lines: Array<{ total: string }> };
+      const after = (await api.put(`orders/${nl.id}`, { shipping: { country: 'DE', city: 'Berlin' } })).data as Record<string, unknown> & { line_items: Array<{ total: string; taxes: Array<{ id: number; total: string }> }>; tax_lines: Array<{ rate_id: number }> };
+      expect((after.shipping as { country: string; city: string }).city).toBe('Berlin');
+      const rate = (cls: string) => (cls === 'reduced-rate' ? { id: 5, pct: '0.07' } : { id: 4, pct: '0.19' });
+      after.line_items.forEach((li, i) => {
+        const want = rate(before.line_items[i].tax_class);
+        expect(li.total).toBe(fixed(before.line_items[i].total, 2));
+        expect(li.taxes.map((t) => t.id)).toEqual([want.id]);
+        expect(fixed(li.taxes[0].total, 4)).toBe(fixed(dec(before.line_items[i].total).times(want.pct), 4));
+      });
+      expect(new Set(after.tax_lines.map((t) => t.rate_id))).toEqual(new Set(after.line_items.flatMap((li) => li.taxes.map((t) => t.id))).add(4));
+      const nets = [...before.line_items, ...before.shipping_lines].reduce((a, l) => a.plus(fixed(l.total, 2)), dec(0));
+      expect(after.total).toBe(fixed(nets.plus(String(after.total_tax)), 2));
+    } finally {
+      await sim.close();
     }
   });
 });

@@ -12,7 +12,8 @@ import { type AuthMethod, type WcError, authenticate, checkKeyPermissions } from
 import { gmtToLocal, parseFilterDate } from './dates';
 import docsExamples from './seed/docs-examples.json';
 import { recordFromRest } from './fixtures';
-import { generateShop } from './generate';
+import { generateShop, seededRandom } from './generate';
+import { recalculateOrder } from './totals';
 import { type PhpArray, type PhpValue, buildQuery, paramList, paramString, parseStr } from './php-params';
 import { type Json, restOrder, restRefund, wpJsonEncode } from './rest';
 import { WooShop } from './shop';
@@ -47,6 +48,13 @@ export interface WooSimulatorOptions {
   /** Application passwords for WordPress users ('admin' can manage WooCommerce, 'klant' cannot). */
   appPasswords?: { user: string; password: string }[];
   now?: () => Date;
+  /**
+   * Rows that tie on the ORDER BY column come back in a different order on every list request, as
+   * real WooCommerce on MySQL does (no tie-breaker: paging 25 by modified date returned 92 rows for
+   * 88 distinct orders, some repeated, some never shown). `seed` makes the orders deterministic.
+   * Off by default (ties then sort by id).
+   */
+  unstableTies?: { seed: number };
 }
 
 export type FaultKind = 'http-500-html' | 'http-502' | 'http-503-maintenance' | 'wp-critical-error' | 'non-json' | 'truncated' | 'slow' | 'reset' | 'strip-paging-headers';
@@ -298,17 +306,31 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
     });
   }
 
+  let listRequests = 0;
   function sortCrud<T>(all: T[], p: Params, id: (x: T) => number, created: (x: T) => string, modified: (x: T) => string): T[] {
     const dir = p.order === 'asc' ? 1 : -1;
     const orderby = p.orderby as string;
     const include = (p.include as number[] | undefined) ?? [];
-    return [...all].sort((a, b) => {
+    const key = orderby === 'date' ? created : orderby === 'modified' ? modified : null;
+    const sorted = [...all].sort((a, b) => {
       if (orderby === 'include' && include.length) return include.indexOf(id(a)) - include.indexOf(id(b));
-      let c = 0;
-      if (orderby === 'date') c = cmp(created(a), created(b));
-      else if (orderby === 'modified') c = cmp(modified(a), modified(b));
+      const c = key ? cmp(key(a), key(b)) : 0;
       return dir * (c !== 0 ? c : id(a) - id(b));
     });
+    listRequests += 1;
+    if (!opts.unstableTies || !key) return sorted;
+    // MySQL without a tie-breaker: each query may return a tied run in any order
+    const random = seededRandom((opts.unstableTies.seed * 7919 + listRequests * 104729) >>> 0);
+    for (let start = 0; start < sorted.length; ) {
+      let end = start + 1;
+      while (end < sorted.length && key(sorted[end]) === key(sorted[start])) end++;
+      for (let i = end - 1; i > start; i--) {
+        const j = start + Math.floor(random() * (i - start + 1));
+        [sorted[i], sorted[j]] = [sorted[j], sorted[i]];
+      }
+      start = end;
+    }
+    return sorted;
   }
 
   function pageHeaders(ctx: Ctx, pg: Page<unknown>): Record<string, string | string[]> {
@@ -400,7 +422,14 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
     const o = orderOr404(id, 400);
     const patch: Partial<WcOrderRecord> = {};
     for (const k of ['customer_note', 'transaction_id'] as const) if (typeof body[k] === 'string') patch[k] = body[k] as string;
+    // a changed address: WooCommerce's REST controller recalculates the order's totals (calculate_totals)
+    const address = (k: 'billing' | 'shipping') => (typeof body[k] === 'object' && body[k] !== null ? { ...o[k], ...Object.fromEntries(Object.entries(body[k] as Json).map(([f, v]) => [f, String(v ?? '')])) } : null);
+    const billing = address('billing');
+    const shipping = address('shipping');
+    if (billing) patch.billing = billing as WcOrderRecord['billing'];
+    if (shipping) patch.shipping = shipping as WcOrderRecord['shipping'];
     if (Object.keys(patch).length) shop.updateOrder(o.id, patch);
+    if (billing || shipping) recalculateOrder(o, taxTable, shop.settings, () => shop.newItemId());
     if (typeof body.status === 'string' && body.status !== o.status) shop.setStatus(o.id, body.status);
     else if (!Object.keys(patch).length) shop.touch(o);
     return { status: 200, body: restOrder(o, restCtx(ctx.homeUrl)) };
@@ -686,6 +715,14 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
     return null;
   }
 
+  /** The `Allow` header WordPress sends: the methods registered for the matched route (WC 9.4). */
+  function allowedMethods(route: string): string {
+    if (/^\/wc\/v3\/orders\/\d+\/refunds\/\d+\/?$/.test(route)) return 'GET, DELETE';
+    if (/^\/wc\/v3\/refunds\/?$/.test(route)) return 'GET';
+    if (/^\/wc\/v3\/[a-z_-]+\/\d+\/?$/.test(route)) return 'GET, POST, PUT, PATCH, DELETE';
+    return 'GET, POST';
+  }
+
   const HTML_500 = '<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1><p>The server encountered an internal error or misconfiguration and was unable to complete your request.</p></body></html>\n';
   const HTML_502 = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
   const HTML_503 = '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Maintenance</title></head><body><h1>Briefly unavailable for scheduled maintenance. Check back in a minute.</h1></body></html>\n';
@@ -708,7 +745,11 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
 
     const send = (status: number, body: string, headers: Record<string, string | string[]> = {}, contentType = 'application/json; charset=UTF-8') => {
       entry.status = status;
-      res.writeHead(status, { 'Content-Type': contentType, 'X-Robots-Tag': 'noindex', 'X-Content-Type-Options': 'nosniff', 'Access-Control-Expose-Headers': 'X-WP-Total, X-WP-TotalPages, Link', ...headers });
+      // every REST answer names the API root (rest_output_link_header) beside any paging links
+      const apiLink = `<${homeUrl}/wp-json/>; rel="https://api.w.org/"`;
+      const restHeaders: Record<string, string | string[]> =
+        route === null ? {} : { Link: [apiLink, ...(headers.Link === undefined ? [] : Array.isArray(headers.Link) ? headers.Link : [headers.Link])], 'Access-Control-Allow-Headers': 'Authorization, X-WP-Nonce, Content-Disposition, Content-MD5, Content-Type' };
+      res.writeHead(status, { 'Content-Type': contentType, 'X-Robots-Tag': 'noindex', 'X-Content-Type-Options': 'nosniff', 'Access-Control-Expose-Headers': 'X-WP-Total, X-WP-TotalPages, Link', ...headers, ...restHeaders });
       res.end(body);
     };
     const sendError = (e: WcError) => send(e.status, wpJsonEncode({ code: e.code, message: e.message, data: { status: e.status, ...(e.data ?? {}) } }), e.headers ?? {});
@@ -767,7 +808,9 @@ export async function startWooCommerceSimulator(opts: WooSimulatorOptions = {}):
         res.end(text.slice(0, Math.floor(text.length / 2)));
         return;
       }
-      let headers = h.headers ?? {};
+      let headers: Record<string, string | string[]> = { ...(h.headers ?? {}), Allow: allowedMethods(route as string) };
+      // a logged-in request (any REST authentication) gets WordPress's no-cache headers (wp_get_nocache_headers)
+      if (auth.user) Object.assign(headers, { Expires: 'Wed, 11 Jan 1984 05:00:00 GMT', 'Cache-Control': 'no-cache, must-revalidate, max-age=0, no-store, private' });
       if (fault?.kind === 'strip-paging-headers') {
         // a proxy or cache that drops X-WP-Total / X-WP-TotalPages / Link
         headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !/^(x-wp-total|x-wp-totalpages|link)$/i.test(k)));

@@ -83,13 +83,38 @@ describe('WooCommerce totals (shops.md 2.10)', () => {
     expect(r.total).toBe('5.00');
   });
 
+  it('fixed-cart coupon per unit (WC_Discounts): floor(10.00 / 4 units) each, capped, the rest again — not in proportion to price', () => {
+    const s = settings({ pricesIncludeTax: false });
+    const c = computeOrder(
+      { items: [{ ...item('1.00', 3), name: 'cheap' }, { ...item('20.00', 1), name: 'dear' }], shipping: [], fees: [], coupon: { code: 'tien', type: 'fixed_cart', amount: '10' }, country: 'NL', vatExempt: false },
+      table,
+      s,
+      ids(),
+    );
+    // 2.50 per unit: the 3 × 1.00 line is capped at 3.00, the 20.00 line gets 2.50, then the 4.50 left (1 unit open)
+    expect(c.line_items.map((l) => l.total)).toEqual(['0', '13']);
+    expect(c.discount_total).toBe('10');
+  });
+
+  it('fixed-cart coupon that does not divide: 1.00 over 3 units -> 0.33 each, the last cent to the most expensive line', () => {
+    const s = settings({ pricesIncludeTax: false });
+    const c = computeOrder(
+      { items: [{ ...item('2.00', 1), name: 'a' }, { ...item('5.00', 2), name: 'b' }], shipping: [], fees: [], coupon: { code: 'een', type: 'fixed_cart', amount: '1' }, country: 'NL', vatExempt: false },
+      table,
+      s,
+      ids(),
+    );
+    expect(c.line_items.map((l) => l.total)).toEqual(['1.67', '9.33']);
+  });
+
   it('awkward quantity: 3 × 4.99 incl. 21 % -> net 12.371901, tax 2.60, total 14.97', () => {
     const s = settings({ pricesIncludeTax: true });
     const c = computeOrder({ items: [item('4.99', 3)], shipping: [], fees: [], country: 'NL', vatExempt: false }, table, s, ids());
     expect(c.line_items[0].total).toBe('12.371901');
     expect(c.line_items[0].taxes[0].total).toBe('2.598099');
     const r = rest(c, s);
-    expect(r.line_items[0]).toMatchObject({ total: '12.37', total_tax: '2.60', price: 4.123967 });
+    // price is PHP's float 12.371901 / 3, printed as is (real WooCommerce: 5.036697 / 3 -> 1.6788990000000001)
+    expect(r.line_items[0]).toMatchObject({ total: '12.37', total_tax: '2.60', price: 4.1239669999999995 });
     expect(r.total).toBe('14.97');
   });
 
@@ -262,5 +287,25 @@ describe('generated orders follow WooCommerce formulas', () => {
     // ids: orders and refunds share one increasing sequence in time order
     const all = [...os.map((o) => ({ id: o.id, at: o.date_created_gmt })), ...os.flatMap((o) => o.refunds.map((r) => ({ id: r.id, at: r.date_created_gmt })))].sort((a, b) => a.id - b.id);
     for (let i = 1; i < all.length; i++) expect(all[i].at >= all[i - 1].at).toBe(true);
+  });
+});
+
+describe('coupons on orders made over REST (README item 6 of the real WooCommerce captures)', () => {
+  const order = (s: WcShopSettings, createdVia: 'checkout' | 'rest-api') =>
+    rest(computeOrder({ items: [item('4.99', 3), item('7.33', 1, 'reduced-rate')], shipping: [], fees: [], coupon: { code: 'tien', type: 'percent', amount: '10' }, country: 'NL', vatExempt: false, createdVia }, table, s, ids()), s) as unknown as { coupon_lines: Array<{ discount: string; discount_tax: string }> };
+
+  it('round at subtotal, prices incl. tax: the REST order keeps discount and discount_tax unrounded, the checkout order in cents', () => {
+    const s = settings({ pricesIncludeTax: true, roundAtSubtotal: true });
+    const viaRest = order(s, 'rest-api').coupon_lines[0];
+    expect(viaRest.discount).toMatch(/^\d+\.\d{3,6}$/);
+    expect(viaRest.discount_tax).toMatch(/^\d+\.\d{3,6}$/);
+    const viaCheckout = order(s, 'checkout').coupon_lines[0];
+    expect(viaCheckout.discount).toMatch(/^\d+(\.\d{1,2})?$/);
+    expect(viaCheckout.discount_tax).toMatch(/^\d+(\.\d{1,2})?$/);
+  });
+
+  it('per line: a REST order rounds the discount to cents as well', () => {
+    const s = settings({ pricesIncludeTax: true, roundAtSubtotal: false });
+    expect(order(s, 'rest-api').coupon_lines[0].discount).toMatch(/^\d+(\.\d{1,2})?$/);
   });
 });

@@ -3,10 +3,12 @@
  * - per-rate taxes computed at the rounding precision max(decimals + 2, 6) and stored raw;
  * - item/fee/shipping `total_tax` = Σ round(per-rate tax) per line, or the raw Σ when
  *   "round tax at subtotal" is on;
- * - prices entered incl. tax: ex-tax line amounts back-calculated and stored unrounded;
- *   customers outside the base location (OSS, exempt, export) get the base tax removed first
- *   (`woocommerce_adjust_non_base_location_prices`, default true) and are taxed on top;
- * - coupons baked into line totals (computed in minor units like WC_Discounts);
+ * - prices entered incl. tax: ex-tax line amounts back-calculated and stored unrounded; a
+ *   VAT-exempt customer gets the base tax removed, rounded to whole cents (remove_item_base_taxes);
+ * - coupons baked into line totals in minor units as WC_Discounts does: items most expensive first,
+ *   percent remainders and fixed-cart amounts handed out per unit of quantity;
+ * - prices incl. tax outside the base location: price − base tax + destination tax, unrounded and
+ *   still tax-inclusive; orders made over REST / in wp-admin keep 6-decimal nets taxed on top;
  * - cart_tax / shipping_tax unrounded sums per rate, total_tax = round(cart + shipping),
  *   discount_total / discount_tax from subtotals vs totals,
  *   total = round(Σ line totals + Σ fees + shipping_total + cart_tax + shipping_tax), where each line
@@ -21,6 +23,7 @@ import type {
   WcLineItemRecord,
   WcMeta,
   WcShippingLineRecord,
+  WcOrderRecord,
   WcShopSettings,
   WcStoredTax,
   WcTaxLineRecord,
@@ -121,6 +124,8 @@ export interface DraftFee {
 }
 
 export interface DraftCoupon {
+  /** The coupon's post id (in the order's `coupon_info` meta); 0 when unknown. */
+  id?: number;
   code: string;
   type: 'percent' | 'fixed_cart' | 'fixed_product';
   /** Percentage, or an amount in the entered price basis. */
@@ -136,6 +141,8 @@ export interface DraftOrder {
   country: string;
   /** EU business with a valid VAT number (reverse charge) or otherwise exempt: no tax at all. */
   vatExempt: boolean;
+  /** How the order was made: the checkout (default), or `POST /wc/v3/orders` / wp-admin (WC_Abstract_Order::calculate_totals). */
+  createdVia?: 'checkout' | 'rest-api';
 }
 
 export interface ComputedOrder {
@@ -173,31 +180,8 @@ export function itemTaxTotal(taxes: Map<number, Dec>, s: WcShopSettings): Dec {
   return t;
 }
 
-/**
- * Split `total` minor units over `weights` by floor, then hand out the remainder one unit at a
- * time in line order (WC_Discounts' remainder handling).
- */
-function distribute(totalUnits: Dec, weights: Dec[], caps: Dec[]): Dec[] {
-  const wsum = weights.reduce((a, w) => a.plus(w), new D(0));
-  if (wsum.isZero()) return weights.map(() => new D(0));
-  const parts = weights.map((w, i) => D.min(totalUnits.times(w).div(wsum).floor(), caps[i]));
-  let rest = totalUnits.minus(parts.reduce((a, p) => a.plus(p), new D(0)));
-  for (let pass = 0; rest.gt(0) && pass < 1000; pass++) {
-    let moved = false;
-    for (let i = 0; i < parts.length && rest.gt(0); i++) {
-      if (parts[i].lt(caps[i]) && weights[i].gt(0)) {
-        parts[i] = parts[i].plus(1);
-        rest = rest.minus(1);
-        moved = true;
-      }
-    }
-    if (!moved) break;
-  }
-  return parts;
-}
-
 /** Compute an order the way WooCommerce's checkout + WC_Abstract_Order do. */
-export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSettings, nextItemId: ItemIdSource): ComputedOrder {
+export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSettings, nextItemId: ItemIdSource, nextMetaId: ItemIdSource = nextItemId): ComputedOrder {
   const p = roundingPrecision(s.decimals);
   const unit = new D(10).pow(s.decimals);
   const zero = new D(0);
@@ -209,8 +193,13 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
     inclusive: boolean;
     /** Line price (unit × qty) in minor units, basis = inclusive ? gross : net. */
     priceUnits: Dec;
+    /** What coupons discount, in minor units: the price, or for a REST order entered incl. tax its 6-decimal net + tax. */
+    couponUnits: Dec;
+    /** A REST order entered incl. tax: its coupon discount is gross and leaves the line net by its inclusive tax. */
+    restInclusive: boolean;
     discountUnits: Dec;
   }
+  const viaRest = draft.createdVia === 'rest-api';
   const work: Work[] = draft.items.map((d) => {
     const taxable = d.taxable !== false;
     const rates = taxable && !draft.vatExempt ? findRates(table, draft.country, d.taxClass) : [];
@@ -219,38 +208,86 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
     if (inclusive) {
       const baseRates = findRates(table, s.baseCountry, d.taxClass);
       const same = baseRates.length === rates.length && baseRates.every((r, i) => r.id === rates[i].id);
-      if (!same) {
-        // remove the shop's base tax, round to whole minor units, then tax on top
+      if (viaRest) {
+        // wc_get_price_excluding_tax: the base tax taken out, the net kept at 6 decimals; the order's
+        // calculate_totals then taxes that net on top (WC_Order_Item_Product::calculate_taxes)
+        const baseTax = sumMap(calcInclusiveTax(priceUnits.div(unit), baseRates, p));
+        priceUnits = priceUnits.div(unit).minus(baseTax).toDecimalPlaces(p, D.ROUND_HALF_UP).times(unit);
+        inclusive = false;
+      } else if (draft.vatExempt) {
+        // WC_Cart_Totals::remove_item_base_taxes: the base tax removed, rounded to whole minor units
         const baseTax = sumMap(calcInclusiveTax(priceUnits, baseRates, p));
         priceUnits = priceUnits.minus(baseTax).toDecimalPlaces(0, D.ROUND_HALF_UP);
         inclusive = false;
+      } else if (!same) {
+        // woocommerce_adjust_non_base_location_prices (WC_Cart_Totals::adjust_non_base_location_price):
+        // price − base tax + destination tax, not rounded, and still a tax-inclusive price
+        const baseTax = sumMap(calcInclusiveTax(priceUnits, baseRates, p));
+        const net = priceUnits.minus(baseTax);
+        priceUnits = net.plus(sumMap(calcExclusiveTax(net, rates, p)));
       }
     }
-    return { d, rates, inclusive, priceUnits, discountUnits: zero };
+    const restInclusive = viaRest && s.pricesIncludeTax && taxable;
+    const couponUnits = restInclusive ? priceUnits.plus(sumMap(calcExclusiveTax(priceUnits.div(unit), rates, p)).times(unit)) : priceUnits;
+    return { d, rates, inclusive, priceUnits, couponUnits, restInclusive, discountUnits: zero };
   });
 
-  // 2. Coupon discounts in minor units.
+  // 2. Coupon discounts in minor units (WC_Discounts: items sorted by price, most expensive first).
   const c = draft.coupon;
   if (c) {
-    const caps = work.map((w) => w.priceUnits.floor());
+    const caps = work.map((w) => w.couponUnits.floor());
+    const left = (i: number) => caps[i].minus(work[i].discountUnits);
+    const byPrice = work.map((_, i) => i).sort((a, b) => work[b].couponUnits.times(work[b].d.quantity).comparedTo(work[a].couponUnits.times(work[a].d.quantity)) || a - b);
+    /** apply_coupon_remainder: one minor unit per unit of quantity, item by item in price order. */
+    const remainder = (amount: Dec): Dec => {
+      let given = zero;
+      for (const i of byPrice) {
+        for (let q = 0; q < work[i].d.quantity && given.lt(amount); q++) {
+          const one = D.min(left(i), 1);
+          work[i].discountUnits = work[i].discountUnits.plus(one);
+          given = given.plus(one);
+        }
+        if (given.gte(amount)) break;
+      }
+      return given;
+    };
+    /** apply_coupon_fixed_product: `perUnit` × quantity on each item, capped at what is left. */
+    const perUnit = (amountPerUnit: Dec): Dec => {
+      let given = zero;
+      for (const i of byPrice) {
+        const d = D.min(left(i), amountPerUnit.times(work[i].d.quantity));
+        work[i].discountUnits = work[i].discountUnits.plus(d);
+        given = given.plus(d);
+      }
+      return given;
+    };
+    /** apply_coupon_fixed_cart: floor(amount / Σqty) per unit, the rest again, then by the remainder. */
+    const fixedCart = (amount: Dec): Dec => {
+      const open = byPrice.filter((i) => left(i).gt(0));
+      const count = open.reduce((a, i) => a + work[i].d.quantity, 0);
+      if (!count || !amount.gt(0)) return zero;
+      const each = amount.div(count).floor();
+      if (each.gt(0)) {
+        let given = perUnit(each);
+        if (given.gt(0) && given.lt(amount)) given = given.plus(fixedCart(amount.minus(given)));
+        return given;
+      }
+      return remainder(amount);
+    };
     if (c.type === 'percent') {
       const pct = dec(c.amount);
-      const target = work.reduce((a, w) => a.plus(w.priceUnits), zero).times(pct).div(100).toDecimalPlaces(0, D.ROUND_HALF_UP);
-      const parts = work.map((w, i) => D.min(w.priceUnits.times(pct).div(100).floor(), caps[i]));
-      let rest = target.minus(parts.reduce((a, x) => a.plus(x), zero));
-      for (let i = 0; rest.gt(0) && i < parts.length; i++) {
-        if (parts[i].lt(caps[i])) {
-          parts[i] = parts[i].plus(1);
-          rest = rest.minus(1);
-        }
+      let given = zero;
+      for (const i of byPrice) {
+        const d = D.min(work[i].couponUnits.toDecimalPlaces(0, D.ROUND_HALF_UP).times(pct).div(100).floor(), caps[i]);
+        work[i].discountUnits = d;
+        given = given.plus(d);
       }
-      work.forEach((w, i) => (w.discountUnits = parts[i]));
+      const whole = work.reduce((a, w) => a.plus(w.couponUnits), zero).times(pct).div(100).toDecimalPlaces(0, D.ROUND_HALF_UP);
+      if (whole.gt(given)) remainder(whole.minus(given));
     } else if (c.type === 'fixed_product') {
-      work.forEach((w, i) => (w.discountUnits = D.min(dec(c.amount).times(unit).times(w.d.quantity), caps[i])));
+      perUnit(dec(c.amount).times(unit));
     } else {
-      const amountUnits = D.min(dec(c.amount).times(unit), caps.reduce((a, x) => a.plus(x), zero));
-      const parts = distribute(amountUnits, work.map((w) => w.priceUnits), caps);
-      work.forEach((w, i) => (w.discountUnits = parts[i]));
+      fixedCart(D.min(dec(c.amount).times(unit), caps.reduce((a, x) => a.plus(x), zero)));
     }
   }
 
@@ -265,7 +302,9 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
   const classCost = new Map<string, Dec>();
   for (const w of work) {
     const subGross = w.priceUnits.div(unit);
-    const totGross = w.priceUnits.minus(w.discountUnits).div(unit);
+    // recalculate_coupons on a REST order entered incl. tax: the line loses the discount without its tax
+    const discount = w.discountUnits.div(unit);
+    const totGross = subGross.minus(w.restInclusive ? discount.minus(sumMap(calcInclusiveTax(discount, w.rates, p))) : discount);
     let subNet = subGross;
     let totNet = totGross;
     let subTaxes: Map<number, Dec>;
@@ -328,7 +367,8 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
       total: raw(cost, p),
       total_tax: raw(itemTaxTotal(taxes, s), p),
       taxes: toStored(taxes, p),
-      meta_data: [],
+      // the checkout notes what was shipped (WC_Checkout::create_order_shipping_lines); REST orders have no package
+      meta_data: viaRest ? [] : [{ id: nextMetaId(), key: 'Items', value: draft.items.map((d) => `${d.name} &times; ${d.quantity}`).join(', ') }],
     });
   }
 
@@ -364,7 +404,8 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
       name: f.name,
       tax_class: f.taxable ? itemTaxClass(f.taxClass) : '',
       tax_status: f.taxable ? 'taxable' : 'none',
-      amount: raw(amount, p),
+      // an order made over REST or in wp-admin has no fee "amount" (only the checkout's WC_Cart_Fees sets it)
+      amount: viaRest ? '' : raw(amount, p),
       total: raw(amount, p),
       total_tax: raw(itemTaxTotal(taxes, s), p),
       taxes: toStored(taxes, p), // fee items store no subtotal taxes
@@ -401,12 +442,15 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
         {
           id: nextItemId(),
           code: c.code,
-          discount: raw(discountTotal, p),
-          discount_tax: raw(discountTax, p),
+          // an order made over REST recalculates its coupons (recalculate_coupons): at subtotal the
+          // discount and its tax stay unrounded ("6.915535", "0.9801"); the checkout stores cents
+          discount: raw(viaRest && s.roundAtSubtotal ? sumSubtotal.minus(sumTotal) : discountTotal, p),
+          discount_tax: raw(viaRest && s.roundAtSubtotal ? sumSubTaxRaw.minus(sumTotTaxRaw) : discountTax, p),
           discount_type: c.type,
           nominal_amount: c.amount,
           free_shipping: false,
-          meta_data: [],
+          // WC_Order_Item_Coupon::set_coupon_info (WC 8.7+): [id, code, type, amount] as a JSON string
+          meta_data: [{ id: nextMetaId(), key: 'coupon_info', value: JSON.stringify([c.id ?? 0, c.code, c.type, Number(c.amount)]) }],
         },
       ]
     : [];
@@ -425,4 +469,68 @@ export function computeOrder(draft: DraftOrder, table: WcTaxRate[], s: WcShopSet
     total: raw(total, p),
     total_tax: raw(roundTo(cartTax.plus(shippingTax), s.decimals), p),
   };
+}
+
+/**
+ * WC_Abstract_Order::calculate_totals(true) on a stored order, as a `PUT` that changes the billing
+ * or shipping address runs it: every line's stored net is taxed again at the rates of the new tax
+ * location (the shipping country, else the billing country) with the current settings, then the
+ * tax lines and order totals are rebuilt. Prices are not re-derived: line nets stay as stored.
+ */
+export function recalculateOrder(o: WcOrderRecord, table: WcTaxRate[], s: WcShopSettings, nextItemId: ItemIdSource): void {
+  const p = roundingPrecision(s.decimals);
+  const zero = new D(0);
+  const country = o.shipping.country || o.billing.country;
+  const exempt = o.meta_data.some((m) => m.key === 'is_vat_exempt' && m.value === 'yes');
+  const classOf = (c: string): WcTaxClass => (c === '' ? 'standard' : (c as WcTaxClass));
+  const cartTaxes = new Map<number, Dec>();
+  const shippingTaxes = new Map<number, Dec>();
+  const add = (m: Map<number, Dec>, taxes: Map<number, Dec>) => {
+    for (const [id, v] of taxes) m.set(id, (m.get(id) ?? zero).plus(s.roundAtSubtotal ? v : roundTo(v, s.decimals)));
+  };
+  let items = zero;
+  let subtotalTaxRaw = zero;
+  let totalTaxRaw = zero;
+  const classes: WcTaxClass[] = [];
+  for (const li of o.line_items) {
+    const rates = exempt ? [] : findRates(table, country, classOf(li.tax_class));
+    if (rates.length) classes.push(classOf(li.tax_class));
+    const tot = calcExclusiveTax(dec(li.total), rates, p);
+    const sub = calcExclusiveTax(dec(li.subtotal), rates, p);
+    Object.assign(li, { taxes: toStored(tot, p, sub), total_tax: raw(itemTaxTotal(tot, s), p), subtotal_tax: raw(itemTaxTotal(sub, s), p) });
+    add(cartTaxes, tot);
+    items = items.plus(s.roundAtSubtotal ? dec(li.total) : roundTo(li.total, s.decimals));
+    subtotalTaxRaw = subtotalTaxRaw.plus(sumMap(sub));
+    totalTaxRaw = totalTaxRaw.plus(sumMap(tot));
+  }
+  for (const f of o.fee_lines) {
+    const rates = exempt || f.tax_status !== 'taxable' ? [] : findRates(table, country, classOf(f.tax_class));
+    const taxes = calcExclusiveTax(dec(f.total), rates, p);
+    Object.assign(f, { taxes: toStored(taxes, p), total_tax: raw(itemTaxTotal(taxes, s), p) });
+    add(cartTaxes, taxes);
+    items = items.plus(f.total);
+  }
+  const shipClass: WcTaxClass | null = classes.includes('standard') ? 'standard' : (classes[0] ?? null);
+  let shipping = zero;
+  for (const sl of o.shipping_lines) {
+    const rates = exempt || !shipClass ? [] : findShippingRates(table, country, shipClass);
+    const taxes = calcExclusiveTax(dec(sl.total), rates, p);
+    Object.assign(sl, { taxes: toStored(taxes, p).map((t) => ({ id: t.id, total: t.total })), total_tax: raw(itemTaxTotal(taxes, s), p) });
+    add(shippingTaxes, taxes);
+    shipping = shipping.plus(roundTo(sl.total, s.decimals));
+  }
+  o.tax_lines = [...new Set([...cartTaxes.keys(), ...shippingTaxes.keys()])].map((id) => {
+    const r = table.find((x) => x.id === id)!;
+    return { id: nextItemId(), rate_code: `${r.country}-${r.name.toUpperCase()}-${r.priority}`, rate_id: id, label: r.name, compound: r.compound, tax_total: raw(cartTaxes.get(id) ?? zero, p), shipping_tax_total: raw(shippingTaxes.get(id) ?? zero, p), rate_percent: Number(dec(r.rate).toFixed()), meta_data: [] };
+  });
+  const cartTax = sumMap(cartTaxes);
+  const shippingTax = sumMap(shippingTaxes);
+  Object.assign(o, {
+    cart_tax: raw(cartTax, p),
+    shipping_tax: raw(shippingTax, p),
+    shipping_total: raw(shipping, p),
+    discount_tax: raw(roundTo(subtotalTaxRaw.minus(totalTaxRaw), s.decimals), p),
+    total_tax: raw(roundTo(cartTax.plus(shippingTax), s.decimals), p),
+    total: raw(roundTo(items.plus(shipping).plus(cartTax).plus(shippingTax), s.decimals), p),
+  });
 }

@@ -4,9 +4,19 @@
  *
  * - Auth: Basic over HTTPS, OAuth 1.0a over HTTP (the library signs), or a WordPress application
  *   password. Plain-HTTP Basic / application passwords only to 127.0.0.1 / localhost.
- * - Listing: orderby=modified&order=asc&dates_are_gmt=true&modified_after=…, per_page=100. Pages
- *   are walked by keyset (the next request starts one second before the last order seen, ids
- *   already seen are skipped) so orders modified during the run cannot shift a page and be missed.
+ * - Listing: orderby=modified&order=asc&dates_are_gmt=true&modified_after=…, per_page=100, always
+ *   page 1, walked by keyset: the next request starts one second before the last order's
+ *   `date_modified` (`modified_after` is exclusive and the column has whole seconds) and sends the
+ *   ids already seen in that second as `exclude`. Why not page numbers: real WooCommerce on MySQL
+ *   (9.4.3, HPOS) returns orders that share a `date_modified` second in a different order on every
+ *   request — no tie-breaker, whatever the docs say — so pages 1, 2, 3 of "the same" query repeat
+ *   some of them and never show others (92 rows for 88 orders, paging 25 by modified date); and an
+ *   order saved during the run leaves its place and shifts every later page. With `exclude` each
+ *   answer starts with the unseen rest of the tie second, in whatever order, before any later
+ *   second, so a full page either finishes that second or holds only unseen orders of it: no order
+ *   is skipped, nothing depends on the order of ties, and each request makes progress. The
+ *   `exclude` list holds only one second's orders (a bulk edit of thousands in one second makes a
+ *   long URL; the REST API offers no id keyset to page such a second otherwise).
  * - Refunds are fetched per order when its `refunds[]` summary is non-empty; `/taxes` is cached.
  * - Transient failures (5xx, timeouts, resets, non-JSON or truncated bodies) are retried with
  *   backoff; authentication errors are not and become ShopbooksError('AuthFailed').
@@ -240,14 +250,18 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
     if (query.statuses?.length) base.status = query.statuses;
     if (query.ids?.length) base.include = query.ids.map((x) => Number(x));
     let after = query.modifiedAfter ? toWooGmt(query.modifiedAfter) : null;
-    let page = 1;
+    /** Ids already read whose date_modified is the second just after `after` (the tie second). */
+    let tieSecond: string | null = null;
+    let tieIds: number[] = [];
     let reported = 0;
     let totalPages = 0;
     let totalOrders = 0;
     const seen = new Set<string>();
     for (;;) {
-      const params: Json = { ...base, per_page: config.perPage, page };
+      const params: Json = { ...base, per_page: config.perPage, page: 1 };
       if (after) params.modified_after = after;
+      // one comma list (WordPress parses it into the array): a short URL and a plain OAuth 1.0a base string
+      if (tieIds.length) params.exclude = tieIds.join(',');
       const { data, headers } = await get('orders', params, 'listing orders');
       const raw = asArray(data, 'listing orders');
       if (reported === 0) {
@@ -264,16 +278,20 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
       for (const o of fresh) orders.push(await mapOne(o));
       reported += 1;
       if (orders.length) yield { orders, page: reported, totalPages: Math.max(totalPages, reported), totalOrders };
-      if (raw.length < config.perPage || page >= totalPagesOf(headers, raw.length, config.perPage, page)) break;
-      // keyset: continue one second before the last order's modification (the filter is exclusive)
+      if (raw.length < config.perPage) break;
+      // keyset: continue one second before the last order's modification, without the ids of that second already read
       const lastMod = String(raw[raw.length - 1].date_modified_gmt ?? '');
-      const next = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(lastMod) ? addSecondsIso(lastMod, -1) : null;
-      if (next && (after === null || next > after)) {
-        after = next;
-        page = 1;
-      } else {
-        page += 1; // more than a page of orders in one second: plain page numbers within it
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(lastMod)) {
+        // no usable date to continue from: stay where we are and leave out everything read so far
+        for (const o of raw) tieIds.push(Number(o.id));
+        continue;
       }
+      if (lastMod !== tieSecond) {
+        tieSecond = lastMod;
+        tieIds = [];
+      }
+      for (const o of raw) if (String(o.date_modified_gmt) === lastMod && !tieIds.includes(Number(o.id))) tieIds.push(Number(o.id));
+      after = addSecondsIso(lastMod, -1);
     }
   }
 

@@ -366,6 +366,8 @@ export function mapWooOrder(input: unknown, opts: MapWooOrderOptions): SourceOrd
         company: str(billing.company),
         phone: str(billing.phone),
         vatNumber: metaValue(meta, VAT_NUMBER_META_KEYS).replace(/\s+/g, '').toUpperCase(),
+        // the checkout stores whether WooCommerce treated the customer as VAT-exempt (WC_Customer::is_vat_exempt)
+        taxExempt: metaValue(meta, ['is_vat_exempt']).toLowerCase() === 'yes',
         billing: address(billing),
         shipping: shippingAddress,
       },

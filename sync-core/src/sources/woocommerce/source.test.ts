@@ -360,3 +360,30 @@ describe('WooCommerce source ↔ simulator: errors and faults', () => {
     }
   });
 });
+
+describe('WooCommerce source: many orders saved in one second, tied rows in a different order per request', () => {
+  let sim: WooSimulator;
+  afterEach(() => sim.close());
+
+  /** A bulk status change: every `every`-th order saved in the same second, a minute ago. */
+  function bulkEdit(every: number, second = new Date(Date.now() - 60_000)): void {
+    const realNow = sim.shop.now;
+    sim.shop.now = () => second;
+    [...sim.shop.orders.values()].forEach((o, i) => i % every === 0 && sim.shop.touch(o, { notify: false }));
+    sim.shop.now = realNow;
+  }
+
+  it.each([
+    ['all 60 orders in one second, per_page 5', 1, 5],
+    ['every third order in one second, the rest spread out, per_page 4', 3, 4],
+    ['one second holding exactly a page (10 orders, per_page 10)', 6, 10],
+  ])('sees every order once: %s', async (_what, every, perPage) => {
+    sim = await startWooCommerceSimulator({ seed: 21, orderCount: 60, unstableTies: { seed: every * 31 + perPage } });
+    bulkEdit(every);
+    const src = createWooCommerceSource({ url: sim.url, ...sim.credentials, retryBaseMs: 5, perPage });
+    const { orders } = await collect(src.listOrders({ modifiedAfter: '2000-01-01T00:00:00Z' }));
+    const ids = idsOf(orders);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...sim.shop.orders.keys()].map(String).sort());
+  });
+});
