@@ -15,7 +15,7 @@ export interface FieldInfo {
 export interface EntityInfo {
   readonly name: EntityName;
   readonly path: string;
-  /** The OData service segment (`crm`, `salesentry`, ...). */
+  /** The OData service segment (`crm`, `salesentry`, ...; `bulk/Financial` for a bulk endpoint). */
   readonly service: string;
   readonly pageSize: number;
   readonly methods: { get: boolean; post: boolean; put: boolean; delete: boolean };
@@ -52,6 +52,7 @@ const SINGULAR: Record<string, string> = {
   Receivables: 'Receivable',
   Documents: 'Document',
   DocumentAttachments: 'DocumentAttachment',
+  TransactionLines: 'TransactionLine',
 };
 
 const LINES: Record<string, Record<string, string>> = {
@@ -86,7 +87,13 @@ export type EntityName =
   | 'BankEntryLines'
   | 'Receivables'
   | 'Documents'
-  | 'DocumentAttachments';
+  | 'DocumentAttachments'
+  | 'TransactionLines';
+
+/** `bulk/...` and `sync/...` endpoints: 1 000 rows a page, `$select` mandatory (spec §4.3, §4.4). */
+export function isBulkOrSync(path: string): boolean {
+  return /^(bulk|sync)\//i.test(path);
+}
 
 function build(): Record<EntityName, EntityInfo> {
   const out = {} as Record<EntityName, EntityInfo>;
@@ -109,8 +116,9 @@ function build(): Record<EntityName, EntityInfo> {
     out[name] = {
       name,
       path: row.path,
-      service: row.path.split('/')[0],
-      pageSize: row.pageSize,
+      service: row.path.split('/').slice(0, -1).join('/'),
+      // The reference pages' tables say 60 for bulk/sync too; their text (and spec §4.4) says 1 000.
+      pageSize: isBulkOrSync(row.path) ? 1000 : row.pageSize,
       methods: {
         get: row.methods.includes('G'),
         post: row.methods.includes('P'),

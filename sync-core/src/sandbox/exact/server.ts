@@ -8,12 +8,13 @@ import { OAuthServer, type Grant } from './oauth';
 import { RateLimiter, ErrorBlocker } from './rate-limit';
 import { evalFilter } from './odata-filter';
 import { atomFeed, collectionResponse, parseQuery, renderEntity, type Rec, type RenderCtx } from './odata';
-import { ENTITIES, entityByPath, type EntityInfo, type EntityName } from './schema';
+import { ENTITIES, entityByPath, isBulkOrSync, type EntityInfo, type EntityName } from './schema';
 import type { DivisionData } from './store';
 import { masterHandlers, type Ctx, type Handler } from './handlers-master';
 import { documentHandlers } from './handlers-documents';
 import { paymentHandlers } from './handlers-payments';
 import { attachmentHandlers } from './handlers-attachments';
+import { financialLineHandlers } from './handlers-financial-lines';
 
 export type FaultKind = '429' | '500' | 'timeoutAfterCommit' | 'dropTokenResponse' | 'tokenResponse500';
 export interface FaultOptions {
@@ -46,7 +47,7 @@ export interface CoreOptions {
   stringLimits: Record<string, number>;
 }
 
-const HANDLERS: Partial<Record<EntityName, Handler>> = { ...masterHandlers, ...documentHandlers, ...paymentHandlers, ...attachmentHandlers };
+const HANDLERS: Partial<Record<EntityName, Handler>> = { ...masterHandlers, ...documentHandlers, ...paymentHandlers, ...attachmentHandlers, ...financialLineHandlers };
 const MAX_BODY = 38 * 1024 * 1024;
 
 class Respond {
@@ -134,7 +135,7 @@ export class ExactCore {
 
       const grant = this.o.oauth.authenticate(req.headers.authorization);
       const me = /^\/api\/v1\/current\/Me(\(guid'[^']*'\))?$/.exec(path);
-      const m = me ? null : /^\/api\/v1\/(\d+)\/([A-Za-z]+)\/([A-Za-z]+)(?:\(([^)]*)\))?(?:\/(\$count|[A-Za-z]+))?$/.exec(path);
+      const m = me ? null : /^\/api\/v1\/(\d+)\/((?:bulk\/|sync\/)?[A-Za-z]+)\/([A-Za-z]+)(?:\(([^)]*)\))?(?:\/(\$count|[A-Za-z]+))?$/.exec(path);
       if (!me && !m) throw notFound();
       const division = me ? this.o.currentDivision() : Number(m![1]);
       if (!grant.divisions.includes(division) || !this.o.divisions.has(division)) {
@@ -301,6 +302,7 @@ export class ExactCore {
 
     if (method === 'GET') {
       if (!entity.methods.get) throw new ExactHttpError(405, 'Method not allowed');
+      if (isBulkOrSync(entity.path) && !url.searchParams.get('$select')) throw badRequest('It is mandatory to provide the $select query option with a selection of one or more of the resource properties.');
       if (nav === '$count') {
         if (key !== undefined) throw badRequest('Bad Request - Error in query syntax.');
         return this.get(entity, rows(), ctx, url, wantsJson, 'count');
