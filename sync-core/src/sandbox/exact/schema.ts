@@ -112,7 +112,8 @@ function build(): Record<EntityName, EntityInfo> {
     }
     const keyField = [...fields.values()].find((f) => f.key)?.name;
     if (!keyField) throw new Error(`entity ${row.name} has no key`);
-    const name = row.name as EntityName;
+    // bulk/sync rows are named with their service (`Financial/TransactionLines`): the resource is the last segment
+    const name = row.name.split('/').pop() as EntityName;
     out[name] = {
       name,
       path: row.path,
