@@ -20,7 +20,8 @@ function validDay(s: string): boolean {
 
 export function parsePeriod(o: { period?: string; from?: string; to?: string }): Period {
   if (o.period !== undefined) {
-    if (o.from !== undefined || o.to !== undefined) throw new ShopbooksError('ConfigInvalid', 'Give either --period or --from and --to, not both.');
+    if (o.from !== undefined || o.to !== undefined)
+      throw new ShopbooksError('ConfigInvalid', 'Give either --period or --from and --to, not both.');
     const month = /^(\d{4})-(\d{2})$/.exec(o.period);
     if (month && Number(month[2]) >= 1 && Number(month[2]) <= 12) {
       const [y, m] = [Number(month[1]), Number(month[2])];
@@ -33,11 +34,21 @@ export function parsePeriod(o: { period?: string; from?: string; to?: string }):
       const first = String(q * 3 - 2).padStart(2, '0');
       return { label: `${y}-Q${q}`, from: `${y}-${first}-01`, to: lastDayOfMonth(y, q * 3) };
     }
-    throw new ShopbooksError('ConfigInvalid', `"${o.period}" is not a period: write a month as 2026-11 or a quarter as 2026-Q4.`);
+    throw new ShopbooksError(
+      'ConfigInvalid',
+      `"${o.period}" is not a period: write a month as 2026-11 or a quarter as 2026-Q4.`,
+    );
   }
-  if (o.from === undefined || o.to === undefined) throw new ShopbooksError('ConfigInvalid', 'Give a period (--period 2026-11 or 2026-Q4) or both --from and --to (YYYY-MM-DD).');
-  for (const d of [o.from, o.to]) if (!validDay(d)) throw new ShopbooksError('ConfigInvalid', `"${d}" is not a date (write it as YYYY-MM-DD).`);
-  if (o.to < o.from) throw new ShopbooksError('ConfigInvalid', `The period ends (${o.to}) before it starts (${o.from}).`);
+  if (o.from === undefined || o.to === undefined)
+    throw new ShopbooksError(
+      'ConfigInvalid',
+      'Give a period (--period 2026-11 or 2026-Q4) or both --from and --to (YYYY-MM-DD).',
+    );
+  for (const d of [o.from, o.to])
+    if (!validDay(d))
+      throw new ShopbooksError('ConfigInvalid', `"${d}" is not a date (write it as YYYY-MM-DD).`);
+  if (o.to < o.from)
+    throw new ShopbooksError('ConfigInvalid', `The period ends (${o.to}) before it starts (${o.from}).`);
   return { label: `${o.from}..${o.to}`, from: o.from, to: o.to };
 }
 

@@ -96,7 +96,10 @@ interface ShopDocument {
 }
 
 const zero = (): BoxSums => ({ turnover: new D(0), vat: new D(0) });
-const amounts = (s: BoxSums | undefined): Amounts => ({ turnover: fixed(s?.turnover ?? 0), vat: fixed(s?.vat ?? 0) });
+const amounts = (s: BoxSums | undefined): Amounts => ({
+  turnover: fixed(s?.turnover ?? 0),
+  vat: fixed(s?.vat ?? 0),
+});
 
 function addBox(b: Boxes, box: string, turnover: Dec | string, vat: Dec | string): void {
   const cur = b.get(box) ?? zero();
@@ -125,8 +128,13 @@ function booksBoxes(doc: BookedDocument, shopKeys: Set<string> | undefined): Box
 function roundingOnly(shop: Boxes, books: Boxes): boolean {
   const total = (b: Boxes) => [...b.values()].reduce((a, v) => a.plus(v.turnover), new D(0));
   if (!total(shop).eq(total(books))) return false;
-  for (const box of new Set([...shop.keys(), ...books.keys()])) if (!(shop.get(box)?.vat ?? new D(0)).eq(books.get(box)?.vat ?? new D(0))) return false;
-  const moved = [...new Set([...shop.keys(), ...books.keys()])].reduce((a, box) => a.plus((shop.get(box)?.turnover ?? new D(0)).minus(books.get(box)?.turnover ?? new D(0)).abs()), new D(0));
+  for (const box of new Set([...shop.keys(), ...books.keys()]))
+    if (!(shop.get(box)?.vat ?? new D(0)).eq(books.get(box)?.vat ?? new D(0))) return false;
+  const moved = [...new Set([...shop.keys(), ...books.keys()])].reduce(
+    (a, box) =>
+      a.plus((shop.get(box)?.turnover ?? new D(0)).minus(books.get(box)?.turnover ?? new D(0)).abs()),
+    new D(0),
+  );
   // at most a few cents: anything larger is an edit, not rounding
   return moved.lte('0.10');
 }
@@ -142,7 +150,9 @@ function ledgerReason(e: LedgerEntry | null, period: Period): string {
   switch (e.status) {
     case 'booked': {
       const date = e.bookedPlan?.date;
-      return date && !inPeriod(period, date) ? `booked in another period (${date})` : 'missing from the books';
+      return date && !inPeriod(period, date)
+        ? `booked in another period (${date})`
+        : 'missing from the books';
     }
     case 'failed':
       // a refund recorded before its order's document: it waits for the order, it did not fail itself
@@ -155,8 +165,16 @@ function ledgerReason(e: LedgerEntry | null, period: Period): string {
   }
 }
 
-export async function reconcilePeriod(deps: ReconcileDeps, period: Period, ctx: TargetContext): Promise<PeriodReconciliation> {
-  if (!deps.target.readBooks) throw new ShopbooksError('ConfigInvalid', `The ${deps.target.name} target cannot read documents back from the books, so it cannot be reconciled.`);
+export async function reconcilePeriod(
+  deps: ReconcileDeps,
+  period: Period,
+  ctx: TargetContext,
+): Promise<PeriodReconciliation> {
+  if (!deps.target.readBooks)
+    throw new ShopbooksError(
+      'ConfigInvalid',
+      `The ${deps.target.name} target cannot read documents back from the books, so it cannot be reconciled.`,
+    );
   const settings = planSettings(deps.plan);
   const rules = SyncRules.parse(deps.rules);
   const { source, store } = deps;
@@ -179,13 +197,33 @@ export async function reconcilePeriod(deps: ReconcileDeps, period: Period, ctx: 
       const vat = o.taxes.reduce((a, t) => a.plus(t.itemsTax).plus(t.shippingTax), new D(0));
       const boxes: Boxes = new Map();
       addBox(boxes, 'refused (no VAT treatment)', new D(o.totals.total).minus(vat), vat);
-      shopDocs.push({ reference, orderNumber: o.number, kind, date, currency: o.currency, boxes, keys: new Set(), refused: `${outcome.error.message}`, key });
+      shopDocs.push({
+        reference,
+        orderNumber: o.number,
+        kind,
+        date,
+        currency: o.currency,
+        boxes,
+        keys: new Set(),
+        refused: `${outcome.error.message}`,
+        key,
+      });
       return;
     }
     const plan = outcome.plan;
     shopDateByRef.set(reference, plan.date);
     if (!inPeriod(period, plan.date)) return;
-    shopDocs.push({ reference, orderNumber: o.number, kind, date: plan.date, currency: plan.currency, boxes: planBoxes(plan), keys: new Set(plan.vatByRate.map((v) => v.key)), refused: null, key });
+    shopDocs.push({
+      reference,
+      orderNumber: o.number,
+      kind,
+      date: plan.date,
+      currency: plan.currency,
+      boxes: planBoxes(plan),
+      keys: new Set(plan.vatByRate.map((v) => v.key)),
+      refused: null,
+      key,
+    });
   };
 
   for await (const page of source.listOrders({ modifiedAfter: dayBefore(period.from) })) {
@@ -211,8 +249,17 @@ export async function reconcilePeriod(deps: ReconcileDeps, period: Period, ctx: 
         }
         const cKey = ledgerKey(o.shopId, 'cancellation', o.id);
         const ce = await store.getEntry(cKey);
-        const cPlan: PlanOutcome = ce?.status === 'booked' && ce.bookedPlan ? { ok: true, plan: ce.bookedPlan } : planCancellation(o, refundPlans, settings, undefined, orderEntry.bookedPlan);
-        add(o, 'cancellation', ce?.reference ?? (cPlan.ok ? cPlan.plan.reference : id.reference), cKey, cPlan);
+        const cPlan: PlanOutcome =
+          ce?.status === 'booked' && ce.bookedPlan
+            ? { ok: true, plan: ce.bookedPlan }
+            : planCancellation(o, refundPlans, settings, undefined, orderEntry.bookedPlan);
+        add(
+          o,
+          'cancellation',
+          ce?.reference ?? (cPlan.ok ? cPlan.plan.reference : id.reference),
+          cKey,
+          cPlan,
+        );
         continue;
       }
       const why = notBookableReason(o, rules);
@@ -247,14 +294,32 @@ export async function reconcilePeriod(deps: ReconcileDeps, period: Period, ctx: 
     return m.get(currency)!;
   };
   const items: ReconciliationItem[] = [];
-  const explain = (reference: string, orderNumber: string | null, kind: string, currency: string, shop: Boxes, books: Boxes, reason: string) => {
+  const explain = (
+    reference: string,
+    orderNumber: string | null,
+    kind: string,
+    currency: string,
+    shop: Boxes,
+    books: Boxes,
+    reason: string,
+  ) => {
     for (const box of new Set([...shop.keys(), ...books.keys()])) {
       const s = shop.get(box) ?? zero();
       const b = books.get(box) ?? zero();
       const dt = s.turnover.minus(b.turnover);
       const dv = s.vat.minus(b.vat);
       if (dt.isZero() && dv.isZero()) continue;
-      items.push({ reference, orderNumber, kind, currency, box, reason, shop: amounts(s), books: amounts(b), difference: { turnover: fixed(dt), vat: fixed(dv) } });
+      items.push({
+        reference,
+        orderNumber,
+        kind,
+        currency,
+        box,
+        reason,
+        shop: amounts(s),
+        books: amounts(b),
+        difference: { turnover: fixed(dt), vat: fixed(dv) },
+      });
     }
   };
 
@@ -272,10 +337,15 @@ export async function reconcilePeriod(deps: ReconcileDeps, period: Period, ctx: 
       }
     }
     let reason: string;
-    if (found.length === 0) reason = sd.refused ? `refused: ${sd.refused}` : ledgerReason(await store.getEntry(sd.key), period);
+    if (found.length === 0)
+      reason = sd.refused ? `refused: ${sd.refused}` : ledgerReason(await store.getEntry(sd.key), period);
     else if (found.length > 1) reason = `in the books ${found.length} times`;
-    else if (found[0].currency !== sd.currency) reason = `changed in the books (currency ${found[0].currency}, the shop's is ${sd.currency})`;
-    else reason = roundingOnly(sd.boxes, books) ? 'rounding in the books: gross and VAT per box equal, a cent of turnover booked on another VAT code' : 'changed in the books';
+    else if (found[0].currency !== sd.currency)
+      reason = `changed in the books (currency ${found[0].currency}, the shop's is ${sd.currency})`;
+    else
+      reason = roundingOnly(sd.boxes, books)
+        ? 'rounding in the books: gross and VAT per box equal, a cent of turnover booked on another VAT code'
+        : 'changed in the books';
     const before = items.length;
     explain(sd.reference, sd.orderNumber, sd.kind, sd.currency, sd.boxes, books, reason);
     if (items.length === before && found.length === 1) matched++;
@@ -308,12 +378,28 @@ export async function reconcilePeriod(deps: ReconcileDeps, period: Period, ctx: 
       // every cent explained: the documents listed add up to the box's difference
       const it = mine.reduce((a, i) => a.plus(i.difference.turnover), new D(0));
       const iv = mine.reduce((a, i) => a.plus(i.difference.vat), new D(0));
-      if (!it.eq(dt) || !iv.eq(dv)) throw new ShopbooksError('Internal', `Reconciliation of box ${box} (${currency}) does not add up: difference ${fixed(dt)}/${fixed(dv)}, documents ${fixed(it)}/${fixed(iv)}.`);
-      rows.push({ currency, box, shop: amounts(sv), books: amounts(bv), difference: { turnover: fixed(dt), vat: fixed(dv) }, documents: new Set(mine.map((i) => i.reference)).size });
+      if (!it.eq(dt) || !iv.eq(dv))
+        throw new ShopbooksError(
+          'Internal',
+          `Reconciliation of box ${box} (${currency}) does not add up: difference ${fixed(dt)}/${fixed(dv)}, documents ${fixed(it)}/${fixed(iv)}.`,
+        );
+      rows.push({
+        currency,
+        box,
+        shop: amounts(sv),
+        books: amounts(bv),
+        difference: { turnover: fixed(dt), vat: fixed(dv) },
+        documents: new Set(mine.map((i) => i.reference)).size,
+      });
     }
   }
   rows.sort((a, b) => a.currency.localeCompare(b.currency) || compareBoxes(a.box, b.box));
-  items.sort((a, b) => a.currency.localeCompare(b.currency) || compareBoxes(a.box, b.box) || a.reference.localeCompare(b.reference));
+  items.sort(
+    (a, b) =>
+      a.currency.localeCompare(b.currency) ||
+      compareBoxes(a.box, b.box) ||
+      a.reference.localeCompare(b.reference),
+  );
   return {
     period,
     rows,

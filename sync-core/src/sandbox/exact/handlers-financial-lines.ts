@@ -14,7 +14,10 @@ import type { Ctx, Handler } from './handlers-master';
 import type { Rec } from './odata';
 import { dec } from '../../model/money';
 
-const neg = (v: unknown): string => dec(String(v ?? '0')).negated().toFixed(2);
+const neg = (v: unknown): string =>
+  dec(String(v ?? '0'))
+    .negated()
+    .toFixed(2);
 
 function linesOfEntry(c: Ctx, e: Rec): Rec[] {
   const common = {
@@ -41,7 +44,16 @@ function linesOfEntry(c: Ctx, e: Rec): Rec[] {
     ExchangeRate: e.Rate ?? '1',
   };
   const rate = String(e.Rate ?? '1');
-  const header: Rec = { ...common, ID: e.EntryID, LineNumber: 0, AmountFC: dec(String(e.AmountFC ?? '0')).toFixed(2), AmountDC: dec(String(e.AmountDC ?? '0')).toFixed(2), AmountVATFC: null, VATCode: null, VATPercentage: null };
+  const header: Rec = {
+    ...common,
+    ID: e.EntryID,
+    LineNumber: 0,
+    AmountFC: dec(String(e.AmountFC ?? '0')).toFixed(2),
+    AmountDC: dec(String(e.AmountDC ?? '0')).toFixed(2),
+    AmountVATFC: null,
+    VATCode: null,
+    VATPercentage: null,
+  };
   const lines = ((e.SalesEntryLines as Rec[] | undefined) ?? []).map((l): Rec => {
     const gross = dec(String(l._gross ?? l.AmountFC ?? '0'));
     const vat = dec(String(l.VATAmountFC ?? '0'));
@@ -71,5 +83,6 @@ const transactionLines: Handler = {
   list: (c) => c.div.salesEntries.flatMap((e) => linesOfEntry(c, e)),
 };
 
-export const financialLineHandlers: Record<'TransactionLines', Handler> = { TransactionLines: transactionLines };
-
+export const financialLineHandlers: Record<'TransactionLines', Handler> = {
+  TransactionLines: transactionLines,
+};

@@ -16,7 +16,8 @@ import { Amount, Guid, NullableString, parseRecord } from './schemas';
 import type { ExactTransport } from './transport';
 
 export const TRANSACTION_LINES_PATH = 'bulk/Financial/TransactionLines';
-const SELECT = 'ID,EntryID,LineNumber,Date,JournalCode,YourRef,Currency,AmountFC,AmountVATFC,VATCode,Modified';
+const SELECT =
+  'ID,EntryID,LineNumber,Date,JournalCode,YourRef,Currency,AmountFC,AmountVATFC,VATCode,Modified';
 
 const TransactionLine = z.object({
   ID: Guid,
@@ -39,16 +40,35 @@ export function nextDay(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-export async function readExactBooks(t: ExactTransport, o: { window: BooksWindow; journalCode: string; vatKeysOf: (code: string) => string[] }): Promise<BooksReadout> {
+export async function readExactBooks(
+  t: ExactTransport,
+  o: { window: BooksWindow; journalCode: string; vatKeysOf: (code: string) => string[] },
+): Promise<BooksReadout> {
   const before = t.stats.read;
   const filter = `JournalCode eq ${odataString(o.journalCode.trim())} and Date ge datetime'${toExactDateTime(o.window.from)}' and Date lt datetime'${toExactDateTime(nextDay(o.window.to))}'`;
-  const rows = await t.getAll(withQuery(TRANSACTION_LINES_PATH, { $select: SELECT, $filter: filter }), 10_000);
+  const rows = await t.getAll(
+    withQuery(TRANSACTION_LINES_PATH, { $select: SELECT, $filter: filter }),
+    10_000,
+  );
   const entries = new Map<string, { doc: BookedDocument; gross: InstanceType<typeof D>; modified: number }>();
   for (const raw of rows) {
     const l = parseRecord(TransactionLine, raw, 'transaction line');
     let e = entries.get(l.EntryID);
     if (!e) {
-      e = { doc: { id: l.EntryID, type: 'SalesEntry', reference: l.YourRef?.trim() || null, date: exactDateToIsoDay(l.Date) ?? o.window.from, currency: l.Currency ?? '', gross: '0.00', lines: [], version: null }, gross: new D(0), modified: 0 };
+      e = {
+        doc: {
+          id: l.EntryID,
+          type: 'SalesEntry',
+          reference: l.YourRef?.trim() || null,
+          date: exactDateToIsoDay(l.Date) ?? o.window.from,
+          currency: l.Currency ?? '',
+          gross: '0.00',
+          lines: [],
+          version: null,
+        },
+        gross: new D(0),
+        modified: 0,
+      };
       entries.set(l.EntryID, e);
     }
     const modified = l.Modified ? Number(/\d+/.exec(l.Modified)?.[0] ?? 0) : 0;
@@ -61,6 +81,10 @@ export async function readExactBooks(t: ExactTransport, o: { window: BooksWindow
     e.doc.lines.push({ vatCode: code, vatKeys: o.vatKeysOf(code), net: fixed(net), vat: fixed(vat) });
     e.gross = e.gross.plus(net).plus(vat);
   }
-  const documents = [...entries.values()].map((e) => ({ ...e.doc, gross: fixed(e.gross), version: e.modified ? String(e.modified) : null }));
+  const documents = [...entries.values()].map((e) => ({
+    ...e.doc,
+    gross: fixed(e.gross),
+    version: e.modified ? String(e.modified) : null,
+  }));
   return { documents, calls: t.stats.read - before };
 }
