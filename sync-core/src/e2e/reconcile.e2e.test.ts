@@ -141,6 +141,47 @@ describe.each(['exact', 'moneybird'])('reconcile against %s', (target) => {
   });
 });
 
+describe('reconcile: a document moved to another period in the books', () => {
+  it('is missing from its own period and "booked in another period" in the one it was moved to', async () => {
+    const sb = await startSandbox({
+      target: 'exact',
+      platform: 'woocommerce',
+      orders: 12,
+      seed: 23,
+      fastLimits: true,
+    });
+    try {
+      const store = new MemoryStore();
+      await syncOnce(sb, store);
+      const entry = (await store.listEntries({ status: 'booked' })).find((e) => e.kind === 'order')!;
+      const day = entry.bookedPlan!.date;
+      const own = parsePeriod({ period: day.slice(0, 7) });
+      const later = parsePeriod({ from: '2029-06-01', to: '2029-06-30' });
+      const before = await reconcile(sb, store, {}, own);
+      const listed = new Set(before.items.map((i) => i.reference));
+      expect(listed.has(entry.reference)).toBe(false);
+      expect(sb.exact!.behindTheBack.moveEntry(entry.reference, '2029-06-15')).toBe(true);
+      const mine = (r: PeriodReconciliation) => r.items.filter((i) => i.reference === entry.reference);
+      const a = await reconcile(sb, store, {}, own);
+      expect(new Set(mine(a).map((i) => i.reason))).toEqual(new Set(['missing from the books']));
+      const b = await reconcile(sb, store, {}, later);
+      expect(new Set(mine(b).map((i) => i.reason))).toEqual(
+        new Set([`booked in another period (the books date it 2029-06-15, the shop ${day})`]),
+      );
+      expect(b.items.every((i) => i.reference === entry.reference)).toBe(true);
+      // what is missing from one period is exactly what the other holds too many
+      const gross = (r: PeriodReconciliation) =>
+        mine(r).reduce((s, i) => s.plus(i.difference.turnover).plus(i.difference.vat), new D(0));
+      expect(gross(a).toFixed(2)).toBe(entry.gross);
+      expect(gross(b).negated().toFixed(2)).toBe(entry.gross);
+      expectEveryCentExplained(a);
+      expectEveryCentExplained(b);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
 describe('reconcile lists an order that failed with the ledger reason', () => {
   it('an unmapped VAT code: "failed: <reason>"', async () => {
     const sb = await startSandbox({

@@ -19,7 +19,7 @@ import type { BookingPlan } from '../plan/types';
 import type { Source } from '../sources/port';
 import type { LedgerEntry, Store } from '../store/port';
 import type { BookedDocument, Target, TargetContext } from '../targets/port';
-import { ledgerKey } from '../engine/book-document';
+import { ledgerKey, REFERENCE_MAPPING } from '../engine/book-document';
 import { REFUND_PENDING, refundIdentity } from '../engine/process-order';
 import { currentOrderIdentity, withReference } from '../engine/rebook';
 import { isCancelled, notBookableReason, SyncRules, type SyncRulesInput } from '../engine/rules';
@@ -355,13 +355,19 @@ export async function reconcilePeriod(
     for (const d of docs) {
       const b = booksBoxes(d, undefined);
       for (const [box, v] of b) addBox(rowOf(booksRows, d.currency), box, v.turnover, v.vat);
-      const shopDate = shopDateByRef.get(ref);
-      const reason = shopDate
-        ? `booked in another period (the books date it ${d.date}, the shop ${shopDate})`
-        : notSold.has(ref)
-          ? `in the books, but the shop does not book this order (${notSold.get(ref)})`
-          : 'in the books only: no order or refund of the shop carries this reference';
-      explain(ref, null, d.type, d.currency, new Map(), b, reason);
+      // an order outside the period's reading is known to the ledger by the reference it booked
+      const holderKey = await store.getMapping(REFERENCE_MAPPING, `${source.shopId}:${ref}`);
+      const holder = holderKey ? await store.getEntry(holderKey) : null;
+      const shopDate = shopDateByRef.get(ref) ?? holder?.bookedPlan?.date;
+      const reason =
+        shopDate && !inPeriod(period, shopDate)
+          ? `booked in another period (the books date it ${d.date}, the shop ${shopDate})`
+          : notSold.has(ref)
+            ? `in the books, but the shop does not book this order (${notSold.get(ref)})`
+            : holder
+              ? `in the books, but order ${holder.orderNumber} of the shop no longer asks for this document`
+              : 'in the books only: no order or refund of the shop carries this reference';
+      explain(ref, holder?.orderNumber ?? null, d.type, d.currency, new Map(), b, reason);
     }
   }
 

@@ -109,6 +109,8 @@ export interface ExactBehindTheBack {
   deleteEntries(yourRef: string): number;
   /** Change the amount excl. VAT of the first line of the entry with this `YourRef` by `delta`. */
   changeLineAmount(yourRef: string, delta: string): boolean;
+  /** Move the entry with this `YourRef` to another booking date (YYYY-MM-DD), as a user correcting its period would. */
+  moveEntry(yourRef: string, day: string): boolean;
 }
 
 export const DEFAULT_CLIENT: ClientRegistration = { clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback' };
@@ -232,6 +234,15 @@ function tamperWith(d: DivisionData, now: () => number): ExactBehindTheBack {
       line._gross = add(line._gross);
       line.VATBaseAmountFC = add(line.VATBaseAmountFC);
       e.AmountFC = add(e.AmountFC);
+      e.Modified = now();
+      return true;
+    },
+    moveEntry(yourRef, day) {
+      const e = byRef(yourRef)[0];
+      if (!e) return false;
+      e.EntryDate = Date.parse(`${day}T00:00:00Z`);
+      e.ReportingYear = Number(day.slice(0, 4));
+      e.ReportingPeriod = Number(day.slice(5, 7));
       e.Modified = now();
       return true;
     },
