@@ -181,6 +181,9 @@ export async function reconcilePeriod(
   const shopCallsBefore = source.callCount;
   const ctxPlan = { store, plan: settings };
 
+  // the ledger read once (plugin mode: one REST call instead of one per order); only for reasons
+  const ledger = new Map((await store.listEntries({ shopId: source.shopId })).map((e) => [e.key, e]));
+  const entryOf = (key: string): LedgerEntry | null => ledger.get(key) ?? null;
   const shopDocs: ShopDocument[] = [];
   /** Every planned document of the shop by reference, whatever its date (to explain documents booked in another period). */
   const shopDateByRef = new Map<string, string>();
@@ -234,21 +237,21 @@ export async function reconcilePeriod(
       }
       const o = so.order;
       const id = await currentOrderIdentity(o, ctxPlan);
-      const orderEntry = await store.getEntry(id.key);
+      const orderEntry = entryOf(id.key);
       if (isCancelled(o, rules)) {
         // credited when it was booked: the booked document and its credit note are both expected
         if (orderEntry?.status !== 'booked' || !orderEntry.bookedPlan) continue;
         add(o, 'order', orderEntry.reference, id.key, { ok: true, plan: orderEntry.bookedPlan });
         const refundPlans: BookingPlan[] = [];
         for (const r of o.refunds) {
-          const re = await store.getEntry(ledgerKey(o.shopId, 'refund', r.id));
+          const re = entryOf(ledgerKey(o.shopId, 'refund', r.id));
           if (re?.status === 'booked' && re.bookedPlan) {
             refundPlans.push(re.bookedPlan);
             add(o, 'refund', re.reference, re.key, { ok: true, plan: re.bookedPlan });
           }
         }
         const cKey = ledgerKey(o.shopId, 'cancellation', o.id);
-        const ce = await store.getEntry(cKey);
+        const ce = entryOf(cKey);
         const cPlan: PlanOutcome =
           ce?.status === 'booked' && ce.bookedPlan
             ? { ok: true, plan: ce.bookedPlan }
@@ -338,7 +341,7 @@ export async function reconcilePeriod(
     }
     let reason: string;
     if (found.length === 0)
-      reason = sd.refused ? `refused: ${sd.refused}` : ledgerReason(await store.getEntry(sd.key), period);
+      reason = sd.refused ? `refused: ${sd.refused}` : ledgerReason(entryOf(sd.key), period);
     else if (found.length > 1) reason = `in the books ${found.length} times`;
     else if (found[0].currency !== sd.currency)
       reason = `changed in the books (currency ${found[0].currency}, the shop's is ${sd.currency})`;
@@ -357,7 +360,7 @@ export async function reconcilePeriod(
       for (const [box, v] of b) addBox(rowOf(booksRows, d.currency), box, v.turnover, v.vat);
       // an order outside the period's reading is known to the ledger by the reference it booked
       const holderKey = await store.getMapping(REFERENCE_MAPPING, `${source.shopId}:${ref}`);
-      const holder = holderKey ? await store.getEntry(holderKey) : null;
+      const holder = holderKey ? entryOf(holderKey) : null;
       const shopDate = shopDateByRef.get(ref) ?? holder?.bookedPlan?.date;
       const reason =
         shopDate && !inPeriod(period, shopDate)
