@@ -23,6 +23,8 @@ import { runWorkerCommand } from '../worker/command';
 import type { SandboxOptions } from '../sandbox';
 import { fixed } from '../model/money';
 import { runExport } from './export';
+import { runReconcile, type ReconcileFormat } from './reconcile';
+import { parsePeriod } from '../reconcile/period';
 import { parseExportWindow } from '../export/exact-xml/select';
 
 /** The first line of a stream (a secret piped in, never on the command line). */
@@ -262,6 +264,21 @@ export function buildProgram(): Command {
     .action(async (o) => {
       const window = parseExportWindow(o.since, o.until);
       await withConfig(g(), (config) => runExport(config, window, { format: o.format, out: o.out, json: Boolean(g().json || o.json) }));
+    });
+  program
+    .command('reconcile')
+    .description('per VAT-return box, the shop\'s orders and refunds of a period against the documents read back from the books, with the reason for every difference')
+    .option('--period <period>', 'a month (2026-11) or a quarter (2026-Q4)')
+    .option('--from <date>', 'first booking date, YYYY-MM-DD (with --to)')
+    .option('--to <date>', 'last booking date, YYYY-MM-DD (included)')
+    .addOption(new Option('--format <format>', 'output').choices(['table', 'csv', 'json']).default('table'))
+    .option('--json', 'same as --format json')
+    .action(async (o) => {
+      const period = parsePeriod({ period: o.period, from: o.from, to: o.to });
+      const format = g().json || o.json ? 'json' : (o.format as ReconcileFormat);
+      await withConfig(g(), async (config) => {
+        await runReconcile(config, period, format);
+      });
     });
   program
     .command('retry')

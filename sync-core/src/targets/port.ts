@@ -72,6 +72,44 @@ export type FollowUpResult =
   /** Not possible yet (a draft invoice has no open item): retried later. */
   | { status: 'waiting'; reason: string };
 
+/** The period a books reader reads: booking dates from `from` up to and including `to` (YYYY-MM-DD). */
+export interface BooksWindow {
+  from: string;
+  to: string;
+}
+
+/** One VAT line of a document as the books hold it (amounts in the document's currency, 2 decimals). */
+export interface BooksVatLine {
+  /** The books' own VAT code (Exact VAT code, Moneybird tax rate id). */
+  vatCode: string;
+  /** The plan VAT keys the settings map to this code (`domestic:21`, ...): none when unmapped. */
+  vatKeys: string[];
+  net: string;
+  vat: string;
+}
+
+/** A sales document read back from the books (books-reader.ts of each target). */
+export interface BookedDocument {
+  id: string;
+  /** e.g. 'SalesEntry', 'SalesInvoice(moneybird)', 'ExternalSalesInvoice'. */
+  type: string;
+  /** The reference it carries (Exact `YourRef`, Moneybird `reference`), null when none. */
+  reference: string | null;
+  /** Booking date in the books, YYYY-MM-DD. */
+  date: string;
+  currency: string;
+  gross: string;
+  lines: BooksVatLine[];
+  /** The books' change marker (Exact `Modified` epoch ms, Moneybird `version`): drift detection compares it. */
+  version: string | null;
+}
+
+export interface BooksReadout {
+  documents: BookedDocument[];
+  /** API calls the read used. */
+  calls: number;
+}
+
 export interface Target {
   readonly name: TargetName;
   /** Load and cache master data for this run; validate the VAT and GL mappings. */
@@ -90,6 +128,12 @@ export interface Target {
   bookPayment?(req: FollowUpRequest, opts: { mayExist: boolean }, ctx: TargetContext): Promise<FollowUpResult>;
   /** Attach the invoice PDF to a booked document, once. */
   attachPdf?(req: FollowUpRequest & { pdf: InvoicePdf }, opts: { mayExist: boolean }, ctx: TargetContext): Promise<FollowUpResult>;
+  /**
+   * Read the sales documents of a period back from the books themselves (bulk / synchronization
+   * endpoints, pages of 1 000 or batches of 100: never one call per document). For the period
+   * reconciliation and drift detection; read-only.
+   */
+  readBooks?(window: BooksWindow, ctx: TargetContext): Promise<BooksReadout>;
   /** Calls made so far, by kind, for the reconciliation (e.g. { read: 12, write: 40, token: 1 }). */
   callStats(): Record<string, number>;
 }

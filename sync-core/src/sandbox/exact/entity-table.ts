@@ -62,6 +62,7 @@ export const SERVED_ENDPOINTS = [
   '/api/v1/{division}/cashflow/Receivables',
   '/api/v1/{division}/documents/Documents',
   '/api/v1/{division}/documents/DocumentAttachments',
+  '/api/v1/{division}/bulk/Financial/TransactionLines',
 ] as const;
 
 const METHOD_LETTER: Record<string, string> = { GET: 'G', POST: 'P', PUT: 'U', DELETE: 'D' };

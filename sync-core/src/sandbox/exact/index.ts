@@ -17,6 +17,7 @@ import { newDivision, seedMasterData, type DivisionData } from './store';
 import { openReceivables } from './handlers-payments';
 import type { Rec } from './odata';
 import { DEFAULT_STRING_LIMITS } from './binding';
+import { dec } from '../../model/money';
 
 export type { FaultKind, FaultOptions, SimStats } from './server';
 export type { ClientRegistration } from './oauth';
@@ -104,6 +105,17 @@ export interface ExactSimulator {
   closePeriod(year: number, period: number, closed?: boolean): void;
   /** Switch the refresh race mode at run time. */
   setRefreshRaceMode(on: boolean): void;
+  /** What a user does in Exact behind Shopbooks' back (tests of reconciliation and drift). */
+  behindTheBack: ExactBehindTheBack;
+}
+
+export interface ExactBehindTheBack {
+  /** Delete the sales entries carrying this `YourRef` (as a user would in Exact). Returns how many. */
+  deleteEntries(yourRef: string): number;
+  /** Change the amount excl. VAT of the first line of the entry with this `YourRef` by `delta`. */
+  changeLineAmount(yourRef: string, delta: string): boolean;
+  /** Move the entry with this `YourRef` to another booking date (YYYY-MM-DD), as a user correcting its period would. */
+  moveEntry(yourRef: string, day: string): boolean;
 }
 
 export const DEFAULT_CLIENT: ClientRegistration = { clientId: '5a4db0c5-0000-4000-8000-000000000001', clientSecret: 'sandbox-secret', redirectUri: 'http://127.0.0.1/callback' };
@@ -206,6 +218,39 @@ export async function startExactSimulator(opts: ExactSimulatorOptions = {}): Pro
     },
     setRefreshRaceMode(on) {
       oauth.opts.raceMode = on;
+    },
+    behindTheBack: tamperWith(main, now),
+  };
+}
+
+function tamperWith(d: DivisionData, now: () => number): ExactBehindTheBack {
+  const byRef = (ref: string) => d.salesEntries.filter((e) => e.YourRef === ref);
+  return {
+    deleteEntries(yourRef) {
+      const hits = byRef(yourRef);
+      for (const e of hits) d.salesEntries.splice(d.salesEntries.indexOf(e), 1);
+      return hits.length;
+    },
+    changeLineAmount(yourRef, delta) {
+      const e = byRef(yourRef)[0];
+      const line = e ? ((e.SalesEntryLines as Rec[] | undefined) ?? [])[0] : undefined;
+      if (!e || !line) return false;
+      const add = (v: unknown) => dec(String(v ?? '0')).plus(delta).toFixed(2);
+      line.AmountFC = add(line.AmountFC);
+      line._gross = add(line._gross);
+      line.VATBaseAmountFC = add(line.VATBaseAmountFC);
+      e.AmountFC = add(e.AmountFC);
+      e.Modified = now();
+      return true;
+    },
+    moveEntry(yourRef, day) {
+      const e = byRef(yourRef)[0];
+      if (!e) return false;
+      e.EntryDate = Date.parse(`${day}T00:00:00Z`);
+      e.ReportingYear = Number(day.slice(0, 4));
+      e.ReportingPeriod = Number(day.slice(5, 7));
+      e.Modified = now();
+      return true;
     },
   };
 }

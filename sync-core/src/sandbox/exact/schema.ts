@@ -15,10 +15,10 @@ export interface FieldInfo {
 export interface EntityInfo {
   readonly name: EntityName;
   readonly path: string;
-  /** The OData service segment (`crm`, `salesentry`, ...; `CRM` for `sync/CRM/Accounts`). */
+  /** The OData service segment (`crm`, `salesentry`, ...; `CRM` for `sync/CRM/Accounts`, `Financial` for `bulk/Financial/TransactionLines`). */
   readonly service: string;
-  /** `sync` for the delta endpoints (`/api/v1/{division}/sync/{Service}/{Resource}`), else null. */
-  readonly variant: 'sync' | null;
+  /** `sync` for the delta endpoints (`/api/v1/{division}/sync/{Service}/{Resource}`), `bulk` for the bulk reads, else null. */
+  readonly variant: 'sync' | 'bulk' | null;
   readonly pageSize: number;
   readonly methods: { get: boolean; post: boolean; put: boolean; delete: boolean };
   readonly fields: ReadonlyMap<string, FieldInfo>;
@@ -55,6 +55,7 @@ const SINGULAR: Record<string, string> = {
   Receivables: 'Receivable',
   Documents: 'Document',
   DocumentAttachments: 'DocumentAttachment',
+  TransactionLines: 'TransactionLine',
 };
 
 const LINES: Record<string, Record<string, string>> = {
@@ -90,7 +91,13 @@ export type EntityName =
   | 'BankEntryLines'
   | 'Receivables'
   | 'Documents'
-  | 'DocumentAttachments';
+  | 'DocumentAttachments'
+  | 'TransactionLines';
+
+/** `bulk/...` and `sync/...` endpoints: 1 000 rows a page, `$select` mandatory (spec §4.3, §4.4). */
+export function isBulkOrSync(path: string): boolean {
+  return /^(bulk|sync)\//i.test(path);
+}
 
 function build(): Record<EntityName, EntityInfo> {
   const out = {} as Record<EntityName, EntityInfo>;
@@ -109,17 +116,18 @@ function build(): Record<EntityName, EntityInfo> {
     }
     const keyField = [...fields.values()].find((f) => f.key)?.name;
     if (!keyField) throw new Error(`entity ${row.name} has no key`);
-    const name = row.name as EntityName;
+    // bulk rows are named with their service (`Financial/TransactionLines`): the resource is the last segment
+    const name = row.name.split('/').pop() as EntityName;
     const parts = row.path.split('/');
-    const variant = parts.length === 3 && parts[0] === 'sync' ? 'sync' : null;
+    const variant = parts.length === 3 && (parts[0] === 'sync' || parts[0] === 'bulk') ? parts[0] : null;
     out[name] = {
       name,
       path: row.path,
       service: parts[parts.length - 2],
       variant,
       // The generated table carries the generator's default of 60 for every endpoint; Exact's
-      // reference text of the sync endpoints and spec §4.4 say pages of 1 000 there.
-      pageSize: variant ? 1000 : row.pageSize,
+      // reference text of the bulk and sync endpoints and spec §4.4 say pages of 1 000 there.
+      pageSize: isBulkOrSync(row.path) ? 1000 : row.pageSize,
       methods: {
         get: row.methods.includes('G'),
         post: row.methods.includes('P'),
@@ -141,6 +149,6 @@ export const ENTITIES: Record<EntityName, EntityInfo> = build();
  * Entity by its path below the division (`crm/Accounts`, or `CRM/Accounts` with variant `sync`);
  * the service segment is matched case-insensitively, the resource name exactly.
  */
-export function entityByPath(service: string, resource: string, variant: 'sync' | null = null): EntityInfo | undefined {
+export function entityByPath(service: string, resource: string, variant: 'sync' | 'bulk' | null = null): EntityInfo | undefined {
   return Object.values(ENTITIES).find((e) => e.variant === variant && e.service.toLowerCase() === service.toLowerCase() && e.path.endsWith(`/${resource}`));
 }

@@ -8,13 +8,14 @@ import { OAuthServer, type Grant } from './oauth';
 import { RateLimiter, ErrorBlocker } from './rate-limit';
 import { evalFilter } from './odata-filter';
 import { atomFeed, collectionResponse, parseQuery, renderEntity, type Rec, type RenderCtx } from './odata';
-import { ENTITIES, entityByPath, type EntityInfo, type EntityName } from './schema';
+import { ENTITIES, entityByPath, isBulkOrSync, type EntityInfo, type EntityName } from './schema';
 import type { DivisionData } from './store';
 import { masterHandlers, type Ctx, type Handler } from './handlers-master';
 import { documentHandlers } from './handlers-documents';
 import { paymentHandlers } from './handlers-payments';
 import { attachmentHandlers } from './handlers-attachments';
 import { checkSyncQuery } from './sync-query';
+import { financialLineHandlers } from './handlers-financial-lines';
 
 export type FaultKind = '429' | '500' | 'timeoutAfterCommit' | 'dropTokenResponse' | 'tokenResponse500';
 export interface FaultOptions {
@@ -49,7 +50,7 @@ export interface CoreOptions {
   syncApi: 'on' | 'forbidden' | 'notFound';
 }
 
-const HANDLERS: Partial<Record<EntityName, Handler>> = { ...masterHandlers, ...documentHandlers, ...paymentHandlers, ...attachmentHandlers };
+const HANDLERS: Partial<Record<EntityName, Handler>> = { ...masterHandlers, ...documentHandlers, ...paymentHandlers, ...attachmentHandlers, ...financialLineHandlers };
 const MAX_BODY = 38 * 1024 * 1024;
 
 class Respond {
@@ -137,15 +138,15 @@ export class ExactCore {
 
       const grant = this.o.oauth.authenticate(req.headers.authorization);
       const me = /^\/api\/v1\/current\/Me(\(guid'[^']*'\))?$/.exec(path);
-      // /api/v1/{division}/[sync/]{service}/{Resource}[(key)][/nav]
-      const m = me ? null : /^\/api\/v1\/(\d+)\/(?:([Ss]ync)\/)?([A-Za-z]+)\/([A-Za-z]+)(?:\(([^)]*)\))?(?:\/(\$count|[A-Za-z]+))?$/.exec(path);
+      // /api/v1/{division}/[sync/|bulk/]{service}/{Resource}[(key)][/nav]
+      const m = me ? null : /^\/api\/v1\/(\d+)\/(?:([Ss]ync|[Bb]ulk)\/)?([A-Za-z]+)\/([A-Za-z]+)(?:\(([^)]*)\))?(?:\/(\$count|[A-Za-z]+))?$/.exec(path);
       if (!me && !m) throw notFound();
       const division = me ? this.o.currentDivision() : Number(m![1]);
       if (!grant.divisions.includes(division) || !this.o.divisions.has(division)) {
         throw new ExactHttpError(403, 'Forbidden - User division is not within division scope');
       }
       if (this.o.errorBlocker) {
-        blockKey = `${grant.clientId}|${division}|${me ? 'current/Me' : `${m![2] ? 'sync/' : ''}${m![3]}/${m![4]}`}`;
+        blockKey = `${grant.clientId}|${division}|${me ? 'current/Me' : `${m![2] ? `${m![2].toLowerCase()}/` : ''}${m![3]}/${m![4]}`}`;
         const until = this.o.errorBlocker.blockedUntil(blockKey, this.o.now());
         if (until !== null) {
           blockKey = null;
@@ -279,8 +280,8 @@ export class ExactCore {
   }
 
   private dispatch(method: string, m: RegExpExecArray, body: string, grant: Grant, division: number, ctx: RenderCtx, url: URL, wantsJson: boolean): Respond {
-    const [, , sync, service, resource, keyText, nav] = m;
-    const entity = entityByPath(service, resource, sync ? 'sync' : null);
+    const [, , variantSegment, service, resource, keyText, nav] = m;
+    const entity = entityByPath(service, resource, variantSegment ? (variantSegment.toLowerCase() as 'sync' | 'bulk') : null);
     if (!entity || entity.name === 'Me') throw notFound(`Resource not found for the segment '${resource}'.`);
     if (entity.variant === 'sync') {
       // Delta reads only: one collection, no keys, no $count, no writes (methods are GET only).
@@ -311,6 +312,7 @@ export class ExactCore {
 
     if (method === 'GET') {
       if (!entity.methods.get) throw new ExactHttpError(405, 'Method not allowed');
+      if (isBulkOrSync(entity.path) && !url.searchParams.get('$select')) throw badRequest('It is mandatory to provide the $select query option with a selection of one or more of the resource properties.');
       if (nav === '$count') {
         if (key !== undefined) throw badRequest('Bad Request - Error in query syntax.');
         return this.get(entity, rows(), ctx, url, wantsJson, 'count');

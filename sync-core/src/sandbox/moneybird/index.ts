@@ -101,6 +101,15 @@ export interface MoneybirdSimulator {
   stats: MoneybirdSimulatorStats;
   /** Webhook deliveries made so far (every attempt), and a way to wait for those in flight. */
   webhooks: { deliveries: WebhookDelivery[]; settle(): Promise<void> };
+  /** What a user does in Moneybird behind Shopbooks' back (tests of reconciliation and drift). */
+  behindTheBack: MoneybirdBehindTheBack;
+}
+
+export interface MoneybirdBehindTheBack {
+  /** Delete the (external) sales invoices carrying this reference. Returns how many. */
+  deleteDocuments(reference: string): number;
+  /** Change the price of the first line of the document with this reference by `delta`. */
+  changeFirstLinePrice(reference: string, delta: string): boolean;
 }
 
 interface ActiveFault {
@@ -512,5 +521,26 @@ export async function startMoneybirdSimulator(opts: MoneybirdSimulatorOptions = 
     faults: faultControl,
     stats,
     webhooks: { deliveries: hub.deliveries, settle: () => hub.settle() },
+    behindTheBack: tamperWith(defaultAdm),
+  };
+}
+
+function tamperWith(adm: AdministrationState): MoneybirdBehindTheBack {
+  const maps = [adm.salesInvoices, adm.externalSalesInvoices] as Array<Map<string, InvoiceRecord>>;
+  const byRef = (ref: string) => maps.flatMap((m) => [...m.values()].filter((i) => i.reference === ref).map((i) => ({ m, i })));
+  return {
+    deleteDocuments(reference) {
+      const hits = byRef(reference);
+      for (const { m, i } of hits) m.delete(i.id);
+      return hits.length;
+    },
+    changeFirstLinePrice(reference, delta) {
+      const hit = byRef(reference)[0];
+      const line = hit?.i.details[0];
+      if (!hit || !line) return false;
+      line.price = line.price.plus(delta);
+      adm.touch(hit.i);
+      return true;
+    },
   };
 }

@@ -28,6 +28,8 @@ import { bookExactPayment, type PaymentDeps } from './bookPayment';
 import { attachExactPdf } from './attachPdf';
 import type { FetchLike } from './oauth';
 import { ExactTransport } from './transport';
+import { readExactBooks } from './readBooks';
+import { sameCode } from './odata';
 
 export { ExactTargetConfig } from './config';
 export type { ExactTargetConfigInput } from './config';
@@ -292,6 +294,13 @@ export function createExactTarget(configInput: ExactTargetConfig | ExactTargetCo
       log = ctx.log;
       const { t } = ensure(ctx.store);
       return attachExactPdf(t, config, req, opts, ctx);
+    },
+
+    async readBooks(window, ctx) {
+      log = ctx.log;
+      const { t } = ensure(ctx.store);
+      const vatKeysOf = (code: string) => Object.entries(config.vatCodeMap).filter(([, c]) => sameCode(c, code)).map(([k]) => k);
+      return readExactBooks(t, { window, journalCode: config.journalCode, vatKeysOf });
     },
 
     callStats() {

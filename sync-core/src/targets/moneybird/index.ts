@@ -16,12 +16,13 @@
  * looked up by reference first and only the missing steps are done. See `findExisting*`.
  */
 import type { BookingPlan } from '../../plan/types';
-import type { DocumentRef, FollowUpRequest, FollowUpResult, Target, TargetContext, VatMapProblem } from '../port';
+import type { BooksWindow, DocumentRef, FollowUpRequest, FollowUpResult, Target, TargetContext, VatMapProblem } from '../port';
 import { adoptionProblems, referenceTaken, type FoundDocument } from '../adopt';
 import { ShopbooksError, asShopbooksError } from '../../model/errors';
 import { dec, fixed, isZero } from '../../model/money';
 import { parseMoneybirdConfig, type MoneybirdTargetConfig, type MoneybirdTargetConfigInput } from './config';
 import { MoneybirdTransport, isUncertainWrite, type TransportDeps } from './transport';
+import { readMoneybirdBooks } from './read-books';
 import { MoneybirdMasterData, listAdministrations, loadMasterData } from './master-data';
 import { ContactResolver, MAX_NAME_LENGTH } from './contacts';
 import { buildDetails, compareWithMoneybird, type BuiltDetails, type PredictedTotals } from './invoice-lines';
@@ -719,6 +720,11 @@ export function createMoneybirdTarget(
     attachPdf: (req, _opts, ctx) => {
       t.useStore(ctx.store);
       return attachMoneybirdPdf(t, EXTERNAL_SALES_INVOICE_TYPE, req, ctx);
+    },
+    readBooks: (window: BooksWindow, ctx: TargetContext) => {
+      t.useStore(ctx.store);
+      const vatKeysOf = (id: string) => Object.entries(config.taxRateMap).filter(([, v]) => String(v) === id).map(([k]) => k);
+      return readMoneybirdBooks(t, { window, vatKeysOf });
     },
     callStats: () => ({ ...t.stats }),
     listAdministrations: async (ctx: TargetContext) => {
