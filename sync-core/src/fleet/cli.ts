@@ -6,22 +6,32 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ShopbooksError } from '../model/errors';
-import { openPostgresStore } from '../store/postgres-store';
-import { Connections } from './connections';
-import { fleetKey } from './secrets';
-import { RateBudget } from './rate-budget';
-import { openBoss, startFleetWorker } from './worker';
-import { startFleetServer } from './serve';
-import { pauseNotifierFromEnv } from './notify';
+import type { Connections } from './connections';
+
+type FleetRuntime = typeof import('./runtime');
+
+/** The fleet's runtime, loaded when a fleet command runs (the plugin's bundle ships without it). */
+function runtime(): FleetRuntime {
+  try {
+    // require, not import(): see cli/simulators.ts
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require('./runtime') as FleetRuntime;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    throw new ShopbooksError('ConfigInvalid', 'The fleet is not part of this build (the WordPress plugin ships without it). Run it from the repository: npx tsx bin/shopbooks.ts fleet …');
+  }
+}
 
 function env() {
   const url = process.env.SHOPBOOKS_DATABASE_URL;
   if (!url) throw new ShopbooksError('ConfigInvalid', 'Set SHOPBOOKS_DATABASE_URL to the PostgreSQL database of the fleet (postgres://user:password@host/db).');
-  return { url, schema: process.env.SHOPBOOKS_FLEET_SCHEMA ?? 'shopbooks', key: fleetKey() };
+  return { url, schema: process.env.SHOPBOOKS_FLEET_SCHEMA ?? 'shopbooks', key: runtime().fleetKey() };
 }
 
 async function withConnections<T>(fn: (c: Connections) => Promise<T>): Promise<T> {
   const e = env();
+  const { openPostgresStore, Connections } = runtime();
   const store = await openPostgresStore({ url: e.url, schema: e.schema, poolMax: 3 });
   try {
     return await fn(new Connections(store.pool, e.schema, e.key));
@@ -69,6 +79,7 @@ export function registerFleetCommands(program: Command): void {
     .option('--max-orders-per-job <n>', 'orders one job books before it yields to other shops', '100')
     .action(async (o) => {
       const e = env();
+      const { startFleetWorker, pauseNotifierFromEnv } = runtime();
       const w = await startFleetWorker({ ...e, notifyPaused: pauseNotifierFromEnv(), concurrency: Number(o.concurrency), maxOrdersPerJob: Number(o.maxOrdersPerJob), log: (ev, d) => process.stderr.write(`${JSON.stringify({ ev, ...d })}\n`) });
       out(`fleet worker ${process.pid} running`);
       await new Promise<void>((resolve) => {
@@ -84,6 +95,7 @@ export function registerFleetCommands(program: Command): void {
     .option('--port <n>', 'port', '8790')
     .action(async (o) => {
       const e = env();
+      const { openPostgresStore, openBoss, startFleetServer, Connections, RateBudget } = runtime();
       const store = await openPostgresStore({ url: e.url, schema: e.schema, poolMax: 4 });
       const boss = await openBoss(e.url, e.schema);
       const s = await startFleetServer({ boss, connections: new Connections(store.pool, e.schema, e.key), budget: new RateBudget(store.pool, e.schema), host: o.host, port: Number(o.port) });
