@@ -248,7 +248,10 @@ export function createWooCommerceSource(input: WooCommerceSourceConfig | WooComm
     if (query.createdAfter) base.after = toWooGmt(query.createdAfter);
     if (query.createdBefore) base.before = toWooGmt(query.createdBefore);
     if (query.statuses?.length) base.status = query.statuses;
-    if (query.ids?.length) base.include = query.ids.map((x) => Number(x));
+    // a comma list, as for `exclude` below: WordPress parses it for array arguments, and an array
+    // (include[0]…include[10]) is signed by the OAuth library in another key order than
+    // WooCommerce checks it once there are more than ten ids
+    if (query.ids?.length) base.include = query.ids.map((x) => Number(x)).join(',');
     let after = query.modifiedAfter ? toWooGmt(query.modifiedAfter) : null;
     /** Ids already read whose date_modified is the second just after `after` (the tie second). */
     let tieSecond: string | null = null;

@@ -94,6 +94,14 @@ describe('WooCommerce source ↔ simulator: listing', () => {
     expect(idsOf(byId.orders).sort()).toEqual([...some].sort());
   });
 
+  it('a dozen ids at once (sync --order …) are signed as WooCommerce checks them', async () => {
+    // include[0]…include[11] as array keys: WooCommerce sorts only the top-level keys before it
+    // signs, the OAuth library sorts include[10] before include[2]; the signatures then differ
+    const twelve = [...sim.shop.orders.values()].slice(0, 12).map((o) => String(o.id));
+    const byId = await collect(source().listOrders({ ids: twelve }));
+    expect(idsOf(byId.orders).sort()).toEqual([...twelve].sort());
+  });
+
   it('an order modified while the run pages through is not skipped', async () => {
     const src = source();
     const seen: string[] = [];
