@@ -11,7 +11,7 @@ import { runSync, type SyncSummary } from '../engine/sync';
 import type { SandboxOptions } from '../sandbox';
 import { loadSimulators } from './simulators';
 import type { BooksDocument, BooksFollowUps } from '../sandbox/books';
-import { createSource, createStore, createTarget } from './wiring';
+import { createSource, createStore, createTarget } from '../app/wiring';
 import { isDocumentEntry } from '../store/port';
 import { targetRegistration } from '../targets/index';
 import { sourceRegistration } from '../sources/index';

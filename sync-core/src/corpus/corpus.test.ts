@@ -12,7 +12,7 @@ import { generateShop } from '../sandbox/woocommerce/generate';
 import { restOrder, restRefund } from '../sandbox/woocommerce/rest';
 import { recordFromRest } from '../sandbox/woocommerce/fixtures';
 import { parseConfig, type ShopbooksConfigInput } from '../config';
-import { createSource, createTarget } from '../cli/wiring';
+import { createSource, createTarget } from '../app/wiring';
 import { runSync } from '../engine/sync';
 import { MemoryStore } from '../store/memory-store';
 import { reconcileBooks } from '../cli/demo';

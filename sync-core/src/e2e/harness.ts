@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type ShopbooksConfigInput } from '../config';
 import { runSync, type SyncSummary } from '../engine/sync';
-import { createSource, createTarget } from '../cli/wiring';
+import { createSource, createTarget } from '../app/wiring';
 import { reconcileBooks, type Reconciliation } from '../cli/demo';
 import type { Sandbox } from '../sandbox';
 import type { Order } from '../model/order';

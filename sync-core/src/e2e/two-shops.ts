@@ -5,7 +5,7 @@
  * both shops. Used by the e2e test and the soak scenario.
  */
 import { parseConfig, type ShopbooksConfigInput } from '../config';
-import { createSource, createTarget } from '../cli/wiring';
+import { createSource, createTarget } from '../app/wiring';
 import { runSync, type SyncSummary } from '../engine/sync';
 import type { Store } from '../store/port';
 import type { Order } from '../model/order';
