@@ -42,6 +42,8 @@ const wrongWay: Array<[string, string, string]> = [
   ['the composition root importing the CLI', 'sync-core/src/app/probe.ts', "import { printJson } from '../cli/output';"],
   ['the composition root importing the fleet', 'sync-core/src/app/probe.ts', "import { startFleetWorker } from '../fleet/worker';"],
   ['the composition root importing the simulators', 'sync-core/src/app/probe.ts', "import { startSandbox } from '../sandbox';"],
+  ['the reconciliation importing the plan it judges', 'sync-core/src/reconcile/probe.ts', "import { planOrder } from '../plan';"],
+  ['the reconciliation importing a target', 'sync-core/src/reconcile/probe.ts', "import { createExactTarget } from '../targets/exact';"],
 ];
 
 const allowed: Array<[string, string, string]> = [
@@ -55,6 +57,7 @@ const allowed: Array<[string, string, string]> = [
   ['the composition root wiring the worker', 'sync-core/src/app/probe.ts', "import { startWorker } from '../worker/index';"],
   ['the composition root wiring a store', 'sync-core/src/app/probe.ts', "import { FileStore } from '../store/file-store';"],
   ['the fleet through the composition root', 'sync-core/src/fleet/probe.ts', "import { createTarget } from '../app/wiring';"],
+  ['the reconciliation reading the ledger and the books', 'sync-core/src/reconcile/probe.ts', "import { isDocumentEntry } from '../store/port';\nimport type { BooksDocument } from '../sandbox/books';"],
 ];
 
 describe('layer rules', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseConfig, type ShopbooksConfigInput } from '../config';
 import { runSync, type SyncSummary } from '../engine/sync';
 import { createSource, createTarget } from '../app/wiring';
-import { reconcileBooks, type Reconciliation } from '../cli/demo';
+import { reconcileBooks, type Reconciliation } from '../reconcile/reconcile-books';
 import type { Sandbox } from '../sandbox';
 import type { Order } from '../model/order';
 import type { Store } from '../store/port';

@@ -14,7 +14,7 @@ import { DEFAULT_CLIENT } from '../sandbox/exact';
 import { booksFromExact, booksFromMoneybird, type BooksDocument } from '../sandbox/books';
 import { startShopSource, type SandboxShop } from '../sandbox/shops';
 import { isDocumentEntry, type LedgerEntry } from '../store/port';
-import { reconcileBooks, type Reconciliation } from '../cli/demo';
+import { reconcileBooks, type Reconciliation } from '../reconcile/reconcile-books';
 
 export interface TwoShops {
   /** Shop A with the books (a complete sandbox). */
