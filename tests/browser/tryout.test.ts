@@ -212,9 +212,11 @@ describe('The README try-out, literally (wp-admin, headless Chromium)', { timeou
   test('an order that keeps failing: the admin notice links to the log', { timeout: STEP_TIMEOUT }, async () => {
     const key = 'tryout.test:order:1';
     const init = { key, kind: 'order', shopId: 'tryout.test', orderId: '1', orderNumber: '9901', refundId: null, reference: 'WEB-9901' };
-    const claim = await rest(env, 'POST', '/shopbooks/v1/store/claim', { key, init, runId: 'tryout-test', leaseMs: 60_000 });
+    // /store/* accepts only the sync user's own application password (created by "Access for the sync").
+    const sync = { ...env, user: 'shopbooks-sync', appPassword: wpEval("echo Shopbooks\\Secrets::get('sync_app_password');").trim() };
+    const claim = await rest(sync, 'POST', '/shopbooks/v1/store/claim', { key, init, runId: 'tryout-test', leaseMs: 60_000 });
     assert.equal(claim.status, 200, JSON.stringify(claim.body));
-    const upd = await rest(env, 'POST', '/shopbooks/v1/store/update', {
+    const upd = await rest(sync, 'POST', '/shopbooks/v1/store/update', {
       key,
       patch: { claimedBy: null, claimExpiresAt: null, status: 'failed', attempts: 3, lastError: { code: 'VatCodeNotMapped', message: 'The VAT rate oss:FR:20 has no VAT code.' } },
     });
