@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../sync-core/src/config';
-import { createSource, createTarget } from '../sync-core/src/cli/wiring';
+import { createSource, createTarget } from '../sync-core/src/app/wiring';
 import { runSync } from '../sync-core/src/engine/sync';
 import { startSandbox, exactConfig, seedExactGenericItem } from '../sync-core/src/sandbox';
 import { startWooCommerceSimulator, SANDBOX_CONSUMER_KEY, SANDBOX_CONSUMER_SECRET } from '../sync-core/src/sandbox/woocommerce';

@@ -33,7 +33,7 @@ import { openPostgresStore } from '../sync-core/src/store/postgres-store';
 import { MemoryStore } from '../sync-core/src/store/memory-store';
 import { Connections } from '../sync-core/src/fleet/connections';
 import { parseConfig } from '../sync-core/src/config';
-import { createSource, createTarget } from '../sync-core/src/cli/wiring';
+import { createSource, createTarget } from '../sync-core/src/app/wiring';
 import { runSync } from '../sync-core/src/engine/sync';
 import type { Platform } from '../sync-core/src/model/order';
 import type { WcOrderRecord } from '../sync-core/src/sandbox/woocommerce/types';

@@ -24,7 +24,7 @@ import type { Store } from '../sync-core/src/store/port';
 import { ShopbooksError } from '../sync-core/src/model/errors';
 import { parseConfig } from '../sync-core/src/config';
 import { runSync, type SyncSummary } from '../sync-core/src/engine/sync';
-import { createSource, createTarget } from '../sync-core/src/cli/wiring';
+import { createSource, createTarget } from '../sync-core/src/app/wiring';
 import { reconcile } from '../sync-core/src/e2e/harness';
 import { bundleCli, spawnBundled } from './lib/cli-bundle';
 import { FaultProxy } from './lib/fault-proxy';

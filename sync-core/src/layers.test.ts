@@ -32,6 +32,18 @@ const wrongWay: Array<[string, string, string]> = [
   ['a target importing a source', 'sync-core/src/targets/moneybird/probe.ts', "import { mapWooOrder } from '../../sources/woocommerce/map-order';"],
   ['a source importing a target', 'sync-core/src/sources/shopify/probe.ts', "import { createExactTarget } from '../../targets/exact';"],
   ['product code importing the simulators', 'sync-core/src/worker/probe.ts', "import { startSandbox } from '../sandbox';"],
+  ['the CLI importing the worker', 'sync-core/src/cli/probe.ts', "import { startWorker } from '../worker';"],
+  ['the CLI importing the worker command', 'sync-core/src/cli/probe.ts', "import { startWorker } from '../worker/index';"],
+  ['the CLI wiring a store itself', 'sync-core/src/cli/probe.ts', "import { FileStore } from '../store/file-store';"],
+  ['the CLI importing the simulators', 'sync-core/src/cli/probe.ts', "import { startSandbox } from '../sandbox';"],
+  ['the worker importing the CLI', 'sync-core/src/worker/probe.ts', "import { runDemo } from '../cli/demo';"],
+  ['the worker importing the composition root', 'sync-core/src/worker/probe.ts', "import { createTarget } from '../app/wiring';"],
+  ['the worker importing a target', 'sync-core/src/worker/probe.ts', "import { createExactTarget } from '../targets/exact';"],
+  ['the composition root importing the CLI', 'sync-core/src/app/probe.ts', "import { printJson } from '../cli/output';"],
+  ['the composition root importing the fleet', 'sync-core/src/app/probe.ts', "import { startFleetWorker } from '../fleet/worker';"],
+  ['the composition root importing the simulators', 'sync-core/src/app/probe.ts', "import { startSandbox } from '../sandbox';"],
+  ['the reconciliation importing the plan it judges', 'sync-core/src/reconcile/probe.ts', "import { planOrder } from '../plan';"],
+  ['the reconciliation importing a target', 'sync-core/src/reconcile/probe.ts', "import { createExactTarget } from '../targets/exact';"],
 ];
 
 const allowed: Array<[string, string, string]> = [
@@ -41,6 +53,12 @@ const allowed: Array<[string, string, string]> = [
   ['a simulator using its own store', 'sync-core/src/sandbox/exact/probe.ts', "import { ExactStore } from './store';"],
   ['a simulator using decimal money', 'sync-core/src/sandbox/exact/probe.ts', "import { D } from '../../model/money';"],
   ['a test importing a simulator', 'sync-core/src/targets/exact/probe.test.ts', "import { startSandbox } from '../../sandbox';"],
+  ['the CLI through the composition root', 'sync-core/src/cli/probe.ts', "import { createTarget } from '../app/wiring';"],
+  ['the CLI naming a simulator type', 'sync-core/src/cli/probe.ts', "import type { SandboxOptions } from '../sandbox';"],
+  ['the composition root wiring the worker', 'sync-core/src/app/probe.ts', "import { startWorker } from '../worker/index';"],
+  ['the composition root wiring a store', 'sync-core/src/app/probe.ts', "import { FileStore } from '../store/file-store';"],
+  ['the fleet through the composition root', 'sync-core/src/fleet/probe.ts', "import { createTarget } from '../app/wiring';"],
+  ['the reconciliation reading the ledger and the books', 'sync-core/src/reconcile/probe.ts', "import { isDocumentEntry } from '../store/port';\nimport type { BooksDocument } from '../sandbox/books';"],
 ];
 
 describe('layer rules', () => {

@@ -11,7 +11,7 @@ import { SyncRules } from '../engine/rules';
 import { ExactTargetConfig } from '../targets/exact/config';
 import { exportExactXml, type ExportSummary } from '../export/exact-xml';
 import type { ExportWindow } from '../export/exact-xml/select';
-import { createSource } from './wiring';
+import { createSource } from '../app/wiring';
 import { printJson, table } from './output';
 
 export const EXPORT_FORMATS = ['exact-xml'] as const;

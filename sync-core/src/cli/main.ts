@@ -13,18 +13,18 @@ import { ShopbooksError, asShopbooksError } from '../model/errors';
 import { runSync, type OrderOutcome, type SyncSummary } from '../engine/sync';
 import { PREVIEW_VERDICTS, previewSync, type Preview, type PreviewVerdict } from '../engine/preview';
 import { loadAwaitingPayment, recordAwaitingPayment } from './awaiting-payment';
-import { configFingerprintOf, createSource, createStore, createTarget } from './wiring';
+import { configFingerprintOf, createSource, createStore, createTarget } from '../app/wiring';
 import { targetNames, targetRegistration } from '../targets/index';
 import { sourcePlatforms } from '../sources/index';
 import { printJson, table } from './output';
 import { loadSimulators } from './simulators';
 import { runDemo } from './demo';
-import { runWorkerCommand } from '../worker/command';
+import { runWorkerCommand } from '../app/worker-command';
 import type { SandboxOptions } from '../sandbox';
 import { fixed } from '../model/money';
 import { runExport } from './export';
 import { runReconcile, type ReconcileFormat } from './reconcile';
-import { parsePeriod } from '../reconcile/period';
+import { parsePeriod } from '../period/period';
 import { parseExportWindow } from '../export/exact-xml/select';
 
 /** The first line of a stream (a secret piped in, never on the command line). */

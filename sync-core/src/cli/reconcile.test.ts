@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnCli } from '../e2e/harness';
 import { startSandbox, type Sandbox } from '../sandbox';
-import type { PeriodReconciliation } from '../reconcile/reconcile-period';
+import type { PeriodReconciliation } from '../period/reconcile-period';
 
 jest.setTimeout(120_000);
 

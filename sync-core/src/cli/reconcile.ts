@@ -1,8 +1,8 @@
 /** `shopbooks reconcile`: the period reconciliation per VAT-return box, as a table, CSV or JSON. */
 import type { ShopbooksConfig } from '../config';
-import { reconcilePeriod, type PeriodReconciliation } from '../reconcile/reconcile-period';
-import type { Period } from '../reconcile/period';
-import { createSource, createStore, createTarget } from './wiring';
+import { reconcilePeriod, type PeriodReconciliation } from '../period/reconcile-period';
+import type { Period } from '../period/period';
+import { createSource, createStore, createTarget } from '../app/wiring';
 import { table } from './output';
 
 export type ReconcileFormat = 'table' | 'csv' | 'json';

@@ -12,10 +12,10 @@ import { generateShop } from '../sandbox/woocommerce/generate';
 import { restOrder, restRefund } from '../sandbox/woocommerce/rest';
 import { recordFromRest } from '../sandbox/woocommerce/fixtures';
 import { parseConfig, type ShopbooksConfigInput } from '../config';
-import { createSource, createTarget } from '../cli/wiring';
+import { createSource, createTarget } from '../app/wiring';
 import { runSync } from '../engine/sync';
 import { MemoryStore } from '../store/memory-store';
-import { reconcileBooks } from '../cli/demo';
+import { reconcileBooks } from '../reconcile/reconcile-books';
 import type { Order } from '../model/order';
 import { buildCorpus, finishRefunds, type CorpusCase, type Outcome, type TargetName } from './cases';
 

@@ -7,7 +7,7 @@
  */
 import { parseConfig } from '../config';
 import { runSync, type OrderOutcome, type SyncSummary } from '../engine/sync';
-import { createSource, createTarget } from '../cli/wiring';
+import { createSource, createTarget } from '../app/wiring';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { startShopifySimulator, type ShopifySimulator, type OrderSpec } from '../sandbox/shopify';
 import { startCcvShopSimulator, type CcvShopSimulator } from '../sandbox/ccvshop';

@@ -6,10 +6,10 @@
  * order that failed is listed with the ledger's reason; the books are read in pages, not per document.
  */
 import { parseConfig, type ShopbooksConfigInput } from '../config';
-import { createSource, createTarget } from '../cli/wiring';
+import { createSource, createTarget } from '../app/wiring';
 import { D } from '../model/money';
-import { parsePeriod } from '../reconcile/period';
-import { reconcilePeriod, type PeriodReconciliation } from '../reconcile/reconcile-period';
+import { parsePeriod } from '../period/period';
+import { reconcilePeriod, type PeriodReconciliation } from '../period/reconcile-period';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { MemoryStore } from '../store/memory-store';
 import type { Store } from '../store/port';

@@ -5,7 +5,7 @@
  * both shops. Used by the e2e test and the soak scenario.
  */
 import { parseConfig, type ShopbooksConfigInput } from '../config';
-import { createSource, createTarget } from '../cli/wiring';
+import { createSource, createTarget } from '../app/wiring';
 import { runSync, type SyncSummary } from '../engine/sync';
 import type { Store } from '../store/port';
 import type { Order } from '../model/order';
@@ -14,7 +14,7 @@ import { DEFAULT_CLIENT } from '../sandbox/exact';
 import { booksFromExact, booksFromMoneybird, type BooksDocument } from '../sandbox/books';
 import { startShopSource, type SandboxShop } from '../sandbox/shops';
 import { isDocumentEntry, type LedgerEntry } from '../store/port';
-import { reconcileBooks, type Reconciliation } from '../cli/demo';
+import { reconcileBooks, type Reconciliation } from '../reconcile/reconcile-books';
 
 export interface TwoShops {
   /** Shop A with the books (a complete sandbox). */

@@ -64,7 +64,7 @@ export interface SyncDeps {
   log?: (event: string, data?: Record<string, unknown>) => void;
   /** Invoice PDFs on booked documents (engine/follow-ups.ts); payments follow the target's settings. */
   attachments?: AttachmentSettings;
-  /** Fingerprint of the whole configuration (cli/wiring.ts); by default of the plan settings, the booking rules and the target's name. */
+  /** Fingerprint of the whole configuration (app/wiring.ts); by default of the plan settings, the booking rules and the target's name. */
   configFingerprint?: string;
 }
 

@@ -19,12 +19,7 @@ export interface BudgetLimits {
   padMs?: number;
 }
 
-export const DEFAULT_LIMITS: Record<'exact' | 'moneybird', BudgetLimits> = {
-  // Exact: 60 calls per minute per app and division; keep 2 for the plugin or other tools
-  exact: { limit: 58, windowMs: 60_000, padMs: 1000 },
-  // Moneybird: 150 requests per 5 minutes (sliding); one of headroom
-  moneybird: { limit: 149, windowMs: 300_000, padMs: 1000 },
-};
+// The default limits are the targets' own: `sharedRateLimit` in targets/<name>/registration.ts.
 
 export class RateBudget {
   constructor(

@@ -22,13 +22,11 @@ import PgBoss from 'pg-boss';
 import type { ShopbooksConfig } from '../config';
 import { asShopbooksError } from '../model/errors';
 import { runSync } from '../engine/sync';
-import { createSource } from '../cli/wiring';
-import { createExactTarget } from '../targets/exact';
-import { createMoneybirdTarget } from '../targets/moneybird';
+import { createSource, createTarget, sharedRateLimitOf } from '../app/wiring';
 import type { Target } from '../targets/port';
 import { openPostgresStore, type PostgresStore } from '../store/postgres-store';
 import { Connections } from './connections';
-import { RateBudget, budgetedFetch, DEFAULT_LIMITS, type BudgetLimits } from './rate-budget';
+import { RateBudget, budgetedFetch, type BudgetLimits } from './rate-budget';
 import { boundSource } from './bounded-source';
 import type { PauseNotifier } from './notify';
 
@@ -49,7 +47,8 @@ export interface FleetOptions {
   expireInSeconds?: number;
   schedulerIntervalMs?: number;
   pollingIntervalSeconds?: number;
-  limits?: Partial<Record<'exact' | 'moneybird', BudgetLimits>>;
+  /** Per target name (`exact`, `moneybird`, …): overrides the limit the target registers. */
+  limits?: Partial<Record<string, BudgetLimits>>;
   /** How long a job waits for its connection's run lock before it says busy (default 2 s). */
   runLockWaitSeconds?: number;
   /** Told once per pause the worker makes (e-mail: notify.ts). */
@@ -118,10 +117,10 @@ export interface FleetWorker {
   stop(): Promise<void>;
 }
 
-function limitsFor(target: 'exact' | 'moneybird', o: FleetOptions): BudgetLimits {
-  return o.limits?.[target] ?? DEFAULT_LIMITS[target];
-}
-
+/**
+ * The connection's target, every request held back by the administration's shared budget: the
+ * limit the target registers (targets/<name>/registration.ts), or `o.limits[<target name>]`.
+ */
 export function createFleetTarget(
   config: ShopbooksConfig,
   store: PostgresStore,
@@ -129,10 +128,9 @@ export function createFleetTarget(
   budgetKey: string,
   o: FleetOptions,
 ): Target {
-  const fetchImpl = budgetedFetch(budget, budgetKey, limitsFor(config.target as 'exact' | 'moneybird', o));
-  if (config.target === 'exact')
-    return createExactTarget(config.exact as never, { fetch: fetchImpl as never, store });
-  return createMoneybirdTarget(config.moneybird as never, { fetch: fetchImpl });
+  const limits = o.limits?.[config.target] ?? sharedRateLimitOf(config);
+  const fetchImpl = limits ? budgetedFetch(budget, budgetKey, limits) : undefined;
+  return createTarget(config, { fetch: fetchImpl, store });
 }
 
 export async function startFleetWorker(o: FleetOptions): Promise<FleetWorker> {

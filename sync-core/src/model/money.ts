@@ -18,13 +18,25 @@ export const DecimalString = z
   .regex(DECIMAL_RE, { message: 'is not a decimal amount (expected digits like "12.34")' });
 export type DecimalString = z.infer<typeof DecimalString>;
 
-export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, { message: 'is not a three-letter ISO 4217 currency code' });
+export const CurrencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, { message: 'is not a three-letter ISO 4217 currency code' });
 
 export const Money = z.object({ amount: DecimalString, currency: CurrencyCode });
 export type Money = z.infer<typeof Money>;
 
 /** Decimals per currency (ISO 4217 minor units); 2 unless listed. */
-const MINOR_UNITS: Record<string, number> = { JPY: 0, KRW: 0, ISK: 0, HUF: 2, BHD: 3, KWD: 3, JOD: 3, OMR: 3, TND: 3 };
+const MINOR_UNITS: Record<string, number> = {
+  JPY: 0,
+  KRW: 0,
+  ISK: 0,
+  HUF: 2,
+  BHD: 3,
+  KWD: 3,
+  JOD: 3,
+  OMR: 3,
+  TND: 3,
+};
 export function currencyDecimals(currency: string): number {
   return MINOR_UNITS[currency] ?? 2;
 }
@@ -49,6 +61,33 @@ export function sum(values: Array<Dec | string>): Dec {
 
 export function isZero(value: Dec | string): boolean {
   return dec(value).isZero();
+}
+
+/**
+ * Split `total` over parts in proportion to `weights`: each share is rounded half away from zero
+ * to `dp` decimals and the last part takes what is left, so the shares add up to `total` exactly.
+ * With all weights zero every share is zero but the last, which takes the whole total. One rule
+ * for every split (a coupon over rows, a rate's tax over its lines, a refund over VAT rates).
+ */
+export function allocateProportionally(total: Dec, weights: Dec[], dp = 2): Dec[] {
+  const base = sum(weights);
+  let used = new D(0);
+  return weights.map((w, i) => {
+    const share =
+      i === weights.length - 1
+        ? total.minus(used)
+        : base.isZero()
+          ? new D(0)
+          : total.times(w).div(base).toDecimalPlaces(dp, D.ROUND_HALF_UP);
+    used = used.plus(share);
+    return share;
+  });
+}
+
+/** "21.0000" -> "21", "5.50" -> "5.5". */
+export function normalisePercent(percent: string): string {
+  const d = dec(percent);
+  return d.toFixed(Math.max(0, d.decimalPlaces()));
 }
 
 /** "12.3" -> "12.30"; normalises -0.00 to 0.00. */

@@ -6,7 +6,7 @@
 import { D, dec, fixed, sum } from '../model/money';
 import type { Order } from '../model/order';
 import type { BookingPlan } from './types';
-import { normalisePercent } from './vat';
+import { normalisePercent } from '../model/money';
 
 export interface PlanCheck {
   ok: boolean;

@@ -10,7 +10,7 @@
  * - A cancellation after booking credits what is still booked: the order minus booked refunds.
  */
 import type { Dec } from '../model/money';
-import { D, currencyDecimals, dec, fixed, sum } from '../model/money';
+import { D, allocateProportionally, currencyDecimals, dec, fixed, sum } from '../model/money';
 import { ShopbooksError } from '../model/errors';
 import type { Order, Refund } from '../model/order';
 import type { BookingPlan, GlRole, PlanLine, PlanVat } from './types';
@@ -32,10 +32,9 @@ export function allocateGross(amount: Dec, weights: Array<{ vatInfo: PlanVat; gr
   const totalWeight = sum(positive.map((w) => w.gross));
   if (positive.length === 0 || totalWeight.isZero()) return [];
   const out: PlanLine[] = [];
-  let allocated = new D(0);
+  const shares = allocateProportionally(amount, positive.map((w) => w.gross), dp);
   positive.forEach((w, i) => {
-    const gross = i === positive.length - 1 ? amount.minus(allocated) : amount.times(w.gross).div(totalWeight).toDecimalPlaces(dp, D.ROUND_HALF_UP);
-    allocated = allocated.plus(gross);
+    const gross = shares[i];
     const p = dec(w.vatInfo.percent);
     const vat = gross.times(p).div(p.plus(100)).toDecimalPlaces(dp, D.ROUND_HALF_UP);
     out.push({

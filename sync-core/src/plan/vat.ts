@@ -1,18 +1,12 @@
 /** VAT treatment and the keys targets map to their VAT codes (`VatCodeMap`). */
 import type { PlanVat, VatTreatment } from './types';
-import { dec } from '../model/money';
+import { normalisePercent } from '../model/money';
 
 /** EU member states (ISO 3166-1 alpha-2; Greece is 'GR' in ISO, 'EL' in VIES). */
 export const EU_COUNTRIES = new Set([
   'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV',
   'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
 ]);
-
-/** "21.0000" -> "21", "5.50" -> "5.5". */
-export function normalisePercent(percent: string): string {
-  const d = dec(percent);
-  return d.toFixed(Math.max(0, d.decimalPlaces()));
-}
 
 /**
  * The mapping key of a VAT line:

@@ -19,7 +19,7 @@ import { MemoryStore } from '../../store/memory-store';
 import { createExactTarget } from '../../targets/exact';
 import { ExactTargetConfig } from '../../targets/exact/config';
 import { makePlan, planLine } from '../../targets/exact/test-plans';
-import { createSource, createTarget } from '../../cli/wiring';
+import { createSource, createTarget } from '../../app/wiring';
 import { spawnCli } from '../../e2e/harness';
 import { buildExactXml } from './build';
 import { DebtorList, debtorCodeFor, debtorFor } from './debtors';

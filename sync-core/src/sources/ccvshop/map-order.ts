@@ -11,7 +11,16 @@
  * Intra-community and platform sales carry 0 % on every line.
  * Rate ids are `BTW:<fraction>` (e.g. `BTW:0.21`), the same form the Shopify source uses.
  */
-import { D, type Dec, dec, fixed, parseAmount, sum } from '../../model/money';
+import {
+  D,
+  type Dec,
+  allocateProportionally,
+  dec,
+  fixed,
+  normalisePercent,
+  parseAmount,
+  sum,
+} from '../../model/money';
 import { ShopbooksError } from '../../model/errors';
 import {
   Order,
@@ -24,7 +33,6 @@ import {
   type ShippingLine,
   type TaxRate,
 } from '../../model/order';
-import { normalisePercent } from '../../plan/vat';
 
 type Json = Record<string, unknown>;
 
@@ -189,16 +197,12 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
 
   // 1. Coupon spread over rows.
   const coupon = money(order.total_discounts, 'total_discounts');
-  let used = new D(0);
+  const couponShares = allocateProportionally(
+    coupon,
+    parts.map((p) => p.amount),
+  );
   parts.forEach((p, i) => {
-    const share =
-      i === parts.length - 1
-        ? coupon.minus(used)
-        : rowsTotal.isZero()
-          ? new D(0)
-          : coupon.times(p.amount).div(rowsTotal).toDecimalPlaces(2, D.ROUND_HALF_UP);
-    used = used.plus(share);
-    p.amount = p.amount.minus(share);
+    p.amount = p.amount.minus(couponShares[i]);
   });
 
   const extras: Array<[string, string, unknown]> = [
@@ -265,17 +269,11 @@ export function mapCcvOrder(order: Json, rows: Json[], ctx: CcvMapContext): Orde
   const lineTax = new Map<Part, Dec>();
   for (const e of byRate.values()) {
     const members = parts.filter((p) => p.percent.equals(e.percent));
-    let left = e.tax;
-    members.forEach((p, i) => {
-      const t =
-        i === members.length - 1
-          ? left
-          : e.base.isZero()
-            ? new D(0)
-            : e.tax.times(p.amount).div(e.base).toDecimalPlaces(2, D.ROUND_HALF_UP);
-      left = left.minus(t);
-      lineTax.set(p, t);
-    });
+    const taxShares = allocateProportionally(
+      e.tax,
+      members.map((p) => p.amount),
+    );
+    members.forEach((p, i) => lineTax.set(p, taxShares[i]));
   }
 
   const rates = new Map<string, TaxRate>();

@@ -9,7 +9,7 @@
  *   adjustment, which becomes a "Cash rounding" fee line with no VAT; tips become a "Tip" fee
  *   line with no VAT.
  */
-import { D, type Dec, dec, fixed, sum } from '../../model/money';
+import { D, type Dec, allocateProportionally, dec, fixed, normalisePercent, sum } from '../../model/money';
 import { ShopbooksError } from '../../model/errors';
 import {
   Order,
@@ -33,7 +33,6 @@ import type {
   GqlTaxLine,
   GqlTransaction,
 } from './orders-query';
-import { normalisePercent } from '../../plan/vat';
 import { ShopifyVatNumberSettings } from './config';
 import { shopifyTaxExempt, shopifyVatNumber } from './vat-number';
 
@@ -115,19 +114,8 @@ function lineTaxes(taxLines: GqlTaxLine[], currency: string, field: string): Lin
 function splitOverRates(total: Dec, taxLines: GqlTaxLine[], currency: string, field: string): LineTax[] {
   const parts = lineTaxes(taxLines, currency, field);
   if (!parts.length) return [];
-  if (parts.length === 1) return [{ rateId: parts[0].rateId, amount: fixed(total) }];
-  const base = sum(parts.map((p) => p.amount));
-  let used = new D(0);
-  return parts.map((p, i) => {
-    const share =
-      i === parts.length - 1
-        ? total.minus(used)
-        : base.isZero()
-          ? new D(0)
-          : total.times(p.amount).div(base).toDecimalPlaces(2, D.ROUND_HALF_UP);
-    used = used.plus(share);
-    return { rateId: p.rateId, amount: fixed(share) };
-  });
+  const shares = allocateProportionally(total, parts.map((p) => dec(p.amount)));
+  return parts.map((p, i) => ({ rateId: p.rateId, amount: fixed(shares[i]) }));
 }
 
 function mapState(o: GqlOrder): OrderState {

@@ -1,10 +1,15 @@
-/** From a validated configuration to live Source, Target and Store objects, through the registries. */
+/**
+ * The composition root: from a validated configuration to live Source, Target and Store objects,
+ * through the registries (targets/index.ts, sources/index.ts). The CLI, the worker command, the
+ * fleet, the demo, the bench and the tests wire concrete parts here and nowhere else.
+ */
 import { resolve } from 'node:path';
 import type { ShopbooksConfig } from '../config';
 import { ShopbooksError } from '../model/errors';
 import type { Source } from '../sources/port';
 import type { Store } from '../store/port';
 import type { Target } from '../targets/port';
+import type { SharedRateLimit, TargetDeps } from '../targets/registration';
 import { FileStore } from '../store/file-store';
 import { MemoryStore } from '../store/memory-store';
 import { createWordPressStore } from '../store/wordpress-store';
@@ -25,11 +30,17 @@ export function createSource(config: ShopbooksConfig, store?: Store): Source {
   return reg.create(r.data, store);
 }
 
-export function createTarget(config: ShopbooksConfig): Target {
+/** The configured target; `deps` are the fleet's shared-budget fetch and store (registration.ts). */
+export function createTarget(config: ShopbooksConfig, deps?: TargetDeps): Target {
   const reg = targetRegistration(config.target);
   const r = reg.config.safeParse(config[reg.name]);
   if (!r.success) throw describeIssues(reg.name, r.error.issues);
-  return reg.create(r.data);
+  return reg.create(r.data, deps);
+}
+
+/** The configured target's published request limit, shared by every worker (none: not paced by the fleet). */
+export function sharedRateLimitOf(config: ShopbooksConfig): SharedRateLimit | undefined {
+  return targetRegistration(config.target).sharedRateLimit;
 }
 
 export function createStore(config: ShopbooksConfig, cwd = process.cwd()): Store {

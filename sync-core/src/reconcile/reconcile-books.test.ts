@@ -1,8 +1,8 @@
-/** The demo's reconciliation never adds amounts in different currencies together. */
+/** The books reconciliation never adds amounts in different currencies together. */
 import { wcOrder } from '../plan/test-orders';
 import type { Order } from '../model/order';
 import type { BooksDocument } from '../sandbox/books';
-import { reconcileBooks } from './demo';
+import { reconcileBooks } from './reconcile-books';
 import { D } from '../model/money';
 
 function order(id: string, currency: string): Order {

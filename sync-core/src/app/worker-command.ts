@@ -1,8 +1,8 @@
 /** `shopbooks worker` wiring: the configured source, target and store, one run at a time, until SIGTERM/SIGINT. */
 import { loadConfig } from '../config';
 import { runSync } from '../engine/sync';
-import { configFingerprintOf, createSource, createStore, createTarget } from '../cli/wiring';
-import { startWorker, type WorkerOptionsInput } from './index';
+import { startWorker, type WorkerOptionsInput } from '../worker/index';
+import { configFingerprintOf, createSource, createStore, createTarget } from './wiring';
 
 export async function runWorkerCommand(g: { config?: string; json?: boolean }, o: WorkerOptionsInput): Promise<void> {
   const config = loadConfig(g.config);
