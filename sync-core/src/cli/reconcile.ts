@@ -7,6 +7,11 @@ import { table } from './output';
 
 export type ReconcileFormat = 'table' | 'csv' | 'json';
 
+type BoxRow = PeriodReconciliation['rows'][number];
+
+/** Turnover and VAT of a box: shop, books, difference (the same six columns in table and CSV). */
+const boxFigures = (x: BoxRow): string[] => [x.shop.turnover, x.shop.vat, x.books.turnover, x.books.vat, x.difference.turnover, x.difference.vat];
+
 export async function runReconcile(
   config: ShopbooksConfig,
   period: Period,
@@ -55,12 +60,7 @@ export function render(r: PeriodReconciliation, format: ReconcileFormat): string
       r.rows.map((x) => [
         x.currency,
         x.box,
-        x.shop.turnover,
-        x.shop.vat,
-        x.books.turnover,
-        x.books.vat,
-        x.difference.turnover,
-        x.difference.vat,
+        ...boxFigures(x),
         x.documents,
       ]),
       ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
@@ -131,12 +131,7 @@ export function csv(r: PeriodReconciliation): string {
       x.box,
       '',
       '',
-      x.shop.turnover,
-      x.shop.vat,
-      x.books.turnover,
-      x.books.vat,
-      x.difference.turnover,
-      x.difference.vat,
+      ...boxFigures(x),
       '',
     ]);
   for (const i of r.items)
